@@ -1,0 +1,46 @@
+// ONNX Runtime sessions with execution-provider selection: `auto` tries CUDA and falls back to CPU,
+// reporting why, because creating a CUDA session without its libraries throws.
+import * as ort from 'onnxruntime-node';
+
+export type Device = 'auto' | 'cuda' | 'cpu';
+
+export interface SessionOptions {
+  device?: Device;
+  /** Intra-op threads; 0 or undefined lets ONNX Runtime choose. */
+  threads?: number;
+  /** Called once with a one-line note when `auto` falls back to CPU. */
+  onNotice?: (message: string) => void;
+  optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+}
+
+export interface OpenedSession {
+  session: ort.InferenceSession;
+  provider: 'cuda' | 'cpu';
+  fallbackReason?: string;
+}
+
+function firstLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0].slice(0, 300);
+}
+
+export async function openSession(model: Uint8Array | string, options: SessionOptions = {}): Promise<OpenedSession> {
+  const device = options.device ?? 'auto';
+  const base: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: options.optimization ?? 'all',
+    logSeverityLevel: 3,
+    ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+  };
+  const create = (providers: string[]) =>
+    typeof model === 'string'
+      ? ort.InferenceSession.create(model, { ...base, executionProviders: providers })
+      : ort.InferenceSession.create(model, { ...base, executionProviders: providers });
+  if (device === 'cpu') return { session: await create(['cpu']), provider: 'cpu' };
+  try {
+    return { session: await create(['cuda', 'cpu']), provider: 'cuda' };
+  } catch (e) {
+    const reason = `CUDA execution provider unavailable (${firstLine(e)}); install onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12 and CUDA 12 drivers to use the GPU`;
+    if (device === 'cuda') throw new Error(reason);
+    options.onNotice?.(`running on CPU: ${reason}`);
+    return { session: await create(['cpu']), provider: 'cpu', fallbackReason: reason };
+  }
+}
