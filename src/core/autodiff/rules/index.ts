@@ -1,21 +1,22 @@
-// The flat registry of gradient rules, one line per op, and the ops that never carry a gradient.
+// The flat registry of gradient rules (one line per op, grouped by file family) and the ops that never
+// carry a gradient. A rule file holds one op; its test lives in test/unit/core/autodiff/rules/.
 import { GradRule } from '../grad-context';
-import { addGrad, divGrad, mulGrad, subGrad } from './elementwise-arith';
-import { matmulGrad } from './matmul';
-import { reduceSumGrad } from './reduce-sum';
-import { sumGrad } from './sum';
+import { elementwiseRules } from './registry-elementwise';
+import { layoutRules } from './registry-layout';
+import { normalizationRules } from './registry-normalization';
+import { lossRules } from './registry-loss';
 
 export const gradientRules: ReadonlyMap<string, GradRule> = new Map<string, GradRule>([
-  ['MatMul', matmulGrad],
-  ['Add', addGrad],
-  ['Sub', subGrad],
-  ['Mul', mulGrad],
-  ['Div', divGrad],
-  ['Sum', sumGrad],
-  ['ReduceSum', reduceSumGrad],
+  ...elementwiseRules,
+  ...layoutRules,
+  ...normalizationRules,
+  ...lossRules,
 ]);
 
-/** Ops whose outputs are integer/boolean or otherwise constant with respect to float inputs. */
+/**
+ * Ops that need no gradient rule: their outputs are integer/boolean, or piecewise constant in their float
+ * inputs (zero gradient almost everywhere), so they are never on a path that carries a gradient.
+ */
 export const noGradientOps: ReadonlySet<string> = new Set([
   'Shape',
   'Size',
@@ -36,14 +37,10 @@ export const noGradientOps: ReadonlySet<string> = new Set([
   'NonZero',
   'ArgMax',
   'ArgMin',
-  'Floor',
-  'Ceil',
-  'Round',
-  'Sign',
   'EyeLike',
+  'OneHot',
   'RandomNormal',
   'RandomUniform',
   'RandomNormalLike',
   'RandomUniformLike',
-  'TopK',
 ]);

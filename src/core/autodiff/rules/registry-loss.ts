@@ -1,0 +1,3 @@
+import { GradRule } from '../grad-context';
+
+export const lossRules: [string, GradRule][] = [];
