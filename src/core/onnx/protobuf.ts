@@ -25,29 +25,33 @@ export class ProtoReader {
     return this.pos >= this.end;
   }
 
-  /** Varint as a JS number; int64 values beyond 2^53 lose precision, which ONNX dims and attrs never reach. */
+  /** Varint as a JS number (int64 semantics: 10-byte varints are negative two's complement). */
   varint(): number {
+    // Fast path: up to 7 bytes (49 bits) stays exact in a double.
     let result = 0;
     let shift = 1;
-    for (let i = 0; i < 10; i++) {
+    const start = this.pos;
+    for (let i = 0; i < 7; i++) {
       if (this.pos >= this.end) throw new ProtobufError(`truncated varint at byte ${this.pos}`);
       const b = this.buf[this.pos++];
       result += (b & 0x7f) * shift;
-      if (b < 0x80) {
-        // 10-byte varints are negative int64 in two's complement.
-        return i === 9 || result >= 2 ** 63 ? result - 2 ** 64 : result;
-      }
+      if (b < 0x80) return result;
       shift *= 128;
+    }
+    this.pos = start;
+    let value = 0n;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) throw new ProtobufError(`truncated varint at byte ${this.pos}`);
+      const b = this.buf[this.pos++];
+      value |= BigInt(b & 0x7f) << BigInt(7 * i);
+      if (b < 0x80) return Number(BigInt.asIntN(64, value));
     }
     throw new ProtobufError(`malformed varint at byte ${this.pos}`);
   }
 
-  /** Signed int64 varint: two's complement over 64 bits. */
+  /** Signed int64 varint. */
   int64(): number {
-    const start = this.pos;
-    const v = this.varint();
-    if (this.pos - start === 10 && v > 0) return v - 2 ** 64;
-    return v;
+    return this.varint();
   }
 
   int32(): number {

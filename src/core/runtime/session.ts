@@ -1,6 +1,8 @@
 // ONNX Runtime sessions with execution-provider selection: `auto` tries CUDA and falls back to CPU,
 // reporting why, because creating a CUDA session without its libraries throws.
+import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
+import * as path from 'path';
 
 export type Device = 'auto' | 'cuda' | 'cpu';
 
@@ -23,6 +25,18 @@ function firstLine(e: unknown): string {
   return String((e as Error)?.message ?? e).split('\n')[0].slice(0, 300);
 }
 
+/** Why CUDA cannot work before even trying (the provider library was not installed), or undefined. */
+export function cudaUnavailableReason(): string | undefined {
+  if (process.platform !== 'linux' && process.platform !== 'win32') return `no CUDA build of ONNX Runtime for ${process.platform}`;
+  const pkg = path.dirname(require.resolve('onnxruntime-node/package.json'));
+  const dir = path.join(pkg, 'bin', 'napi-v6', process.platform, process.arch);
+  const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+  if (!fs.existsSync(path.join(dir, lib))) {
+    return `the CUDA provider of ONNX Runtime is not installed (reinstall with ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci)`;
+  }
+  return undefined;
+}
+
 export async function openSession(model: Uint8Array | string, options: SessionOptions = {}): Promise<OpenedSession> {
   const device = options.device ?? 'auto';
   const base: ort.InferenceSession.SessionOptions = {
@@ -35,6 +49,12 @@ export async function openSession(model: Uint8Array | string, options: SessionOp
       ? ort.InferenceSession.create(model, { ...base, executionProviders: providers })
       : ort.InferenceSession.create(model, { ...base, executionProviders: providers });
   if (device === 'cpu') return { session: await create(['cpu']), provider: 'cpu' };
+  const missing = cudaUnavailableReason();
+  if (missing) {
+    if (device === 'cuda') throw new Error(`device 'cuda' requested but ${missing}`);
+    options.onNotice?.(`running on CPU: ${missing}`);
+    return { session: await create(['cpu']), provider: 'cpu', fallbackReason: missing };
+  }
   try {
     return { session: await create(['cuda', 'cpu']), provider: 'cuda' };
   } catch (e) {

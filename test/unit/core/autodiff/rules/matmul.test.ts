@@ -9,6 +9,11 @@ describe('MatMul gradient', () => {
   it('4-D × 4-D (attention scores)', () => gradcheck({ op: 'MatMul', inputs: [{ shape: [2, 2, 3, 4] }, { shape: [2, 2, 4, 3] }] }));
   it('vector × matrix', () => gradcheck({ op: 'MatMul', inputs: [{ shape: [4] }, { shape: [2, 4, 3] }] }));
   it('matrix × vector', () => gradcheck({ op: 'MatMul', inputs: [{ shape: [2, 3, 4] }, { shape: [4] }] }));
+  it('vector × vector (dot product)', () => gradcheck({ op: 'MatMul', inputs: [{ shape: [4] }, { shape: [4] }] }));
+  it('vector × 2-D matrix', () => gradcheck({ op: 'MatMul', inputs: [{ shape: [3] }, { shape: [3, 2] }] }));
+  it('2-D matrix × vector', () => gradcheck({ op: 'MatMul', inputs: [{ shape: [2, 3] }, { shape: [3] }] }));
+  it('4-D batch × vector', () => gradcheck({ op: 'MatMul', inputs: [{ shape: [2, 2, 3, 4] }, { shape: [4] }] }));
+  it('vector × 4-D batch', () => gradcheck({ op: 'MatMul', inputs: [{ shape: [3] }, { shape: [2, 1, 3, 2] }] }));
   it('frozen weight: gradient only for activations', () =>
     gradcheck({ op: 'MatMul', inputs: [{ shape: [2, 3, 4] }, { shape: [4, 5], constant: true }] }));
 });

@@ -1,0 +1,39 @@
+// Seeded pseudo-random numbers (mulberry32) so that every initialization is reproducible from `seed`.
+import { Matrix, zeros } from './matrix';
+
+export type Rng = () => number;
+
+/** Uniform in [0, 1). */
+export function seededRng(seed: number): Rng {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Box–Muller; 1 − u keeps the log argument in (0, 1].
+export function standardNormal(rng: Rng): number {
+  return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+}
+
+export function randomNormalMatrix(rows: number, cols: number, rng: Rng): Matrix {
+  const m = zeros(rows, cols);
+  for (let i = 0; i < m.data.length; i++) m.data[i] = standardNormal(rng);
+  return m;
+}
+
+export function randomUniformMatrix(rows: number, cols: number, bound: number, rng: Rng): Matrix {
+  const m = zeros(rows, cols);
+  for (let i = 0; i < m.data.length; i++) m.data[i] = (2 * rng() - 1) * bound;
+  return m;
+}
+
+// PEFT's lora_A init: kaiming_uniform_(a = √5) on a [rows, fanIn] weight.
+// gain = √(2/(1+a²)) = √(1/3), bound = √3·gain/√fanIn = 1/√fanIn.
+export function kaimingUniformLoraA(rows: number, fanIn: number, rng: Rng): Matrix {
+  return randomUniformMatrix(rows, fanIn, 1 / Math.sqrt(fanIn), rng);
+}
