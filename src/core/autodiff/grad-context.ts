@@ -139,9 +139,10 @@ export class GradContext {
     return this.emitter.constant([], this.dtype(like), [value]);
   }
 
-  /** Zeros with the shape and type of `like`. */
+  /** Zeros with the shape and type of `like` (ConstantOfShape, so an inf or NaN in `like` cannot leak in). */
   zerosLike(like: string): string {
-    return this.op('Mul', [this.op('Identity', [like]), this.scalarLike(0, like)]);
+    const zero = makeTensor('value', [1], this.dtype(like), [0]);
+    return this.op('ConstantOfShape', [this.shapeOf(like)], { value: zero });
   }
 
   /** 1-D int64 shape of a tensor. */
@@ -164,7 +165,11 @@ export class GradContext {
       if (k < lead || (inShape[k - lead] === 1 && outShape[k] !== 1)) axes.push(k);
     }
     if (!axes.length) return grad;
-    const summed = this.op('ReduceSum', [grad, this.int64s(axes)], { keepdims: 1 });
+    // ReduceSum takes axes as an input from opset 13, as an attribute before.
+    const summed =
+      this.opset >= 13
+        ? this.op('ReduceSum', [grad, this.int64s(axes)], { keepdims: 1 })
+        : this.op('ReduceSum', [grad], { axes, keepdims: 1 });
     return this.op('Reshape', [summed, this.shapeOf(input)]);
   }
 

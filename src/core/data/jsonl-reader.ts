@@ -1,6 +1,7 @@
 // JSON Lines: one JSON object per line. Blank lines are skipped (editors often leave a trailing one); every
 // other line must parse to an object, or it becomes an issue at file:line and reading continues.
 import * as fs from 'fs';
+import { JsonSyntaxError, parseJsonWithLocations } from '../experiment/json-source-map';
 import { IssueCollector } from './data-errors';
 
 export interface JsonlRecord {
@@ -9,12 +10,14 @@ export interface JsonlRecord {
   value: Record<string, unknown>;
 }
 
-// V8 reports "… at position N" (0-based, within the line); a column is easier to act on.
-function describeParseError(e: unknown): string {
-  const message = String((e as Error)?.message ?? e);
-  const position = /at position (\d+)/.exec(message);
-  const column = position ? ` (column ${Number(position[1]) + 1})` : '';
-  return `invalid JSON${column}: ${message.split('\n')[0]}`;
+// JSON.parse does not always say where a line breaks; the locating parser (only run on failure) does.
+function describeParseError(line: string, e: unknown): string {
+  try {
+    parseJsonWithLocations(line);
+  } catch (located) {
+    if (located instanceof JsonSyntaxError) return `invalid JSON at column ${located.position.column}: ${located.reason}`;
+  }
+  return `invalid JSON: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
 }
 
 function jsonTypeName(value: unknown): string {
@@ -24,10 +27,10 @@ function jsonTypeName(value: unknown): string {
 }
 
 /**
- * Parses every line of `file`. Problems (missing file, bad JSON, a non-object line) go to `issues` tagged with
- * `task`; the well-formed records are returned in file order.
+ * Parses `file` line by line. Problems (missing file, bad JSON, a non-object line) go to `issues` tagged with
+ * `task` as they are met, so a caller that checks each record adds its own issues in line order too.
  */
-export function readJsonlFile(file: string, issues: IssueCollector, task?: string): JsonlRecord[] {
+export function* readJsonlFile(file: string, issues: IssueCollector, task?: string): Generator<JsonlRecord> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -35,10 +38,10 @@ export function readJsonlFile(file: string, issues: IssueCollector, task?: strin
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, expected a .jsonl file' : String((e as Error).message);
     issues.add({ file, task, message: reason });
-    return [];
+    return;
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const records: JsonlRecord[] = [];
+  let records = 0;
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
@@ -47,17 +50,17 @@ export function readJsonlFile(file: string, issues: IssueCollector, task?: strin
     try {
       value = JSON.parse(raw);
     } catch (e) {
-      issues.add({ file, line: i + 1, task, message: describeParseError(e) });
+      issues.add({ file, line: i + 1, task, message: describeParseError(raw, e) });
       continue;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       issues.add({ file, line: i + 1, task, message: `expected a JSON object per line, got ${jsonTypeName(value)}` });
       continue;
     }
-    records.push({ line: i + 1, value: value as Record<string, unknown> });
+    records++;
+    yield { line: i + 1, value: value as Record<string, unknown> };
   }
-  if (records.length === 0 && lines.every((l) => l.trim() === '')) {
+  if (records === 0 && lines.every((l) => l.trim() === '')) {
     issues.add({ file, task, message: 'the file has no examples (it is empty)' });
   }
-  return records;
 }

@@ -20,6 +20,8 @@ export interface Batch {
   /** [b, s] for token labels, [b] for class labels. */
   labels: Int32Array;
   labelsDims: [number, number] | [number];
+  /** [b] task index of each row, for per-task losses of mixed-task batches. */
+  taskIds?: Int32Array;
 }
 
 const INT32_MIN = -(2 ** 31);

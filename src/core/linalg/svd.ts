@@ -77,7 +77,9 @@ function completeOrthonormalRows(basis: Float64Array, k: number, m: number, isZe
           for (let i = 0; i < m; i++) v[i] -= dot * basis[o * m + i];
         }
       }
-      const norm = Math.hypot(...v);
+      let norm = 0;
+      for (const x of v) norm += x * x;
+      norm = Math.sqrt(norm);
       if (norm > 1e-6) {
         for (let i = 0; i < m; i++) basis[r * m + i] = v[i] / norm;
         candidate++;

@@ -94,16 +94,10 @@ export function decodeTensor(r: ProtoReader): TensorProto {
       case 9:
         t.raw = r.bytes();
         break;
-      case 10: {
+      case 10:
         typed.kind = 'f64';
-        const sub = wireType === 2 ? r.sub() : r;
-        do {
-          const dv = new DataView(sub.buf.buffer, sub.buf.byteOffset + sub.pos, 8);
-          typed.values.push(dv.getFloat64(0, true));
-          sub.pos += 8;
-        } while (wireType === 2 && !sub.done);
+        r.packedDoubles(wireType, typed.values);
         break;
-      }
       case 11:
         typed.kind = 'u64';
         r.packedVarints(wireType, typed.values);

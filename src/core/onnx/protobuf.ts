@@ -84,6 +84,13 @@ export class ProtoReader {
     return v;
   }
 
+  float64(): number {
+    if (this.pos + 8 > this.end) throw new ProtobufError(`truncated double at byte ${this.pos}`);
+    const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getFloat64(0, true);
+    this.pos += 8;
+    return v;
+  }
+
   /** Reads a sub-message as a new reader over the same buffer. */
   sub(): ProtoReader {
     const b = this.bytes();
@@ -122,6 +129,15 @@ export class ProtoReader {
       while (!r.done) into.push(r.int64());
     } else {
       into.push(this.int64());
+    }
+  }
+
+  packedDoubles(wireType: number, into: number[]): void {
+    if (wireType === 2) {
+      const r = this.sub();
+      while (!r.done) into.push(r.float64());
+    } else {
+      into.push(this.float64());
     }
   }
 

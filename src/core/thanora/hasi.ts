@@ -69,7 +69,7 @@ function checkModule(m: HasiModuleInput, taskCount: number): void {
 async function analyseModule(m: HasiModuleInput, options: HasiOptions): Promise<TaskContext[]> {
   const contexts: TaskContext[] = [];
   for (let t = 0; t < m.covariances.length; t++) {
-    contexts.push(await analyseTaskContext(m.weight, m.covariances[t], { ...options, keep: m.rank, seed: options.seed }, `module '${m.name}', task ${t}`));
+    contexts.push(await analyseTaskContext(m.weight, m.covariances[t], { ...options, keep: m.rank }, `module '${m.name}', task ${t}`));
   }
   return contexts;
 }
@@ -106,6 +106,8 @@ export async function hasiModules(modules: readonly HasiModuleInput[], options: 
   if (modules.length === 0) return [];
   const taskCount = modules[0].covariances.length;
   modules.forEach((m) => checkModule(m, taskCount));
+  const names = new Set(modules.map((m) => m.name));
+  if (names.size !== modules.length) throw new Error('HASI: module names must be unique (they key the results and seed the cooperative blocks)');
   const scope = options.allocation ?? 'module';
   const groups = new Map<string, HasiModuleInput[]>();
   for (const m of modules) {

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as ort from 'onnxruntime-node';
 import { appendCausalLmLoss } from '../../../../src/core/loss/causal-lm-loss';
 import { encodeModel } from '../../../../src/core/onnx/model-codec';
+import { floatToHalf, halfToFloat } from '../../../../src/core/onnx/tensor-data';
 import { DataType } from '../../../../src/core/onnx/types';
 import { assertRelClose, checkHeadGradient, float64, int64, logitsModel, pseudoRandom, runModel } from './head-test-model';
 import { causalLmReference } from './reference-cross-entropy';
@@ -33,6 +34,16 @@ describe('appendCausalLmLoss', () => {
     const out = await runModel(head.model, { x: new ort.Tensor('float32', Float32Array.from(logits), dims), labels: int64(labels) });
     assert.strictEqual(out.loss.type, 'float32');
     assertRelClose(Number(out.loss.data[0]), causalLmReference(Float32Array.from(logits), dims, labels).loss, 1e-6, 'loss');
+  });
+
+  // Tolerance: relative 1e-6 (the loss runs in float32 on the float16 values, the reference in float64 on the same).
+  it('float16 logits are widened to float32 for the loss', async () => {
+    const head = appendCausalLmLoss(logitsModel(dynamicShape, DataType.FLOAT16));
+    assert.ok(head.model.graph.nodes.some((n) => n.opType === 'Cast' && n.inputs[0] === 'logits'));
+    const halves = Uint16Array.from(logits, floatToHalf);
+    const out = await runModel(head.model, { x: new ort.Tensor('float16', halves, dims), labels: int64(labels) });
+    assert.strictEqual(out.loss.type, 'float32');
+    assertRelClose(Number(out.loss.data[0]), causalLmReference(Array.from(halves, halfToFloat), dims, labels).loss, 1e-6, 'loss');
   });
 
   // Tolerance: relative 1e-12 (float64).

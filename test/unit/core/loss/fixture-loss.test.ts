@@ -3,7 +3,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as ort from 'onnxruntime-node';
 import { appendCausalLmLoss } from '../../../../src/core/loss/causal-lm-loss';
 import { checkCausalLmBatch, checkSequenceClassificationBatch } from '../../../../src/core/loss/label-checks';
 import { appendSequenceClassificationLoss } from '../../../../src/core/loss/sequence-classification-loss';
@@ -109,5 +108,3 @@ describe('loss heads on the fixtures (no LoRA)', () => {
     });
   });
 });
-
-export type { ort };

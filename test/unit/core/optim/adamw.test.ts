@@ -94,18 +94,16 @@ describe('AdamW', () => {
       reference.step(ref, Object.fromEntries(Object.entries(grads).map(([k, v]) => [k, Float64Array.from(v)])), lr);
     }
     // Tolerance: absolute 1e-6 on parameters of size ≤ 1 (float32 storage of p, m, v over 3 steps, each
-    // rounding ≤ 6e-8 relative), relative 1e-6 on the moments.
+    // rounding ≤ 6e-8 relative); absolute 1e-7 on m (|m| < 0.5) and 1e-8 on v (v < 0.25): float32 rounding.
+    const worst = { p: 0, m: 0, v: 0 };
     for (const name of Object.keys(shapes)) {
       for (let i = 0; i < shapes[name]; i++) {
-        assert.ok(Math.abs(params[name][i] - ref[name][i]) < 1e-6, `${name}[${i}]: ${params[name][i]} vs ${ref[name][i]}`);
-        const m = opt.slot(`${name}/m`)![i];
-        const v = opt.slot(`${name}/v`)![i];
-        assert.ok(Math.abs(m - reference.m.get(name)![i]) <= 1e-6 * Math.abs(reference.m.get(name)![i]) + 1e-12, `${name}/m[${i}]`);
-        assert.ok(Math.abs(v - reference.v.get(name)![i]) <= 1e-6 * reference.v.get(name)![i] + 1e-12, `${name}/v[${i}]`);
+        worst.p = Math.max(worst.p, Math.abs(params[name][i] - ref[name][i]));
+        worst.m = Math.max(worst.m, Math.abs(opt.slot(`${name}/m`)![i] - reference.m.get(name)![i]));
+        worst.v = Math.max(worst.v, Math.abs(opt.slot(`${name}/v`)![i] - reference.v.get(name)![i]));
       }
     }
-    // The update actually moved the parameters by ~lr per step (a test that could not fail would not).
-    assert.ok(Math.abs(params['q.A'][0] - ref['q.A'][0]) < 1e-6 && reference.t === 3);
+    assert.ok(worst.p < 1e-6 && worst.m < 1e-7 && worst.v < 1e-8, JSON.stringify(worst));
   });
 
   it('resumes bit-identically from an exported state written through safetensors', () => {

@@ -131,6 +131,53 @@ describe('thanora/spr-graph (ONNX Runtime)', () => {
     });
   }
 
+  // Tolerance: relative 1e-6 between the graph gradient and central differences of the graph's own forward
+  // value (float64, ε = 1e-6), on a sample of entries of every input.
+  it('graph gradient matches finite differences of the graph forward (float64)', async () => {
+    const modules = randomModules(44);
+    const { model, loss, feeds } = sprModel(modules, 'double', 17, 'both');
+    const infos = await probeTensorInfo(model, feeds);
+    const { model: gradModel, gradOutputs } = buildGradientGraph({ model, loss, trainable: Object.keys(feeds), infos });
+    const gradSession = await ort.InferenceSession.create(encodeModel(gradModel));
+    const forward = await ort.InferenceSession.create(encodeModel(model));
+    const analytic = await gradSession.run(feeds);
+    let maxError = 0;
+    let maxGrad = 0;
+    for (const name of Object.keys(feeds)) {
+      const values = feeds[name].data as Float64Array;
+      for (let i = 0; i < values.length; i += 3) {
+        const at = async (delta: number) => {
+          const v = Float64Array.from(values);
+          v[i] += delta;
+          const out = await forward.run({ ...feeds, [name]: new ort.Tensor('float64', v, feeds[name].dims as number[]) });
+          return Number(out[loss].data[0]);
+        };
+        const numeric = ((await at(1e-6)) - (await at(-1e-6))) / 2e-6;
+        const got = Number((analytic[gradOutputs.get(name)!].data as Float64Array)[i]);
+        maxError = Math.max(maxError, Math.abs(numeric - got));
+        maxGrad = Math.max(maxGrad, Math.abs(numeric));
+      }
+    }
+    await gradSession.release();
+    await forward.release();
+    assert.ok(maxGrad > 0 && maxError / maxGrad < 1e-6, `relative error ${maxError / maxGrad}`);
+  });
+
+  // Orthogonal task blocks in the graph: L = 0 and every gradient entry 0 (tolerance 1e-12 absolute, float64).
+  it('graph L_SPR and its gradient vanish for orthogonal task blocks', async () => {
+    const a = fromRows([[1, 0, 0], [0, 2, 0], [0, 0, 3], [0.5, 0.5, 0.5]]);
+    const b = fromRows([[1, 0, 0, 0], [0, 0, 2, 0], [0, 1, 0, 0]]);
+    const modules: SprModule[] = [{ a, b, blocks: blockMapFor([1, 2], 1) }];
+    const { model, loss, feeds } = sprModel(modules, 'double', 17, 'both');
+    const infos = await probeTensorInfo(model, feeds);
+    const { model: gradModel, gradOutputs } = buildGradientGraph({ model, loss, trainable: Object.keys(feeds), infos });
+    const session = await ort.InferenceSession.create(encodeModel(gradModel));
+    const out = await session.run(feeds);
+    await session.release();
+    assert.ok(Math.abs(Number(out[loss].data[0])) < 1e-12);
+    for (const name of Object.keys(feeds)) for (const v of out[gradOutputs.get(name)!].data as Float64Array) assert.ok(Math.abs(v) < 1e-12, name);
+  });
+
   it('a model with a single task per module is refused with a pointer to lambda = 0', () => {
     const m = { name: 'm', aInput: 'a', bInput: 'b', blocks: blockMapFor([4], 2) };
     const base: ModelProto = { irVersion: 8, opsetImports: [{ domain: '', version: 17 }], graph: { name: 'g', nodes: [], initializers: [], inputs: [], outputs: [], valueInfo: [] }, metadata: [] };

@@ -1,0 +1,124 @@
+// The LoRA training graph of a user's model: LoRA injected into the target modules, a loss head appended,
+// optional extra loss terms (SPR), and the backward graph, so one ONNX Runtime run returns the loss, the
+// per-task losses and the gradient of every adapter tensor. Frozen weights remain initializers.
+import * as ort from 'onnxruntime-node';
+import { buildGradientGraph } from '../autodiff/build-gradient-graph';
+import { TensorInfo } from '../autodiff/grad-context';
+import { Batch } from '../io/batch-file';
+import { InjectedAdapter, injectLora } from '../lora/inject-lora';
+import { ResolvedModule } from '../lora/linear-modules';
+import { appendCausalLmLoss } from '../loss/causal-lm-loss';
+import { LossHeadNames } from '../loss/loss-head';
+import { appendSequenceClassificationLoss } from '../loss/sequence-classification-loss';
+import { makeNode } from '../onnx/attributes';
+import { DataType, ModelProto } from '../onnx/types';
+import { probeTensorInfo } from '../runtime/probe-tensor-info';
+import { batchFeeds } from './batch-feeds';
+import { makeProbeBatch } from './probe-batch';
+
+export type TaskHead = 'causal_lm' | 'sequence_classification';
+
+/** A term added to the task loss: L = L_task + weight·term. Appends its nodes to the model it is given. */
+export interface ExtraLossTerm {
+  name: string;
+  weight: number;
+  append(model: ModelProto, adapters: readonly InjectedAdapter[]): { model: ModelProto; output: string };
+}
+
+export interface LoraTrainingGraphOptions {
+  modules: readonly ResolvedModule[];
+  rank: number | Readonly<Record<string, number>>;
+  alpha: number | Readonly<Record<string, number>>;
+  head: TaskHead;
+  /** Number of tasks for per-task losses (mixed-task batches carry task_ids). */
+  taskCount?: number;
+  extraTerms?: readonly ExtraLossTerm[];
+}
+
+export interface LoraTrainingGraph {
+  model: ModelProto;
+  adapters: InjectedAdapter[];
+  head: LossHeadNames;
+  /** Scalar outputs: the total loss first, then each extra term's raw value. */
+  lossOutput: string;
+  termOutputs: Map<string, string>;
+  /** Adapter graph input name -> gradient output name. */
+  gradOutputs: Map<string, string>;
+  /** Graph inputs of the base model (input_ids, attention_mask, …). */
+  modelInputs: string[];
+  infos: Map<string, TensorInfo>;
+}
+
+/** Zero-filled adapter feeds: the probe needs shapes only. */
+function zeroAdapterFeeds(adapters: readonly InjectedAdapter[]): Record<string, ort.Tensor> {
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const a of adapters) {
+    feeds[a.aInput] = new ort.Tensor('float32', new Float32Array(a.shapeA[0] * a.shapeA[1]), a.shapeA);
+    feeds[a.bInput] = new ort.Tensor('float32', new Float32Array(a.shapeB[0] * a.shapeB[1]), a.shapeB);
+  }
+  return feeds;
+}
+
+export async function buildLoraTrainingGraph(
+  base: ModelProto,
+  options: LoraTrainingGraphOptions,
+  sampleBatch: Batch,
+): Promise<LoraTrainingGraph> {
+  const modelInputs = base.graph.inputs.map((v) => v.name).filter((n) => !base.graph.initializers.some((t) => t.name === n));
+  const injected = injectLora(base, options.modules, { rank: options.rank, alpha: options.alpha, dtype: DataType.FLOAT });
+  const tasks = options.taskCount ? { taskCount: options.taskCount } : undefined;
+  const headed =
+    options.head === 'causal_lm'
+      ? appendCausalLmLoss(injected.model, { tasks, keepOutputs: false })
+      : appendSequenceClassificationLoss(injected.model, { tasks, keepOutputs: false });
+  let model = headed.model;
+  let lossOutput = headed.names.loss;
+  const termOutputs = new Map<string, string>();
+  for (const term of options.extraTerms ?? []) {
+    const appended = term.append(model, injected.adapters);
+    model = appended.model;
+    termOutputs.set(term.name, appended.output);
+    if (term.weight !== 0) {
+      // L = L_task + w·term, as two plain nodes so the gradient rules of Mul/Add carry it.
+      const weightName = `${term.name}/weight`;
+      const weighted = `${term.name}/weighted`;
+      const total = `${term.name}/total_loss`;
+      model = {
+        ...model,
+        graph: {
+          ...model.graph,
+          initializers: [
+            ...model.graph.initializers,
+            { name: weightName, dims: [], dataType: DataType.FLOAT, raw: new Uint8Array(new Float32Array([term.weight]).buffer) },
+          ],
+          nodes: [
+            ...model.graph.nodes,
+            makeNode('Mul', [appended.output, weightName], [weighted], `${term.name}/Mul`),
+            makeNode('Add', [lossOutput, weighted], [total], `${term.name}/Add`),
+          ],
+        },
+      };
+      lossOutput = total;
+    }
+  }
+  const probe = makeProbeBatch(sampleBatch);
+  const feeds = { ...batchFeeds(model, probe, headed.names), ...zeroAdapterFeeds(injected.adapters) };
+  const infos = await probeTensorInfo(model, feeds);
+  const trainable = injected.adapters.flatMap((a) => [a.aInput, a.bInput]);
+  const extraOutputs = [
+    ...(headed.names.taskLoss ? [headed.names.taskLoss] : []),
+    ...(lossOutput !== headed.names.loss ? [headed.names.loss] : []),
+    ...termOutputs.values(),
+  ];
+  const graph = buildGradientGraph({ model, loss: lossOutput, trainable, extraOutputs, infos });
+  return {
+    model: graph.model,
+    adapters: injected.adapters,
+    head: headed.names,
+    lossOutput,
+    termOutputs,
+    gradOutputs: graph.gradOutputs,
+    modelInputs,
+    infos,
+  };
+}
