@@ -53,9 +53,21 @@ function describePath(tensor: string, cause: Map<string, { node: NodeProto; from
   return parts.join(' -> ');
 }
 
-/** Small integer constants of the graph (axes, shapes, pads), from initializers and Constant nodes. */
-function collectIntegerConstants(g: Graph): Map<string, number[]> {
+/**
+ * Small integer constants of the graph (axes, shapes, pads): initializers, Constant nodes, and tensors
+ * computed only from those (e.g. Unsqueeze(Constant) in unfolded exports), whose probe values are then exact.
+ */
+function collectIntegerConstants(g: Graph, infos: ReadonlyMap<string, TensorInfo>): Map<string, number[]> {
   const out = new Map<string, number[]>();
+  const initializers = new Set(g.initializers.map((t) => t.name));
+  const varying = new Set(g.inputs.map((v) => v.name).filter((n) => !initializers.has(n)));
+  for (const n of g.nodes) {
+    const random = n.opType.startsWith('Random') || n.opType === 'Multinomial' || n.opType === 'Bernoulli';
+    if (random || n.inputs.some((i) => i && varying.has(i))) for (const o of n.outputs) varying.add(o);
+  }
+  for (const [name, info] of infos) {
+    if (info.values && !varying.has(name)) out.set(name, info.values);
+  }
   const take = (name: string, t: TensorProto | undefined) => {
     if (!t || !t.raw || (t.dataType !== DataType.INT64 && t.dataType !== DataType.INT32)) return;
     if (t.dims.reduce((a, b) => a * b, 1) > 64) return;
@@ -109,7 +121,7 @@ export function buildGradientGraph(req: GradientGraphRequest): GradientGraph {
     for (const i of node.inputs) if (i && requires.has(i)) reachesLoss.add(i);
   }
 
-  const constants = collectIntegerConstants(g);
+  const constants = collectIntegerConstants(g, infos);
   const taken: string[] = [...known];
   for (const n of g.nodes) taken.push(n.name, ...n.outputs);
   const emitter = new GraphEmitter(taken);

@@ -8,6 +8,8 @@ export interface TensorInfo {
   dtype: DataType;
   /** Concrete dims seen in the probe run (dynamic dims take the probe batch's sizes). */
   shape: number[];
+  /** Values of small integer tensors (≤ 64 elements) as seen in the probe run. */
+  values?: number[];
 }
 
 export class GradientError extends Error {

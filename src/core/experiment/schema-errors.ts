@@ -48,7 +48,9 @@ export function didYouMean(given: unknown, allowed: readonly unknown[]): string 
   let bestDistance = Math.max(2, Math.floor(given.length / 3)) + 1;
   for (const candidate of allowed) {
     if (typeof candidate !== 'string') continue;
-    const distance = levenshtein(given.toLowerCase(), candidate.toLowerCase());
+    // A cut-short word ("all-lin") is as good a hint as a near miss.
+    const truncated = given.length >= 3 && candidate.toLowerCase().startsWith(given.toLowerCase());
+    const distance = truncated ? 1 : levenshtein(given.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   return best === undefined ? '' : ` (did you mean "${best}"?)`;

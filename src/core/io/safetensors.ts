@@ -7,6 +7,7 @@ import * as os from 'os';
 import { writeFileAtomic } from './atomic-write';
 import {
   SafetensorsDtypeSizeError,
+  SafetensorsError,
   SafetensorsHeaderJsonError,
   SafetensorsHeaderTooLargeError,
   SafetensorsOffsetError,
@@ -138,7 +139,13 @@ export function parseSafetensors(bytes: Uint8Array, source = '<buffer>'): Safete
 }
 
 export function readSafetensors(file: string): SafetensorsFile {
-  return parseSafetensors(fs.readFileSync(file), file);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    throw new SafetensorsError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  return parseSafetensors(bytes, file);
 }
 
 const dtypeAlignmentRank: Record<SafetensorsDtype, number> = { BOOL: 0, U8: 1, I8: 2, F16: 7, BF16: 8, I32: 9, F32: 11, F64: 12, I64: 13 };

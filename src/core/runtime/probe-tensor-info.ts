@@ -10,6 +10,9 @@ import { DataType, ModelProto } from '../onnx/types';
 import { dataTypeOfOrt } from './ort-tensors';
 import { openSession } from './session';
 
+/** Integer tensors up to this size keep their values (axes, shapes, indices computed in the graph). */
+const SMALL_INT_TENSOR = 64;
+
 export async function probeTensorInfo(
   model: ModelProto,
   feeds: Record<string, ort.Tensor>,
@@ -38,7 +41,11 @@ export async function probeTensorInfo(
     }
     const results = await session.run(inputFeeds);
     for (const [name, t] of Object.entries(results)) {
-      infos.set(name, { dtype: dataTypeOfOrt(t.type), shape: [...t.dims] });
+      const info: TensorInfo = { dtype: dataTypeOfOrt(t.type), shape: [...t.dims] };
+      if ((t.type === 'int64' || t.type === 'int32') && t.size <= SMALL_INT_TENSOR) {
+        info.values = Array.from(t.data as BigInt64Array | Int32Array, Number);
+      }
+      infos.set(name, info);
     }
   } finally {
     await session.release();

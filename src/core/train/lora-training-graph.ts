@@ -11,6 +11,8 @@ import { appendCausalLmLoss } from '../loss/causal-lm-loss';
 import { LossHeadNames } from '../loss/loss-head';
 import { appendSequenceClassificationLoss } from '../loss/sequence-classification-loss';
 import { makeNode } from '../onnx/attributes';
+import { convertModelToFloat64 } from '../onnx/convert-precision';
+import { makeTensor } from '../onnx/tensor-data';
 import { DataType, ModelProto } from '../onnx/types';
 import { probeTensorInfo } from '../runtime/probe-tensor-info';
 import { batchFeeds } from './batch-feeds';
@@ -33,7 +35,11 @@ export interface LoraTrainingGraphOptions {
   /** Number of tasks for per-task losses (mixed-task batches carry task_ids). */
   taskCount?: number;
   extraTerms?: readonly ExtraLossTerm[];
+  /** 'float64' converts the whole graph (for checks against float64 references). Default 'float32'. */
+  precision?: Precision;
 }
+
+export type Precision = 'float32' | 'float64';
 
 export interface LoraTrainingGraph {
   model: ModelProto;
@@ -47,16 +53,22 @@ export interface LoraTrainingGraph {
   /** Graph inputs of the base model (input_ids, attention_mask, …). */
   modelInputs: string[];
   infos: Map<string, TensorInfo>;
+  precision: Precision;
 }
 
 /** Zero-filled adapter feeds: the probe needs shapes only. */
-function zeroAdapterFeeds(adapters: readonly InjectedAdapter[]): Record<string, ort.Tensor> {
+function zeroAdapterFeeds(adapters: readonly InjectedAdapter[], precision: Precision): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};
   for (const a of adapters) {
-    feeds[a.aInput] = new ort.Tensor('float32', new Float32Array(a.shapeA[0] * a.shapeA[1]), a.shapeA);
-    feeds[a.bInput] = new ort.Tensor('float32', new Float32Array(a.shapeB[0] * a.shapeB[1]), a.shapeB);
+    feeds[a.aInput] = adapterTensor(new Float32Array(a.shapeA[0] * a.shapeA[1]), a.shapeA, precision);
+    feeds[a.bInput] = adapterTensor(new Float32Array(a.shapeB[0] * a.shapeB[1]), a.shapeB, precision);
   }
   return feeds;
+}
+
+/** An adapter value as a runtime tensor in the graph's precision. */
+export function adapterTensor(data: Float32Array, dims: readonly number[], precision: Precision): ort.Tensor {
+  return precision === 'float64' ? new ort.Tensor('float64', Float64Array.from(data), dims) : new ort.Tensor('float32', data, dims);
 }
 
 export async function buildLoraTrainingGraph(
@@ -64,8 +76,12 @@ export async function buildLoraTrainingGraph(
   options: LoraTrainingGraphOptions,
   sampleBatch: Batch,
 ): Promise<LoraTrainingGraph> {
+  const precision = options.precision ?? 'float32';
+  const floatType = precision === 'float64' ? DataType.DOUBLE : DataType.FLOAT;
+  if (precision === 'float64') base = convertModelToFloat64(base);
   const modelInputs = base.graph.inputs.map((v) => v.name).filter((n) => !base.graph.initializers.some((t) => t.name === n));
-  const injected = injectLora(base, options.modules, { rank: options.rank, alpha: options.alpha, dtype: DataType.FLOAT });
+  const modules = precision === 'float64' ? options.modules.map((m) => ({ ...m, dtype: DataType.DOUBLE })) : options.modules;
+  const injected = injectLora(base, modules, { rank: options.rank, alpha: options.alpha, dtype: floatType });
   const tasks = options.taskCount ? { taskCount: options.taskCount } : undefined;
   const headed =
     options.head === 'causal_lm'
@@ -89,7 +105,7 @@ export async function buildLoraTrainingGraph(
           ...model.graph,
           initializers: [
             ...model.graph.initializers,
-            { name: weightName, dims: [], dataType: DataType.FLOAT, raw: new Uint8Array(new Float32Array([term.weight]).buffer) },
+            makeTensor(weightName, [], floatType, [term.weight]),
           ],
           nodes: [
             ...model.graph.nodes,
@@ -102,7 +118,7 @@ export async function buildLoraTrainingGraph(
     }
   }
   const probe = makeProbeBatch(sampleBatch);
-  const feeds = { ...batchFeeds(model, probe, headed.names), ...zeroAdapterFeeds(injected.adapters) };
+  const feeds = { ...batchFeeds(model, probe, headed.names), ...zeroAdapterFeeds(injected.adapters, precision) };
   const infos = await probeTensorInfo(model, feeds);
   const trainable = injected.adapters.flatMap((a) => [a.aInput, a.bInput]);
   const extraOutputs = [
@@ -120,5 +136,6 @@ export async function buildLoraTrainingGraph(
     gradOutputs: graph.gradOutputs,
     modelInputs,
     infos,
+    precision,
   };
 }

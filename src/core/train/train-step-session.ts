@@ -1,11 +1,10 @@
 // One ONNX Runtime session over a LoRA training graph. Per step only the batch and the adapter tensors
 // cross into the runtime; the frozen weights were handed over once, as initializers, when it opened.
-import * as ort from 'onnxruntime-node';
 import { Batch } from '../io/batch-file';
 import { encodeModel } from '../onnx/model-codec';
 import { OpenedSession, SessionOptions, openSession } from '../runtime/session';
 import { batchFeeds, unfedInputs } from './batch-feeds';
-import { LoraTrainingGraph } from './lora-training-graph';
+import { LoraTrainingGraph, adapterTensor } from './lora-training-graph';
 
 export interface StepResult {
   /** Total loss (task loss plus weighted extra terms). */
@@ -34,7 +33,9 @@ export class TrainStepSession {
   ) {}
 
   static async open(graph: LoraTrainingGraph, options: SessionOptions = {}): Promise<TrainStepSession> {
-    return new TrainStepSession(graph, await openSession(encodeModel(graph.model), options));
+    // Fused kernels compute float64 graphs partly in float32; 'basic' keeps every op as exported.
+    const optimization = options.optimization ?? (graph.precision === 'float64' ? 'basic' : 'all');
+    return new TrainStepSession(graph, await openSession(encodeModel(graph.model), { ...options, optimization }));
   }
 
   get provider(): 'cuda' | 'cpu' {
@@ -59,13 +60,17 @@ export class TrainStepSession {
         if (data.length !== dims[0] * dims[1]) {
           throw new Error(`adapter tensor '${name}' has ${data.length} values; its shape [${dims}] needs ${dims[0] * dims[1]}`);
         }
-        feeds[name] = new ort.Tensor('float32', data, [...dims]);
+        feeds[name] = adapterTensor(data, dims, g.precision);
       }
     }
     const missing = unfedInputs(g.model, Object.keys(feeds));
     if (missing.length) throw new Error(`the model needs inputs the batch does not provide: ${missing.join(', ')}`);
     const out = await this.opened.session.run(feeds);
-    const scalar = (name: string) => Number((out[name].data as Float32Array)[0]);
+    const scalar = (name: string) => Number((out[name].data as Float32Array | Float64Array)[0]);
+    const floats = (name: string) => {
+      const data = out[name].data as Float32Array | Float64Array;
+      return data instanceof Float32Array ? data : Float32Array.from(data);
+    };
     const loss = scalar(g.lossOutput);
     if (!Number.isFinite(loss)) {
       throw new NonFiniteLossError(
@@ -73,13 +78,13 @@ export class TrainStepSession {
       );
     }
     const grads = new Map<string, Float32Array>();
-    for (const [input, output] of g.gradOutputs) grads.set(input, out[output].data as Float32Array);
+    for (const [input, output] of g.gradOutputs) grads.set(input, floats(output));
     const terms = new Map<string, number>();
     for (const [name, output] of g.termOutputs) terms.set(name, scalar(output));
     return {
       loss,
       taskLoss: scalar(g.head.loss),
-      perTaskLoss: g.head.taskLoss ? Array.from(out[g.head.taskLoss].data as Float32Array) : undefined,
+      perTaskLoss: g.head.taskLoss ? Array.from(floats(g.head.taskLoss)) : undefined,
       terms,
       grads,
     };

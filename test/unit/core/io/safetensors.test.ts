@@ -11,6 +11,7 @@ import {
 } from '../../../../src/core/io/safetensors';
 import {
   SafetensorsDtypeSizeError,
+  SafetensorsError,
   SafetensorsHeaderJsonError,
   SafetensorsHeaderTooLargeError,
   SafetensorsOffsetError,
@@ -184,6 +185,10 @@ describe('safetensors', () => {
       const good = craft('{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', f32(2));
       throwsNamed(() => parseSafetensors(good.subarray(0, 20), 'cut.safetensors'), SafetensorsTruncatedError, 'cut.safetensors');
       throwsNamed(() => parseSafetensors(good.subarray(0, good.length - 3), 'cut.safetensors'), SafetensorsTruncatedError, 'cut.safetensors', "'w'");
+    });
+
+    it('a missing file is a SafetensorsError naming it', () => {
+      throwsNamed(() => readSafetensors('/nonexistent/adapter.safetensors'), SafetensorsError, '/nonexistent/adapter.safetensors');
     });
 
     it('truncated fixture file names the file and the cut tensor', () => {

@@ -1,7 +1,10 @@
 // The PyTorch oracle: for every fixture (LLaMA-, GPT-2- and BERT-style exports, folded and unfolded weights)
 // the engine's loss and LoRA gradients equal PyTorch's (computed in float64).
 // Tolerances: loss 1e-5 relative; each gradient tensor max|ours − torch| / max|torch| ≤ 1e-4;
-// adapted logits max-abs over max-abs ≤ 1e-4.
+// adapted logits max-abs over max-abs ≤ 1e-4. Both hold in float64 for every fixture and in float32 for
+// the tiny ones. On bench-llama (4 layers, 1024 tokens) float32 round-off alone exceeds 1e-4: PyTorch's own
+// float32 gradients differ from its float64 ones by 8.6e-4 (measured with torch 1.13), so the float32 run
+// there is held to 2e-3.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
@@ -13,7 +16,7 @@ import { injectLora } from '../../../../src/core/lora/inject-lora';
 import { encodeModel } from '../../../../src/core/onnx/model-codec';
 import { readModelFile } from '../../../../src/core/onnx/model-file';
 import { batchFeeds } from '../../../../src/core/train/batch-feeds';
-import { buildLoraTrainingGraph } from '../../../../src/core/train/lora-training-graph';
+import { Precision, buildLoraTrainingGraph } from '../../../../src/core/train/lora-training-graph';
 import { setupPeftLora } from '../../../../src/core/train/peft-lora-setup';
 import { TrainStepSession } from '../../../../src/core/train/train-step-session';
 
@@ -29,8 +32,21 @@ function relMaxAbs(ours: ArrayLike<number>, ref: ArrayLike<number>): number {
   return diff / scale;
 }
 
-for (const name of ['tiny-llama', 'tiny-gpt2', 'tiny-bert-cls', 'tiny-llama-named', 'bench-llama']) {
-  describe(`PyTorch oracle: ${name}`, function () {
+const cases: [string, Precision, number][] = [
+  ['tiny-llama', 'float32', 1e-4],
+  ['tiny-gpt2', 'float32', 1e-4],
+  ['tiny-bert-cls', 'float32', 1e-4],
+  ['tiny-llama-named', 'float32', 1e-4],
+  ['bench-llama', 'float32', 2e-3],
+  ['tiny-llama', 'float64', 1e-4],
+  ['tiny-gpt2', 'float64', 1e-4],
+  ['tiny-bert-cls', 'float64', 1e-4],
+  ['tiny-llama-named', 'float64', 1e-4],
+  ['bench-llama', 'float64', 1e-4],
+];
+
+for (const [name, precision, gradTol] of cases) {
+  describe(`PyTorch oracle: ${name} in ${precision}`, function () {
     this.timeout(120000);
     const dir = path.join(fixtures, name);
     const model = readModelFile(path.join(dir, 'model.onnx'));
@@ -40,7 +56,7 @@ for (const name of ['tiny-llama', 'tiny-gpt2', 'tiny-bert-cls', 'tiny-llama-name
     const setup = setupPeftLora(model, adapter);
 
     it('loss and every LoRA gradient match PyTorch', async () => {
-      const graph = await buildLoraTrainingGraph(model, setup, batch);
+      const graph = await buildLoraTrainingGraph(model, { ...setup, precision }, batch);
       const session = await TrainStepSession.open(graph, { device: 'cpu', threads: 1 });
       const result = await session.run(batch, setup.values);
       await session.release();
@@ -52,11 +68,11 @@ for (const name of ['tiny-llama', 'tiny-gpt2', 'tiny-bert-cls', 'tiny-llama-name
         const ours = result.grads.get(key.replace(/^base_model\.model\./, ''));
         assert.ok(ours, `no gradient for ${key}`);
         const rel = relMaxAbs(ours, ref.data as Float32Array);
-        assert.ok(rel <= 1e-4, `${key}: relative gradient error ${rel.toExponential(2)} > 1e-4`);
+        assert.ok(rel <= gradTol, `${key}: relative gradient error ${rel.toExponential(2)} > ${gradTol}`);
       }
     });
 
-    it('adapted logits match PyTorch', async () => {
+    if (precision === 'float32') it('adapted logits match PyTorch', async () => {
       const injected = injectLora(model, setup.modules, { rank: setup.rank, alpha: setup.alpha });
       const session = await ort.InferenceSession.create(encodeModel(injected.model));
       const feeds = batchFeeds(injected.model, batch);

@@ -1,0 +1,70 @@
+// Rewrites a float32 model to compute in float64: every FLOAT tensor, Cast target, constant and declared
+// type becomes DOUBLE. Used to verify gradients against float64 references (PyTorch oracles computed in
+// float64) on models deep enough that float32 round-off alone exceeds the tolerance.
+import { makeNode } from './attributes';
+import { floatsToBytes, tensorToFloat32 } from './tensor-data';
+import { Attribute, AttributeType, DataType, Graph, ModelProto, NodeProto, TensorProto, ValueInfo } from './types';
+
+function tensorToDouble(t: TensorProto): TensorProto {
+  if (t.dataType !== DataType.FLOAT) return t;
+  if (t.external) throw new Error(`tensor '${t.name}': load external data before converting precision`);
+  return { ...t, dataType: DataType.DOUBLE, raw: floatsToBytes(tensorToFloat32(t), DataType.DOUBLE) };
+}
+
+function valueInfoToDouble(v: ValueInfo): ValueInfo {
+  return v.elemType === DataType.FLOAT ? { ...v, elemType: DataType.DOUBLE } : v;
+}
+
+/** Attributes naming an element type: Cast.to, EyeLike/Random*.dtype. */
+const dtypeAttributes = new Set(['to', 'dtype']);
+
+function attributeToDouble(a: Attribute, node: NodeProto): Attribute {
+  if (a.type === AttributeType.INT && dtypeAttributes.has(a.name) && a.i === DataType.FLOAT) return { ...a, i: DataType.DOUBLE };
+  if (a.type === AttributeType.TENSOR && a.t) return { ...a, t: tensorToDouble(a.t) };
+  if (a.type === AttributeType.GRAPH && a.g) return { ...a, g: graphToDouble(a.g) };
+  if (a.type === AttributeType.GRAPHS && a.graphs) return { ...a, graphs: a.graphs.map(graphToDouble) };
+  if (node.opType === 'Constant' && (a.name === 'value_float' || a.name === 'value_floats')) {
+    const values = a.name === 'value_float' ? [a.f ?? 0] : (a.floats ?? []);
+    const dims = a.name === 'value_float' ? [] : [values.length];
+    return {
+      name: 'value',
+      type: AttributeType.TENSOR,
+      t: { name: '', dims, dataType: DataType.DOUBLE, raw: floatsToBytes(values, DataType.DOUBLE) },
+    };
+  }
+  return a;
+}
+
+/**
+ * Ops whose ONNX Runtime CPU kernels exist for float32 only: they run in float32 between two Casts
+ * (single-input elementwise ops, so the local round-off stays at float32's 6e-8).
+ */
+const float32OnlyOps = new Set(['Erf', 'Softplus', 'Elu', 'HardSigmoid', 'Softsign', 'Selu', 'ThresholdedRelu']);
+
+function wrapInFloat32(n: NodeProto): NodeProto[] {
+  const x32 = `${n.outputs[0]}/float32_in`;
+  const y32 = `${n.outputs[0]}/float32_out`;
+  return [
+    makeNode('Cast', [n.inputs[0]], [x32], `${n.name}/to_float32`, { to: DataType.FLOAT }),
+    { ...n, inputs: [x32, ...n.inputs.slice(1)], outputs: [y32, ...n.outputs.slice(1)] },
+    makeNode('Cast', [y32], [n.outputs[0]], `${n.name}/to_float64`, { to: DataType.DOUBLE }),
+  ];
+}
+
+function graphToDouble(g: Graph): Graph {
+  return {
+    ...g,
+    initializers: g.initializers.map(tensorToDouble),
+    nodes: g.nodes.flatMap((n) => {
+      const converted = { ...n, attributes: n.attributes.map((a) => attributeToDouble(a, n)) };
+      return float32OnlyOps.has(n.opType) && !n.domain ? wrapInFloat32(converted) : [converted];
+    }),
+    inputs: g.inputs.map(valueInfoToDouble),
+    outputs: g.outputs.map(valueInfoToDouble),
+    valueInfo: g.valueInfo.map(valueInfoToDouble),
+  };
+}
+
+export function convertModelToFloat64(model: ModelProto): ModelProto {
+  return { ...model, graph: graphToDouble(model.graph) };
+}
