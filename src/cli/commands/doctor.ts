@@ -1,0 +1,25 @@
+// `thanora doctor <model.onnx> [--targets …] [--rank r]`: what a user needs to know before training.
+import { describeModel } from '../../core/lora/model-report';
+import { formatModelReport } from '../../core/lora/format-model-report';
+import { readModelFile } from '../../core/onnx/model-file';
+import { UsageError } from '../cli-error';
+import type { CliCommand } from '../main';
+import { intOption, parseOptions, targetsOption } from '../parse-options';
+
+export const doctorCommand: CliCommand = {
+  summary: 'inspect an ONNX model: inputs, outputs, LoRA targets, gradient-path support',
+  usage: 'thanora doctor <model.onnx> [--targets q_proj,v_proj | all-linear] [--rank 8] [--json]',
+  async run(args) {
+    const { values, positionals } = parseOptions(args, {
+      targets: { type: 'string' },
+      rank: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const file = positionals[0];
+    if (!file) throw new UsageError('give the model file');
+    const model = readModelFile(file, { loadExternalData: false });
+    const report = describeModel(model, targetsOption(values.targets as string | undefined), { rank: intOption(values, 'rank', 8) });
+    console.log(values.json ? JSON.stringify(report, null, 2) : formatModelReport(report));
+    if (report.gradientPath?.missing.length) process.exitCode = 1;
+  },
+};
