@@ -1,0 +1,154 @@
+// The run folder's record, shared by the trainer (writer), the CLI, the extension host and the dashboard
+// (readers). `<output>/<run-id>/metrics.jsonl` holds one RunEvent per line, in the order they happened;
+// `status.json` holds the RunStatus. Names of modules are PEFT names; task names are the experiment's.
+
+export type MethodName = 'thanora' | 'lora' | 'pissa' | 'corda';
+
+/** First line of every metrics.jsonl. */
+export interface RunStartEvent {
+  type: 'start';
+  time: string;
+  runId: string;
+  method: MethodName;
+  /** Short label for comparisons, e.g. "thanora", "thanora λ=0", "lora". */
+  label: string;
+  tasks: string[];
+  modules: string[];
+  /** Transformer layer index of each module (same order as `modules`), −1 when unknown. */
+  layers: number[];
+  totalSteps: number;
+  rank: number;
+  provider: 'cpu' | 'cuda';
+  /** Step the run (re)started from: 0, or the checkpoint step when resumed. */
+  fromStep: number;
+}
+
+/** Rank allocation (HASI) per module; absent for baselines without task blocks. */
+export interface AllocationEvent {
+  type: 'allocation';
+  step: number;
+  modules: {
+    module: string;
+    layer: number;
+    /** r_t per task, in `tasks` order. */
+    ranks: number[];
+    cooperativeRank: number;
+    /** Normalised spectral entropy H_t per task. */
+    entropies: number[];
+  }[];
+}
+
+export interface StepEvent {
+  type: 'step';
+  step: number;
+  time: string;
+  loss: number;
+  /** Task loss alone (without λ·SPR). */
+  taskLoss: number;
+  /** Per-task mean loss on this batch; null for a task absent from the batch. */
+  perTaskLoss: (number | null)[];
+  /** Raw L_SPR (before λ); null when SPR is off. */
+  sprLoss: number | null;
+  lr: number;
+  gradNorm: number;
+  tokensPerSecond: number;
+  stepMs: number;
+}
+
+export interface PairAngles {
+  /** Indices into `tasks`. */
+  pair: [number, number];
+  /** Principal angles between span(A_iᵀ) and span(A_jᵀ), degrees. */
+  meanA: number;
+  minA: number;
+  /** Between span(B_i) and span(B_j). */
+  meanB: number;
+  minB: number;
+}
+
+export interface AnglesEvent {
+  type: 'angles';
+  step: number;
+  modules: {
+    module: string;
+    layer: number;
+    pairs: PairAngles[];
+    /** Roy–Vetterli effective rank of each task block (tasks order), of the cooperative block, of ΔW. */
+    effectiveRank: { tasks: number[]; cooperative: number | null; delta: number };
+  }[];
+  /** Averages over the modules of each layer. */
+  layers: { layer: number; pairs: PairAngles[] }[];
+}
+
+export interface EvalEvent {
+  type: 'eval';
+  step: number;
+  tasks: { task: string; loss: number; accuracy: number; examples: number }[];
+}
+
+export interface CheckpointEvent {
+  type: 'checkpoint';
+  step: number;
+  path: string;
+}
+
+export interface EndEvent {
+  type: 'end';
+  step: number;
+  time: string;
+  state: 'finished' | 'stopped' | 'failed';
+  error?: string;
+}
+
+export type RunEvent = RunStartEvent | AllocationEvent | StepEvent | AnglesEvent | EvalEvent | CheckpointEvent | EndEvent;
+
+export interface RunStatus {
+  state: 'running' | 'finished' | 'stopped' | 'failed';
+  runId: string;
+  step: number;
+  totalSteps: number;
+  /** Last checkpoint folder, relative to the run folder. */
+  lastCheckpoint?: string;
+  error?: string;
+  pid?: number;
+  updated: string;
+}
+
+export const RUN_FILES = {
+  config: 'config.json',
+  metrics: 'metrics.jsonl',
+  status: 'status.json',
+  checkpoints: 'checkpoints',
+  merged: 'merged',
+} as const;
+
+/**
+ * A checkpoint folder `<run>/checkpoints/step-<8-digit step>/` holds:
+ * - adapter_model.safetensors + adapter_config.json: the trained A, B in PEFT layout (keys
+ *   `base_model.model.<module>.lora_A.weight`), the config's "thanora" field a CheckpointMeta;
+ * - init_adapter.safetensors (residual methods only): A₀, B₀, the task blocks subtracted from W at init,
+ *   same keys; the frozen base of training is W' = W − s·B₀A₀, recomputed from the base model;
+ * - optimizer.safetensors: AdamW state; trainer_state.json: TrainerState.
+ * The folder is written under a temp name and renamed, so a checkpoint is either whole or absent.
+ */
+export interface CheckpointMeta {
+  method: MethodName;
+  tasks: string[];
+  /** Per module: rows of A (= columns of B) of each task block in task order, then the cooperative block. */
+  blocks: Record<string, { taskRanks: number[]; cooperativeRank: number }>;
+  /** True when W was replaced by W' = W − s·B₀A₀ (thanora, pissa, corda). */
+  residual: boolean;
+  baseModel: string;
+  /** PEFT name -> { initializer, node } in the base model. */
+  moduleMap: Record<string, { initializer: string; node: string; op: string; stored: string }>;
+  step: number;
+}
+
+export interface TrainerState {
+  step: number;
+  totalSteps: number;
+  rng: unknown;
+  mixer: unknown;
+  /** Data-order and dropout RNG states etc., enough to reproduce the next steps exactly. */
+  extra?: Record<string, unknown>;
+}
