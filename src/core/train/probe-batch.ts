@@ -19,14 +19,15 @@ export function makeProbeBatch(batch: Batch): Batch {
     }
     return out;
   };
+  // Labels only need the right shape here; valid values (the input tokens, class 0) keep the probe from
+  // failing on a bad label before the label checks can report it properly.
   const tokenLabels = batch.labelsDims.length === 2;
-  const labels = tokenLabels
-    ? pick(batch.labels, batch.seqLength)
-    : Int32Array.from({ length: rows }, (_, i) => batch.labels[i % batch.batchSize]);
+  const inputIds = pick(batch.inputIds, batch.seqLength);
+  const labels = tokenLabels ? inputIds.slice() : new Int32Array(rows);
   return {
     batchSize: rows,
     seqLength: s,
-    inputIds: pick(batch.inputIds, batch.seqLength),
+    inputIds,
     attentionMask: new Int32Array(rows * s).fill(1),
     hasAttentionMask: batch.hasAttentionMask,
     labels,

@@ -1,0 +1,74 @@
+// Host ⇄ dashboard webview. The webview posts `ready` first; the host answers with the run list and the
+// selected run's events. Every message from the webview is validated (src/views/parse-webview-message.ts).
+import type { MethodName, RunEvent, RunStatus } from './run-events';
+
+/** One run folder as listed in the dashboard's run picker. */
+export interface RunSummary {
+  runDir: string;
+  runId: string;
+  /** Folder holding the runs of one experiment (the experiment's `output`); runs sharing it are comparable. */
+  experimentDir: string;
+  label: string;
+  method: MethodName | 'unknown';
+  state: RunStatus['state'] | 'unknown';
+  step: number;
+  totalSteps: number;
+}
+
+export interface RunsMessage {
+  type: 'runs';
+  runs: RunSummary[];
+  /** Run the dashboard should show, when the host has a preference (a run just started). */
+  select?: string;
+}
+
+/** All events of a run so far (replace). */
+export interface RunDataMessage {
+  type: 'runData';
+  runDir: string;
+  events: RunEvent[];
+  status: RunStatus | null;
+}
+
+/** Events appended since the last message for this run (live training). */
+export interface RunEventsMessage {
+  type: 'runEvents';
+  runDir: string;
+  events: RunEvent[];
+}
+
+export interface HostStateMessage {
+  type: 'hostState';
+  training: boolean;
+  /** Run folder of the active training, if any. */
+  activeRunDir?: string;
+  trusted: boolean;
+}
+
+export type HostToWebviewMessage = RunsMessage | RunDataMessage | RunEventsMessage | HostStateMessage;
+
+export interface ReadyMessage {
+  type: 'ready';
+}
+
+/** The dashboard shows `runDir` and overlays `compareWith` (runs of the same experiment). */
+export interface ShowRunsMessage {
+  type: 'showRuns';
+  runDir: string;
+  compareWith: string[];
+}
+
+export interface StartTrainingMessage {
+  type: 'startTraining';
+}
+
+export interface StopTrainingMessage {
+  type: 'stopTraining';
+}
+
+export interface MergeRunMessage {
+  type: 'mergeRun';
+  runDir: string;
+}
+
+export type WebviewToHostMessage = ReadyMessage | ShowRunsMessage | StartTrainingMessage | StopTrainingMessage | MergeRunMessage;

@@ -1,0 +1,50 @@
+// Host ⇄ training worker (child_process.fork IPC). The worker runs the same core as `thanora train`;
+// nothing throws across this boundary: failures arrive as `failed` messages or as the process exit.
+import type { RunEvent } from './run-events';
+
+export type WorkerDevice = 'auto' | 'cuda' | 'cpu';
+
+export interface StartTrainingRequest {
+  type: 'start';
+  experimentFile: string;
+  resumeFrom?: string;
+  device?: WorkerDevice;
+  /** 0 = ONNX Runtime chooses. */
+  threads?: number;
+  runsDir?: string;
+}
+
+/** Cooperative stop: the trainer finishes the current step, checkpoints, and ends with state "stopped". */
+export interface StopTrainingRequest {
+  type: 'stop';
+}
+
+export type HostToWorkerMessage = StartTrainingRequest | StopTrainingRequest;
+
+/** One metrics.jsonl record, forwarded as soon as the trainer writes it. */
+export interface WorkerRunEvent {
+  type: 'event';
+  runDir: string;
+  event: RunEvent;
+}
+
+export interface WorkerLog {
+  type: 'log';
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface WorkerFinished {
+  type: 'finished';
+  runDir: string;
+  state: 'finished' | 'stopped' | 'failed';
+}
+
+/** runTraining rejected (bad experiment file, model load error...): the message says what and how to fix. */
+export interface WorkerFailed {
+  type: 'failed';
+  runDir?: string;
+  error: string;
+}
+
+export type WorkerToHostMessage = WorkerRunEvent | WorkerLog | WorkerFinished | WorkerFailed;

@@ -1,0 +1,64 @@
+// The worker's message loop, kept apart from the entry file so tests can drive it with a fake trainer.
+// One process trains one run: `start` runs the trainer, `stop` aborts it cooperatively, and the process
+// exits once the run has ended and its last message is flushed.
+import type { RunEvent } from '../protocol/run-events';
+import type { HostToWorkerMessage, StartTrainingRequest, WorkerToHostMessage } from '../protocol/worker-messages';
+
+export type TrainingRunner = (
+  experimentFile: string,
+  options: { resumeFrom?: string; device?: 'auto' | 'cuda' | 'cpu'; threads?: number; runsDir?: string; signal?: AbortSignal },
+  onEvent?: (e: RunEvent, runDir: string) => void,
+) => Promise<{ runDir: string; state: 'finished' | 'stopped' | 'failed' }>;
+
+/** The slice of `process` the loop needs (a forked child has `send` and `on('message')`). */
+export interface WorkerPort {
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  send?(message: WorkerToHostMessage, callback?: (error: Error | null) => void): boolean;
+}
+
+/** Returns `stop` for the entry to call when the host goes away (IPC disconnect). */
+export function serveTrainingRequests(port: WorkerPort, runTraining: TrainingRunner, exit: (code: number) => void): { stop(): void } {
+  const abort = new AbortController();
+  let started = false;
+  let lastRunDir: string | undefined;
+  const send = (message: WorkerToHostMessage): Promise<void> =>
+    new Promise((resolve) => {
+      if (!port.send) return resolve();
+      port.send(message, () => resolve());
+    });
+
+  const run = async (request: StartTrainingRequest): Promise<void> => {
+    const options = {
+      resumeFrom: request.resumeFrom,
+      device: request.device,
+      threads: request.threads,
+      runsDir: request.runsDir,
+      signal: abort.signal,
+    };
+    try {
+      const result = await runTraining(request.experimentFile, options, (event, runDir) => {
+        lastRunDir = runDir;
+        void send({ type: 'event', runDir, event });
+      });
+      await send({ type: 'finished', runDir: result.runDir, state: result.state });
+      exit(0);
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      await send({ type: 'failed', runDir: lastRunDir, error });
+      exit(1);
+    }
+  };
+
+  port.on('message', (raw) => {
+    const message = raw as HostToWorkerMessage;
+    if (message?.type === 'start' && !started && typeof message.experimentFile === 'string') {
+      started = true;
+      void run(message);
+    } else if (message?.type === 'stop') {
+      abort.abort();
+    } else {
+      void send({ type: 'log', level: 'warn', message: `training worker: ignored message ${JSON.stringify(raw)}` });
+    }
+  });
+  return { stop: () => abort.abort() };
+}

@@ -1,0 +1,8 @@
+// Entry of the training process forked by the extension host (bundled as dist/worker.js): the same core as
+// `thanora train`, driven over IPC (src/protocol/worker-messages.ts).
+import { runTraining } from '../core/train/run-training';
+import { serveTrainingRequests } from './serve-training-requests';
+
+const worker = serveTrainingRequests(process, runTraining, (code) => process.exit(code));
+// The extension host closed (window reload, crash): stop at the next step boundary and checkpoint.
+process.on('disconnect', () => worker.stop());
