@@ -3,6 +3,8 @@ import { UsageError } from './cli-error';
 import { benchCommand } from './commands/bench';
 import { doctorCommand } from './commands/doctor';
 import { gradCommand } from './commands/grad';
+import { trainCommand } from './commands/train';
+import { mergeCommand } from './commands/merge';
 
 export interface CliCommand {
   summary: string;
@@ -11,9 +13,11 @@ export interface CliCommand {
 }
 
 const commands: Record<string, CliCommand> = {
+  train: trainCommand,
   doctor: doctorCommand,
   grad: gradCommand,
   bench: benchCommand,
+  merge: mergeCommand,
 };
 
 function help(): string {

@@ -19,7 +19,14 @@ export interface StopTrainingRequest {
   type: 'stop';
 }
 
-export type HostToWorkerMessage = StartTrainingRequest | StopTrainingRequest;
+/** Merge a run (its last checkpoint) or a checkpoint folder into the base model, then verify it. */
+export interface MergeRequest {
+  type: 'merge';
+  input: string;
+  outDir?: string;
+}
+
+export type HostToWorkerMessage = StartTrainingRequest | StopTrainingRequest | MergeRequest;
 
 /** One metrics.jsonl record, forwarded as soon as the trainer writes it. */
 export interface WorkerRunEvent {
@@ -38,6 +45,8 @@ export interface WorkerFinished {
   type: 'finished';
   runDir: string;
   state: 'finished' | 'stopped' | 'failed';
+  /** With state "failed": what went wrong (the trainer also wrote it to status.json). */
+  error?: string;
 }
 
 /** runTraining rejected (bad experiment file, model load error...): the message says what and how to fix. */
@@ -47,4 +56,15 @@ export interface WorkerFailed {
   error: string;
 }
 
-export type WorkerToHostMessage = WorkerRunEvent | WorkerLog | WorkerFinished | WorkerFailed;
+export interface WorkerMerged {
+  type: 'merged';
+  outDir: string;
+  modelFile: string;
+  reportFile: string;
+  /** null when verification did not run. */
+  pass: boolean | null;
+  maxRelativeDiff: number | null;
+  tolerance: number | null;
+}
+
+export type WorkerToHostMessage = WorkerRunEvent | WorkerLog | WorkerFinished | WorkerFailed | WorkerMerged;

@@ -90,7 +90,7 @@ export class TrainingWorkerClient {
         break;
       case 'finished':
         this.runDir = message.runDir;
-        this.reported = { state: message.state, runDir: message.runDir };
+        this.reported = { state: message.state, runDir: message.runDir, error: message.error };
         break;
       case 'failed':
         this.runDir = message.runDir ?? this.runDir;

@@ -1,14 +1,17 @@
 // The worker's message loop, kept apart from the entry file so tests can drive it with a fake trainer.
-// One process trains one run: `start` runs the trainer, `stop` aborts it cooperatively, and the process
-// exits once the run has ended and its last message is flushed.
+// One process does one job: `start` runs the trainer (`stop` aborts it cooperatively) or `merge` merges a
+// checkpoint; the process exits once the job has ended and its last message is flushed.
 import type { RunEvent } from '../protocol/run-events';
-import type { HostToWorkerMessage, StartTrainingRequest, WorkerToHostMessage } from '../protocol/worker-messages';
+import type { HostToWorkerMessage, MergeRequest, StartTrainingRequest, WorkerMerged, WorkerToHostMessage } from '../protocol/worker-messages';
 
 export type TrainingRunner = (
   experimentFile: string,
-  options: { resumeFrom?: string; device?: 'auto' | 'cuda' | 'cpu'; threads?: number; runsDir?: string; signal?: AbortSignal },
+  options: { resumeFrom?: string; device?: 'auto' | 'cuda' | 'cpu'; threads?: number; runsDir?: string; signal?: AbortSignal; onLog?: (line: string) => void },
   onEvent?: (e: RunEvent, runDir: string) => void,
-) => Promise<{ runDir: string; state: 'finished' | 'stopped' | 'failed' }>;
+) => Promise<{ runDir: string; state: 'finished' | 'stopped' | 'failed'; error?: string }>;
+
+/** Merges and verifies; resolves with the summary the host shows (the full report is on disk). */
+export type MergeRunner = (request: MergeRequest, onNotice: (message: string) => void) => Promise<Omit<WorkerMerged, 'type'>>;
 
 /** The slice of `process` the loop needs (a forked child has `send` and `on('message')`). */
 export interface WorkerPort {
@@ -17,7 +20,7 @@ export interface WorkerPort {
 }
 
 /** Returns `stop` for the entry to call when the host goes away (IPC disconnect). */
-export function serveTrainingRequests(port: WorkerPort, runTraining: TrainingRunner, exit: (code: number) => void): { stop(): void } {
+export function serveTrainingRequests(port: WorkerPort, runTraining: TrainingRunner, exit: (code: number) => void, runMerge?: MergeRunner): { stop(): void } {
   const abort = new AbortController();
   let started = false;
   let lastRunDir: string | undefined;
@@ -34,17 +37,29 @@ export function serveTrainingRequests(port: WorkerPort, runTraining: TrainingRun
       threads: request.threads,
       runsDir: request.runsDir,
       signal: abort.signal,
+      onLog: (line: string) => void send({ type: 'log', level: 'info', message: line }),
     };
     try {
       const result = await runTraining(request.experimentFile, options, (event, runDir) => {
         lastRunDir = runDir;
         void send({ type: 'event', runDir, event });
       });
-      await send({ type: 'finished', runDir: result.runDir, state: result.state });
+      await send({ type: 'finished', runDir: result.runDir, state: result.state, ...(result.error ? { error: result.error } : {}) });
       exit(0);
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
       await send({ type: 'failed', runDir: lastRunDir, error });
+      exit(1);
+    }
+  };
+
+  const merge = async (request: MergeRequest): Promise<void> => {
+    try {
+      const result = await runMerge!(request, (message) => void send({ type: 'log', level: 'info', message }));
+      await send({ type: 'merged', ...result });
+      exit(0);
+    } catch (e) {
+      await send({ type: 'failed', error: e instanceof Error ? e.message : String(e) });
       exit(1);
     }
   };
@@ -54,6 +69,9 @@ export function serveTrainingRequests(port: WorkerPort, runTraining: TrainingRun
     if (message?.type === 'start' && !started && typeof message.experimentFile === 'string') {
       started = true;
       void run(message);
+    } else if (message?.type === 'merge' && !started && runMerge && typeof message.input === 'string') {
+      started = true;
+      void merge(message);
     } else if (message?.type === 'stop') {
       abort.abort();
     } else {

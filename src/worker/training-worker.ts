@@ -1,8 +1,9 @@
-// Entry of the training process forked by the extension host (bundled as dist/worker.js): the same core as
-// `thanora train`, driven over IPC (src/protocol/worker-messages.ts).
+// Entry of the worker process forked by the extension host (bundled as dist/worker.js): the same core as
+// `thanora train` and `thanora merge`, driven over IPC (src/protocol/worker-messages.ts).
 import { runTraining } from '../core/train/run-training';
+import { runMerge } from './run-merge';
 import { serveTrainingRequests } from './serve-training-requests';
 
-const worker = serveTrainingRequests(process, runTraining, (code) => process.exit(code));
+const worker = serveTrainingRequests(process, runTraining, (code) => process.exit(code), runMerge);
 // The extension host closed (window reload, crash): stop at the next step boundary and checkpoint.
 process.on('disconnect', () => worker.stop());

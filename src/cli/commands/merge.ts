@@ -1,0 +1,64 @@
+// `thanora merge`: a run (its last checkpoint) or a checkpoint → merged ONNX model + PEFT adapter + report;
+// or `--model M.onnx --adapter DIR` for a PEFT adapter trained elsewhere. Exits 1 when verification fails.
+import { MergeOutcome, mergeCheckpoint, mergePeftAdapter } from '../../core/merge/merge-adapter';
+import { MergeError } from '../../core/merge/merge-errors';
+import { UsageError } from '../cli-error';
+import type { CliCommand } from '../main';
+import { deviceOption, intOption, parseOptions, requireString } from '../parse-options';
+
+function printOutcome(outcome: MergeOutcome): void {
+  const { report } = outcome;
+  console.log(`merged ${report.modules.length} modules into ${report.outputs.model}`);
+  if (report.outputs.adapter) console.log(`PEFT adapter (against the original base): ${report.outputs.adapter}`);
+  const v = report.verification;
+  if (!v) {
+    console.log('verification skipped (--no-verify)');
+  } else {
+    for (const c of v.comparisons) {
+      const effect = c.adapterEffect.toExponential(1);
+      console.log(`  ${c.task.padEnd(16)} ${c.output}: relative diff ${c.relativeDiff.toExponential(2)} (max-abs ${c.maxAbsDiff.toExponential(2)}, adapter effect ${effect}) ${c.pass ? 'ok' : 'FAIL'}`);
+    }
+    console.log(`verification (${report.probes.source}, tolerance ${v.tolerance.relative} relative): ${v.pass ? 'pass' : 'FAIL'}`);
+  }
+  console.log(`report: ${outcome.reportFile}`);
+}
+
+export const mergeCommand: CliCommand = {
+  summary: 'merge a trained adapter into the base ONNX model and export it for Hugging Face PEFT',
+  usage:
+    'thanora merge <run-dir | checkpoint-dir> [--out DIR] [--model M.onnx] [--batch B.json] [--device auto|cuda|cpu] [--threads N] [--no-verify]\n' +
+    '       thanora merge --model M.onnx --adapter DIR --out DIR [--batch B.json] [--device auto|cuda|cpu] [--threads N] [--no-verify]',
+  async run(args) {
+    const { values, positionals } = parseOptions(args, {
+      out: { type: 'string' },
+      model: { type: 'string' },
+      adapter: { type: 'string' },
+      batch: { type: 'string' },
+      device: { type: 'string' },
+      threads: { type: 'string' },
+      'no-verify': { type: 'boolean' },
+    });
+    if (positionals.length > 1) throw new UsageError(`expected one run or checkpoint folder, got ${positionals.length}: ${positionals.join(' ')}`);
+    const options = {
+      outDir: values.out as string | undefined,
+      batchFile: values.batch as string | undefined,
+      device: values.device === undefined ? ('cpu' as const) : deviceOption(values),
+      threads: intOption(values, 'threads', 0, 0),
+      verify: !values['no-verify'],
+      onNotice: (m: string) => console.error(m),
+    };
+    let outcome: MergeOutcome;
+    if (values.adapter !== undefined) {
+      if (positionals.length > 0) throw new UsageError(`give either a run/checkpoint folder or --adapter, not both`);
+      outcome = await mergePeftAdapter(requireString(values, 'model'), values.adapter as string, { ...options, outDir: requireString(values, 'out') });
+    } else {
+      if (positionals.length === 0) throw new UsageError('give a run or checkpoint folder, or --model and --adapter');
+      outcome = await mergeCheckpoint(positionals[0], { ...options, baseModel: values.model as string | undefined });
+    }
+    printOutcome(outcome);
+    const v = outcome.report.verification;
+    if (v && !v.pass) {
+      throw new MergeError(`verification failed: merged outputs differ from base+adapter by ${v.maxRelativeDiff.toExponential(2)} relative (tolerance ${v.tolerance.relative}); see ${outcome.reportFile}`);
+    }
+  },
+};

@@ -1,0 +1,32 @@
+// ThanoRA: New Experiment — copies the bundled demo (examples/minimal: two byte-level tasks) and its tiny
+// LLaMA into the workspace, so Start Training has something to run right away. Returns the new thanora.json.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+
+export const demoFolderName = 'thanora-demo';
+
+export function newExperimentCommand(extensionUri: vscode.Uri) {
+  return async (): Promise<vscode.Uri | undefined> => {
+    const workspace = vscode.workspace.workspaceFolders?.[0];
+    if (!workspace) {
+      void vscode.window.showWarningMessage('ThanoRA: open a folder first; the experiment is created inside it.');
+      return undefined;
+    }
+    let target = path.join(workspace.uri.fsPath, demoFolderName);
+    for (let i = 2; fs.existsSync(target); i++) target = path.join(workspace.uri.fsPath, `${demoFolderName}-${i}`);
+    const demo = path.join(extensionUri.fsPath, 'examples', 'minimal');
+    const demoConfig = JSON.parse(fs.readFileSync(path.join(demo, 'thanora.json'), 'utf8')) as Record<string, unknown>;
+    const baseModel = path.resolve(demo, String(demoConfig.baseModel));
+    fs.mkdirSync(target, { recursive: true });
+    fs.cpSync(path.join(demo, 'data'), path.join(target, 'data'), { recursive: true });
+    fs.copyFileSync(baseModel, path.join(target, 'model.onnx'));
+    const config: Record<string, unknown> = { ...demoConfig, baseModel: 'model.onnx', output: 'runs' };
+    delete config.$schema;
+    const file = path.join(target, 'thanora.json');
+    fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
+    const uri = vscode.Uri.file(file);
+    await vscode.window.showTextDocument(uri, { preview: false });
+    return uri;
+  };
+}

@@ -1,0 +1,28 @@
+// The command table: ids match package.json "contributes.commands".
+import * as vscode from 'vscode';
+import type { RunSummary } from '../protocol/webview-messages';
+import type { TrainingController } from '../training/training-controller';
+import { mergeAdapterCommand } from './merge-adapter';
+import { newExperimentCommand } from './new-experiment';
+import { resumeTrainingCommand } from './resume-training';
+import { startTrainingCommand, stopTrainingCommand } from './start-training';
+
+export interface CommandContext {
+  extensionUri: vscode.Uri;
+  workerPath: string;
+  controller: TrainingController;
+  log: vscode.OutputChannel;
+  listRuns(): Promise<RunSummary[]>;
+}
+
+export function registerCommands(c: CommandContext): vscode.Disposable[] {
+  const table: Record<string, (...args: never[]) => unknown> = {
+    'thanora.startTraining': startTrainingCommand(c.controller),
+    'thanora.stopTraining': stopTrainingCommand(c.controller),
+    'thanora.resumeTraining': resumeTrainingCommand(c.controller, c.listRuns),
+    'thanora.openDashboard': () => vscode.commands.executeCommand('thanora.dashboard.focus'),
+    'thanora.mergeAdapter': mergeAdapterCommand(c.workerPath, c.log, c.listRuns),
+    'thanora.newExperiment': newExperimentCommand(c.extensionUri),
+  };
+  return Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run));
+}

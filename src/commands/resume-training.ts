@@ -1,0 +1,36 @@
+// ThanoRA: Resume Training — continues a stopped or failed run from its last checkpoint (or a given
+// checkpoint folder), in the same run folder.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { RUN_FILES } from '../protocol/run-events';
+import type { RunSummary } from '../protocol/webview-messages';
+import type { TrainingController } from '../training/training-controller';
+import { requireTrust } from './require-trust';
+
+export function resumeTrainingCommand(controller: TrainingController, listRuns: () => Promise<RunSummary[]>) {
+  return async (uri?: vscode.Uri): Promise<void> => {
+    if (!requireTrust('Training')) return;
+    if (controller.running) {
+      void vscode.window.showWarningMessage('ThanoRA: a training run is already in progress. Stop it first.');
+      return;
+    }
+    let target = uri instanceof vscode.Uri ? uri.fsPath : undefined;
+    if (!target) {
+      const resumable = (await listRuns()).filter((r) => r.state === 'stopped' || r.state === 'failed');
+      if (resumable.length === 0) {
+        void vscode.window.showInformationMessage('ThanoRA: no stopped or failed run to resume.');
+        return;
+      }
+      const picked = await vscode.window.showQuickPick(
+        resumable.map((r) => ({ label: `${r.label} · ${r.runId}`, description: `${r.state} at step ${r.step}/${r.totalSteps}`, detail: r.runDir, runDir: r.runDir })),
+        { title: 'ThanoRA: Resume Training', placeHolder: 'Run to resume from its last checkpoint' },
+      );
+      target = picked?.runDir;
+    }
+    if (!target) return;
+    // A checkpoint folder is <run>/checkpoints/step-N; the run's own config.json is the experiment.
+    const runDir = path.basename(path.dirname(target)) === RUN_FILES.checkpoints ? path.dirname(path.dirname(target)) : target;
+    controller.start({ experimentFile: path.join(runDir, RUN_FILES.config), resumeFrom: target });
+    await vscode.commands.executeCommand('thanora.dashboard.focus');
+  };
+}

@@ -1,0 +1,48 @@
+// ThanoRA: Start Training — on a thanora.json from the explorer, or picked from the workspace (offering the
+// demo experiment when there is none).
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { TrainingController } from '../training/training-controller';
+import { findExperimentFiles } from '../training/runs-roots';
+import { requireTrust } from './require-trust';
+
+async function pickExperiment(): Promise<vscode.Uri | undefined> {
+  const files = await findExperimentFiles();
+  if (files.length === 0) {
+    const create = 'Create Demo Experiment';
+    const choice = await vscode.window.showInformationMessage('No thanora.json in this workspace. Create the demo experiment (two byte-level tasks on a tiny LLaMA)?', create);
+    if (choice !== create) return undefined;
+    return vscode.commands.executeCommand<vscode.Uri | undefined>('thanora.newExperiment');
+  }
+  if (files.length === 1) return files[0];
+  const picked = await vscode.window.showQuickPick(
+    files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), description: path.dirname(uri.fsPath), uri })),
+    { title: 'ThanoRA: Start Training', placeHolder: 'Experiment file to train' },
+  );
+  return picked?.uri;
+}
+
+export function startTrainingCommand(controller: TrainingController) {
+  return async (uri?: vscode.Uri): Promise<void> => {
+    if (!requireTrust('Training')) return;
+    if (controller.running) {
+      void vscode.window.showWarningMessage('ThanoRA: a training run is already in progress. Stop it first (ThanoRA: Stop Training).');
+      return;
+    }
+    const experiment = uri instanceof vscode.Uri ? uri : await pickExperiment();
+    if (!experiment) return;
+    await vscode.workspace.save(experiment).then(undefined, () => undefined);
+    controller.start({ experimentFile: experiment.fsPath });
+    await vscode.commands.executeCommand('thanora.dashboard.focus');
+  };
+}
+
+export function stopTrainingCommand(controller: TrainingController) {
+  return (): void => {
+    if (!controller.running) {
+      void vscode.window.showInformationMessage('ThanoRA: no training is running.');
+      return;
+    }
+    controller.stop();
+  };
+}

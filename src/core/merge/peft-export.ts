@@ -1,0 +1,88 @@
+// The trained adapter as a Hugging Face PEFT LoRA against the ORIGINAL base W. Vanilla LoRA exports as is. A
+// residual method trained on W' = W − s·B₀·A₀, so relative to W the update is ΔW = s·(B·A − B₀·A₀), exported as
+// one LoRA of rank 2r (the PiSSA/CorDA conversion):
+//   lora_A = [A; A₀]  (2r, d_in),  lora_B = [B, −B₀]  (d_out, 2r),  s'·lora_B·lora_A = s·(B·A − B₀·A₀)
+// PEFT scales by lora_alpha / r, so lora_alpha' = s·2r (= 2·alpha) keeps s' = s. A₀ with r₀ < r rows (the task
+// blocks only) is zero-padded to r, which changes nothing in ΔW and keeps one rank for every module.
+// The block map goes under the config's "thanora" key: PEFT ≥ 0.13 ignores unknown keys (with a warning), older
+// versions refuse them, so users of an old PEFT delete "thanora" and "module_map" before loading.
+import { LoraPair, PeftAdapterConfig, writePeftAdapter } from '../io/peft-adapter';
+import type { CheckpointMeta } from '../../protocol/run-events';
+import type { MergePlan, ModuleMerge } from './merge-plan';
+
+export interface PeftExport {
+  config: PeftAdapterConfig;
+  tensors: Map<string, LoraPair>;
+}
+
+/** lora_A, lora_B of one module in float32: [A; A₀ padded to r] and [B, −B₀ padded to r], or A and B. */
+export function exportedPair(m: ModuleMerge): LoraPair {
+  const { rank: r, A, B } = m.trained;
+  const { dIn, dOut } = m.module;
+  if (!m.init) return { A: { dtype: 'F32', shape: [r, dIn], data: Float32Array.from(A) }, B: { dtype: 'F32', shape: [dOut, r], data: Float32Array.from(B) } };
+  const r0 = m.init.rank;
+  const a = new Float32Array(2 * r * dIn);
+  a.set(Float32Array.from(A), 0);
+  a.set(Float32Array.from(m.init.A), r * dIn);
+  const b = new Float32Array(dOut * 2 * r);
+  for (let o = 0; o < dOut; o++) {
+    for (let j = 0; j < r; j++) b[o * 2 * r + j] = B[o * r + j];
+    for (let j = 0; j < r0; j++) b[o * 2 * r + r + j] = -m.init.B[o * r0 + j];
+  }
+  return { A: { dtype: 'F32', shape: [2 * r, dIn], data: a }, B: { dtype: 'F32', shape: [dOut, 2 * r], data: b } };
+}
+
+/** The common value when all agree, else undefined. */
+function uniform(values: number[]): number | undefined {
+  return values.every((v) => v === values[0]) ? values[0] : undefined;
+}
+
+// PEFT config fields copied from the training adapter's config; rank, alpha and patterns are recomputed, and the
+// engine's `task` becomes PEFT's task_type so the export carries no key PEFT does not know besides ours.
+const keptFields = ['task_type', 'base_model_name_or_path'] as const;
+const taskTypeOfTask: Record<string, string> = { causal_lm: 'CAUSAL_LM', sequence_classification: 'SEQ_CLS' };
+
+export function peftExportOf(plan: MergePlan, source: PeftAdapterConfig, meta: CheckpointMeta): PeftExport {
+  const tensors = new Map<string, LoraPair>();
+  const ranks: Record<string, number> = {};
+  const alphas: Record<string, number> = {};
+  const initRows: Record<string, { offset: number; rank: number }> = {};
+  for (const m of plan.modules) {
+    const pair = exportedPair(m);
+    const name = m.module.peftName;
+    tensors.set(name, pair);
+    ranks[name] = pair.A.shape[0];
+    alphas[name] = m.trained.scale * pair.A.shape[0];
+    if (m.init) initRows[name] = { offset: m.trained.rank, rank: m.init.rank };
+  }
+  const names = Object.keys(ranks);
+  const r = uniform(names.map((n) => ranks[n]));
+  const alpha = uniform(names.map((n) => alphas[n]));
+  const config: PeftAdapterConfig = { r: r ?? Math.max(...Object.values(ranks)), lora_alpha: alpha ?? alphas[names[0]], target_modules: source.target_modules };
+  for (const key of keptFields) if (source[key] !== undefined) (config as Record<string, unknown>)[key] = source[key];
+  if (typeof source.task === 'string' && taskTypeOfTask[source.task]) config.task_type = taskTypeOfTask[source.task];
+  config.use_rslora = false;
+  // Unequal ranks or scales: PEFT's patterns, keyed by full module name (PEFT matches them as name suffixes).
+  if (r === undefined || alpha === undefined) {
+    config.rank_pattern = ranks;
+    config.alpha_pattern = alphas;
+  }
+  config.module_map = meta.moduleMap;
+  config.thanora = {
+    method: meta.method,
+    tasks: meta.tasks,
+    step: meta.step,
+    residual: meta.residual,
+    baseModel: meta.baseModel,
+    blocks: meta.blocks,
+    layout: meta.residual
+      ? 'rank 2r: lora_A = [A; A0], lora_B = [B, -B0]. Rows of lora_A (columns of lora_B) [0, r) are the trained blocks in `blocks` order (each task, then the cooperative block); [r, r + initRows.rank) the init task blocks; the rest is zero padding.'
+      : 'rank r: lora_A = A, lora_B = B, blocks in `blocks` order (each task, then the cooperative block).',
+    ...(meta.residual ? { initRows } : {}),
+  };
+  return { config, tensors };
+}
+
+export function writePeftExport(dir: string, exported: PeftExport): void {
+  writePeftAdapter(dir, { config: exported.config, tensors: exported.tensors });
+}

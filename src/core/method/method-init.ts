@@ -1,0 +1,174 @@
+// The method-initialization layer between the engine and the trainer: base model + resolved target modules +
+// the experiment's lora/method config (+ preview batches per task for thanora and corda) → the initial
+// adapter values, the residual base model, the block maps, HASI's allocation report and each module's scale.
+// Every module gets one LoRA of the full rank r (the blocks split it), so injectLora takes rank r, alpha.
+// Deterministic given `seed`: per-module seeds are derived from the module name, not from the order.
+import { Batch } from '../io/batch-file';
+import { Matrix } from '../linalg/matrix';
+import { indexGraph } from '../lora/graph-index';
+import { ResolvedModule } from '../lora/linear-modules';
+import { ModelProto } from '../onnx/types';
+import { AllocationEvent, MethodName } from '../../protocol/run-events';
+import { BlockMap } from '../thanora/block-map';
+import { HasiOptions } from '../thanora/hasi';
+import { residualOf, roundToFloat32, setAdapterValues, subtractedBlocks } from './adapter-values';
+import { MethodInitConfig, checkMethodRequest, groupByLayer, previewGroups, taskBlocksSummary } from './method-request';
+import { ModuleInit, cordaModule, loraModule, pissaModule, thanoraModules } from './module-inits';
+import { moduleWeight, withResidualWeights } from './module-weights';
+import { ortMatmul } from './ort-matmul';
+import { previewCovariances } from './preview-covariances';
+import { layerIndexOf } from './layer-index';
+
+export type { MethodInitConfig } from './method-request';
+
+export interface MethodInitRequest extends MethodInitConfig {
+  model: ModelProto;
+  modules: readonly ResolvedModule[];
+  /** Preview batches per task, in task order (thanora, corda); the first `method.previewSamples` rows of each are used. */
+  preview?: readonly (readonly Batch[])[];
+}
+
+export interface ModuleBlocks {
+  /** Rows of A (= columns of B) of each task block, in task order; [] for the baselines. */
+  taskRanks: number[];
+  /** The shared block; for the baselines the whole adapter (r). */
+  cooperativeRank: number;
+}
+
+export interface MethodInit {
+  method: MethodName;
+  /** The frozen base of training: W' = W − s·B₀A₀ for residual methods (a new ModelProto), the input model for lora. */
+  model: ModelProto;
+  residual: boolean;
+  /** Rank of every module's adapter (the total budget r). */
+  rank: number;
+  /** Graph-input name (`<module>.lora_A.weight` / `.lora_B.weight`) → float32 values, A [r, d_in], B [d_out, r]. */
+  values: Map<string, Float32Array>;
+  /** The same names → A₀, B₀ (the blocks subtracted from W, other rows/columns zero); empty for lora. */
+  init: Map<string, Float32Array>;
+  /** Per module, for CheckpointMeta.blocks. */
+  blocks: Record<string, ModuleBlocks>;
+  /** Per module, the full block maps (SPR, diagnostics). */
+  blockMaps: Map<string, BlockMap>;
+  /** HASI's AllocationEvent 'modules' payload (thanora only). */
+  allocation?: AllocationEvent['modules'];
+  /** s = alpha / r per module. */
+  scales: Map<string, number>;
+  /** Transformer layer per module (−1 unknown). */
+  layers: Map<string, number>;
+  /** Preview tokens counted per task (thanora, corda). */
+  tokenCounts?: number[];
+}
+
+export async function initializeMethod(request: MethodInitRequest): Promise<MethodInit> {
+  const { model, modules, lora, method } = request;
+  checkMethodRequest(request);
+  const index = indexGraph(model.graph);
+  const residual = method.name !== 'lora';
+  const out: MethodInit = {
+    method: method.name,
+    model,
+    residual,
+    rank: lora.r,
+    values: new Map(),
+    init: new Map(),
+    blocks: {},
+    blockMaps: new Map(),
+    allocation: method.name === 'thanora' ? [] : undefined,
+    scales: new Map(),
+    layers: new Map(modules.map((m) => [m.peftName, layerIndexOf(m.peftName)])),
+  };
+  const residuals = new Map<string, Matrix>();
+  const weights = new Map<string, Matrix>();
+  const record = (m: ResolvedModule, init: ModuleInit) => {
+    // The adapter holds float32 values; the residual is taken from exactly those.
+    const a = roundToFloat32(init.a);
+    const b = roundToFloat32(init.b);
+    setAdapterValues(out.values, m.peftName, a, b);
+    out.blockMaps.set(m.peftName, init.blocks);
+    out.blocks[m.peftName] = taskBlocksSummary(init.blocks);
+    out.scales.set(m.peftName, init.scaling);
+    if (init.entropies) {
+      const s = out.blocks[m.peftName];
+      out.allocation!.push({ module: m.peftName, layer: out.layers.get(m.peftName)!, ranks: s.taskRanks, cooperativeRank: s.cooperativeRank, entropies: init.entropies });
+    }
+    if (!residual) return;
+    const { a0, b0 } = subtractedBlocks(a, b, init.blocks);
+    setAdapterValues(out.init, m.peftName, a0, b0);
+    residuals.set(m.peftName, residualOf(weights.get(m.peftName)!, a0, b0, init.blocks, init.scaling));
+    weights.delete(m.peftName);
+  };
+  const weightOf = (m: ResolvedModule) => {
+    const w = moduleWeight(index, m);
+    weights.set(m.peftName, w);
+    return w;
+  };
+
+  const matmul = ortMatmul({ device: request.device, threads: request.threads, onNotice: request.onNotice });
+  try {
+    if (method.name === 'lora' || method.name === 'pissa') {
+      for (const m of modules) {
+        request.onProgress?.(`${method.name} init: ${m.peftName}`);
+        const init = method.name === 'lora'
+          ? loraModule(m.peftName, m.dIn, m.dOut, lora.r, lora.alpha, request.seed)
+          : await pissaModule(m.peftName, weightOf(m), lora.r, lora.alpha, request.seed, matmul.matmul);
+        record(m, init);
+      }
+    } else {
+      const preview = request.preview!;
+      const tokenCounts = preview.map(() => 0);
+      for (const group of previewGroups(modules, preview.length, request.previewMemoryBytes)) {
+        request.onProgress?.(`preview covariances: ${group.length} modules (${group[0].peftName} …)`);
+        const cov = await previewCovariances(model, group, preview, {
+          device: request.device,
+          threads: request.threads,
+          onNotice: request.onNotice,
+          samples: method.previewSamples,
+          tokens: request.previewTokens,
+        });
+        cov.tokenCounts.forEach((n, t) => (tokenCounts[t] = n));
+        const entropyRank = method.entropyRank === 'auto' ? undefined : method.entropyRank;
+        if (method.name === 'corda') {
+          for (const m of group) {
+            const options = { epsilon: method.epsilon, entropyRank, tokenCounts: cov.tokenCounts, seed: request.seed, matmul: matmul.matmul };
+            record(m, await cordaModule(m.peftName, weightOf(m), cov.covariances.get(m.peftName)!, lora.r, lora.alpha, options));
+          }
+          continue;
+        }
+        const hasi: HasiOptions = {
+          epsilon: method.epsilon,
+          entropyRank,
+          cooperativeRank: method.cooperativeRank,
+          temperature: method.temperature,
+          allocation: method.allocation,
+          gamma: method.gamma,
+          seed: request.seed,
+          matmul: matmul.matmul,
+        };
+        // One HASI call per allocation unit keeps only that unit's context SVDs in memory.
+        const units = method.allocation === 'layer' ? groupByLayer(group) : group.map((m) => [m]);
+        for (const unit of units) {
+          request.onProgress?.(`HASI: ${unit.map((m) => m.peftName).join(', ')}`);
+          const inits = await thanoraModules(
+            unit.map((m) => ({
+              name: m.peftName,
+              layer: String(layerIndexOf(m.peftName)),
+              weight: weightOf(m),
+              covariances: cov.covariances.get(m.peftName)!,
+              rank: lora.r,
+              alpha: lora.alpha,
+            })),
+            hasi,
+          );
+          unit.forEach((m, k) => record(m, inits[k]));
+        }
+      }
+      out.tokenCounts = tokenCounts;
+    }
+  } finally {
+    await matmul.release();
+  }
+  if (residual) out.model = withResidualWeights(model, modules, residuals);
+  return out;
+}
+

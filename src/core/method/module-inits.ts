@@ -1,0 +1,80 @@
+// One method's initial adapter for one module (design §1, §6), all in PEFT orientation: W d_out×d_in,
+// A [r, d_in], B [d_out, r], s = alpha/r. Block order follows thanora/block-map.ts: task blocks first and
+// contiguous in task order, then the cooperative block (what spr-graph.ts assumes).
+//   lora   : A Kaiming-uniform, B = 0, no residual.
+//   pissa  : top-r SVD of W, all r as one 'principal' block, residual.
+//   corda  : top-r SVD of W·C (C pooled over tasks), one 'principal' block, residual.
+//   thanora: HASI task blocks + cooperative block (hasi.ts), residual of the task blocks.
+import { Matrix, scaleColumns, sliceCols, transpose, zeros } from '../linalg/matrix';
+import { kaimingUniformLoraA, seededRng } from '../linalg/random';
+import { MatmulFn, denseOperator, randomizedSvd } from '../linalg/randomized-svd';
+import { svd } from '../linalg/svd';
+import { cordaInit } from '../thanora/baselines';
+import { BlockMap } from '../thanora/block-map';
+import { HasiModuleInput, HasiOptions, hasiModules } from '../thanora/hasi';
+
+export interface ModuleInit {
+  name: string;
+  /** r×d_in */
+  a: Matrix;
+  /** d_out×r */
+  b: Matrix;
+  blocks: BlockMap;
+  scaling: number;
+  /** HASI's allocation behind the blocks (thanora only). */
+  entropies?: number[];
+}
+
+/** Modules at or below this min(d_in, d_out) get an exact SVD in JS, larger ones a randomized SVD. */
+export const exactSvdMaxDim = 512;
+
+// FNV-1a of the module name: a per-module seed that does not depend on the order modules are initialized in.
+export function moduleSeed(name: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+export function loraModule(name: string, dIn: number, dOut: number, rank: number, alpha: number, seed: number): ModuleInit {
+  const a = kaimingUniformLoraA(rank, dIn, seededRng(moduleSeed(name, seed)));
+  return { name, a, b: zeros(dOut, rank), blocks: { rank, blocks: [{ kind: 'cooperative', offset: 0, rank }] }, scaling: alpha / rank };
+}
+
+// W ≈ U_r·Σ_r·V_rᵀ ⇒ B = U_r·Σ_r^{1/2}/√s, A = Σ_r^{1/2}·V_rᵀ/√s, so s·B·A = U_r·Σ_r·V_rᵀ (as thanora/baselines.ts
+// pissaInit, with a randomized SVD for large modules).
+export async function pissaModule(name: string, w: Matrix, rank: number, alpha: number, seed: number, matmul?: MatmulFn): Promise<ModuleInit> {
+  const scaling = alpha / rank;
+  const f = Math.min(w.rows, w.cols) <= exactSvdMaxDim ? svd(w, rank) : await randomizedSvd(denseOperator(w, matmul), rank, { seed: moduleSeed(name, seed) });
+  const root = Float64Array.from(f.s.subarray(0, rank), (x) => Math.sqrt(x / scaling));
+  const b = scaleColumns(sliceCols(f.u, 0, rank), root);
+  const a = transpose(scaleColumns(sliceCols(f.v, 0, rank), root));
+  return { name, a, b, blocks: { rank, blocks: [{ kind: 'principal', offset: 0, rank }] }, scaling };
+}
+
+export interface CordaModuleOptions {
+  epsilon: number;
+  entropyRank?: number;
+  tokenCounts: readonly number[];
+  seed: number;
+  matmul?: MatmulFn;
+}
+
+// CorDA as the paper defines it (γ = 1): the context SVD of W·C with C pooled over all tasks, weighted by each
+// task's counted tokens, i.e. C = Σ_t XₜᵀXₜ / Σ_t nₜ over the union of the preview data.
+export async function cordaModule(name: string, w: Matrix, covariances: Matrix[], rank: number, alpha: number, o: CordaModuleOptions): Promise<ModuleInit> {
+  const init = await cordaInit(w, covariances, rank, alpha, {
+    epsilon: o.epsilon,
+    entropyRank: o.entropyRank,
+    tokenCounts: o.tokenCounts,
+    seed: moduleSeed(name, o.seed),
+    matmul: o.matmul,
+    exactSvdMaxDim,
+  });
+  return { name, a: init.a, b: init.b, blocks: init.blocks, scaling: init.scaling };
+}
+
+/** HASI for one allocation group (a module, or all modules of a layer for allocation 'layer'). */
+export async function thanoraModules(inputs: readonly HasiModuleInput[], options: HasiOptions): Promise<ModuleInit[]> {
+  const results = await hasiModules(inputs, { ...options, exactSvdMaxDim });
+  return results.map((r) => ({ name: r.name, a: r.a, b: r.b, blocks: r.blocks, scaling: r.scaling, entropies: r.entropies }));
+}

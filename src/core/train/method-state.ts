@@ -1,0 +1,87 @@
+// The method's state at the start of training: from a fresh initialisation (HASI or a baseline) or rebuilt
+// from a checkpoint, where the residual base W' = W − s·B₀A₀ is recomputed exactly as at init (same float32
+// A₀, B₀, same block map, same arithmetic) so a resumed run continues bit-identically.
+import { collateBatch } from '../data/collate';
+import { indexGraph } from '../lora/graph-index';
+import { Matrix } from '../linalg/matrix';
+import { adapterMatrices, residualOf } from '../method/adapter-values';
+import { MethodInit, initializeMethod } from '../method/method-init';
+import { engineBatch } from '../method/preview-batches';
+import { moduleWeight, withResidualWeights } from '../method/module-weights';
+import { layerIndexOf } from '../method/layer-index';
+import { BlockMap, blockMapFor } from '../thanora/block-map';
+import { ExperimentSetup } from './experiment-setup';
+import { LoadedCheckpoint } from './checkpoint';
+import { Batch } from '../io/batch-file';
+
+/** Preview batches per task: the first previewSamples train examples of each, in file order. */
+function previewBatches(setup: ExperimentSetup): Batch[][] {
+  const { training, method } = setup.config;
+  const collate = { padding: training.padding, seqLength: training.seqLength, padId: setup.tokenizer.special.pad };
+  return setup.data.tasks.map((task, t) => {
+    const examples = task.train.slice(0, method.previewSamples);
+    const batches: Batch[] = [];
+    for (let i = 0; i < examples.length; i += training.batchSize) {
+      const items = examples.slice(i, i + training.batchSize).map((example) => ({ example, task: t }));
+      batches.push(engineBatch(collateBatch(items, collate)));
+    }
+    return batches;
+  });
+}
+
+export async function initializeFresh(setup: ExperimentSetup, onLog?: (line: string) => void): Promise<MethodInit> {
+  const { config } = setup;
+  const needsPreview = config.method.name === 'thanora' || config.method.name === 'corda';
+  return initializeMethod({
+    model: setup.model,
+    modules: setup.modules,
+    lora: { r: config.lora.r, alpha: config.lora.alpha },
+    method: config.method,
+    tasks: config.tasks.map((t) => t.name),
+    seed: config.training.seed,
+    device: config.device,
+    threads: config.threads || undefined,
+    onNotice: onLog,
+    onProgress: onLog,
+    preview: needsPreview ? previewBatches(setup) : undefined,
+  });
+}
+
+function blockMapOfCheckpoint(method: string, summary: { taskRanks: number[]; cooperativeRank: number }): BlockMap {
+  if (method === 'pissa' || method === 'corda') {
+    return { rank: summary.cooperativeRank, blocks: [{ kind: 'principal', offset: 0, rank: summary.cooperativeRank }] };
+  }
+  if (method === 'lora') return { rank: summary.cooperativeRank, blocks: [{ kind: 'cooperative', offset: 0, rank: summary.cooperativeRank }] };
+  return blockMapFor(summary.taskRanks, summary.cooperativeRank);
+}
+
+export function restoreFromCheckpoint(setup: ExperimentSetup, checkpoint: LoadedCheckpoint): MethodInit {
+  const { meta } = checkpoint;
+  const r = setup.config.lora.r;
+  const s = setup.config.lora.alpha / r;
+  const blockMaps = new Map<string, BlockMap>();
+  const residuals = new Map<string, Matrix>();
+  const index = indexGraph(setup.model.graph);
+  for (const m of setup.modules) {
+    const summary = meta.blocks[m.peftName];
+    if (!summary) throw new Error(`the checkpoint has no adapter for module '${m.peftName}'; resume with the experiment it was trained from`);
+    const blocks = blockMapOfCheckpoint(meta.method, summary);
+    blockMaps.set(m.peftName, blocks);
+    if (meta.residual) {
+      const { a, b } = adapterMatrices(checkpoint.init!, m.peftName, r, m.dIn, m.dOut);
+      residuals.set(m.peftName, residualOf(moduleWeight(index, m), a, b, blocks, s));
+    }
+  }
+  return {
+    method: meta.method,
+    model: meta.residual ? withResidualWeights(setup.model, setup.modules, residuals) : setup.model,
+    residual: meta.residual,
+    rank: r,
+    values: checkpoint.values,
+    init: checkpoint.init ?? new Map(),
+    blocks: meta.blocks,
+    blockMaps,
+    scales: new Map(setup.modules.map((m) => [m.peftName, s])),
+    layers: new Map(setup.modules.map((m) => [m.peftName, layerIndexOf(m.peftName)])),
+  };
+}

@@ -1,0 +1,241 @@
+// The training loop: mixed-task batches, forward + backward in ONNX Runtime, global-norm clipping and AdamW
+// on the adapters, and the run folder's record — step metrics, HASI allocation, subspace angles, evals,
+// checkpoints, status. Deterministic given the seed on CPU; a resumed run replays the same next steps.
+import * as path from 'path';
+import { TaskMixer } from '../data/task-mixer';
+import { LogitsSession } from '../generate/logits-session';
+import { injectLora } from '../lora/inject-lora';
+import { anglesEvent } from '../method/adapter-diagnostics';
+import { MethodInit } from '../method/method-init';
+import { engineBatch } from '../method/preview-batches';
+import { sprLossTerm } from '../method/spr-term';
+import { AdamW } from '../optim/adamw';
+import { clipGradNorm, globalGradNorm } from '../optim/grad-clip';
+import { makeLrSchedule } from '../optim/lr-schedule';
+import { CheckpointMeta, RunEvent, TrainerState } from '../../protocol/run-events';
+import { LoadedCheckpoint, writeCheckpoint } from './checkpoint';
+import { evaluateTasks } from './evaluate';
+import { ExperimentSetup } from './experiment-setup';
+import { buildLoraTrainingGraph, LoraTrainingGraph } from './lora-training-graph';
+import { initializeFresh, restoreFromCheckpoint } from './method-state';
+import { RunFolder } from './run-folder';
+import { TrainStepSession } from './train-step-session';
+
+export interface PrepareOptions {
+  checkpoint?: LoadedCheckpoint;
+  onLog?: (line: string) => void;
+  onEvent?: (e: RunEvent) => void;
+  label: string;
+}
+
+/** Angles every this many steps when the experiment does not say (about 20 points per run). */
+function anglesInterval(totalSteps: number): number {
+  return Math.max(1, Math.round(totalSteps / 20));
+}
+
+export class TrainingRun {
+  private step: number;
+
+  private constructor(
+    private readonly setup: ExperimentSetup,
+    private readonly folder: RunFolder,
+    private readonly init: MethodInit,
+    private readonly graph: LoraTrainingGraph,
+    private readonly session: TrainStepSession,
+    private readonly evalSession: LogitsSession,
+    private readonly optimizer: AdamW,
+    private readonly mixer: TaskMixer,
+    private readonly options: PrepareOptions,
+    startStep: number,
+  ) {
+    this.step = startStep;
+  }
+
+  static async prepare(setup: ExperimentSetup, folder: RunFolder, options: PrepareOptions): Promise<TrainingRun> {
+    const { config } = setup;
+    const log = options.onLog;
+    const init = options.checkpoint ? restoreFromCheckpoint(setup, options.checkpoint) : await initializeFresh(setup, log);
+    const spr = sprLossTerm(config.method, init.blockMaps);
+    const mixer = new TaskMixer({
+      taskSizes: setup.data.tasks.map((t) => t.train.length),
+      weights: config.tasks.map((t) => t.weight),
+      mode: config.training.mixing,
+      seed: config.training.seed,
+    });
+    const collate = { padding: config.training.padding, seqLength: config.training.seqLength, padId: setup.tokenizer.special.pad };
+    // A sample batch for the shape probe, drawn from a throwaway mixer so the real data order is untouched.
+    const sampleMixer = new TaskMixer({ taskSizes: setup.data.tasks.map((t) => t.train.length), mode: 'balanced', seed: config.training.seed + 1 });
+    const sample = engineBatch(sampleMixer.nextBatch(setup.data.tasks.map((t) => t.train), Math.max(2, config.training.batchSize), collate));
+    log?.('building the training graph');
+    const graph = await buildLoraTrainingGraph(
+      init.model,
+      { modules: setup.modules, rank: init.rank, alpha: config.lora.alpha, head: setup.head, taskCount: config.tasks.length, extraTerms: spr ? [spr] : [] },
+      sample,
+    );
+    const sessionOptions = { device: config.device, threads: config.threads || undefined, onNotice: log };
+    const session = await TrainStepSession.open(graph, sessionOptions);
+    const injected = injectLora(init.model, setup.modules, { rank: init.rank, alpha: config.lora.alpha });
+    const evalSession = await LogitsSession.open(injected.model, injected.adapters, sessionOptions);
+    const optimizer = new AdamW({ lr: config.training.lr, weightDecay: config.training.weightDecay });
+    let startStep = 0;
+    if (options.checkpoint) {
+      optimizer.importState(options.checkpoint.optimizer);
+      mixer.setState(options.checkpoint.trainer.mixer as ReturnType<TaskMixer['getState']>);
+      startStep = options.checkpoint.trainer.step;
+    }
+    return new TrainingRun(setup, folder, init, graph, session, evalSession, optimizer, mixer, options, startStep);
+  }
+
+  private emit(e: RunEvent): void {
+    this.folder.append(e);
+    this.options.onEvent?.(e);
+  }
+
+  private get totalSteps(): number {
+    return this.setup.totalSteps;
+  }
+
+  private emitStart(): void {
+    const { config, modules } = this.setup;
+    this.emit({
+      type: 'start',
+      time: new Date().toISOString(),
+      runId: this.folder.runId,
+      method: config.method.name,
+      label: this.options.label,
+      tasks: config.tasks.map((t) => t.name),
+      modules: modules.map((m) => m.peftName),
+      layers: modules.map((m) => this.init.layers.get(m.peftName) ?? -1),
+      totalSteps: this.totalSteps,
+      rank: config.lora.r,
+      provider: this.session.provider,
+      fromStep: this.step,
+    });
+    if (this.init.allocation && this.step === 0) this.emit({ type: 'allocation', step: 0, modules: this.init.allocation });
+  }
+
+  private emitAngles(): void {
+    const hasBlocks = [...this.init.blockMaps.values()].some((m) => m.blocks.filter((b) => b.kind === 'task').length >= 2);
+    if (!hasBlocks) return;
+    const ctx = { rank: this.init.rank, blockMaps: this.init.blockMaps, layers: this.init.layers };
+    this.emit(anglesEvent(this.step, ctx, this.setup.modules, this.init.values));
+  }
+
+  private async evaluate(): Promise<void> {
+    const { tokenizer, data, config } = this.setup;
+    const tasks = await evaluateTasks(this.evalSession, data.tasks, this.init.values, {
+      batchSize: Math.max(config.training.batchSize, 16),
+      padId: tokenizer.special.pad,
+      eosId: tokenizer.special.eos,
+    });
+    this.emit({ type: 'eval', step: this.step, tasks });
+  }
+
+  private checkpoint(): void {
+    const { config, modules } = this.setup;
+    const meta: CheckpointMeta = {
+      method: config.method.name,
+      tasks: config.tasks.map((t) => t.name),
+      blocks: this.init.blocks,
+      residual: this.init.residual,
+      baseModel: config.baseModel,
+      moduleMap: Object.fromEntries(modules.map((m) => [m.peftName, { initializer: m.initializer, node: m.node, op: m.op, stored: m.stored }])),
+      step: this.step,
+    };
+    const trainer: TrainerState = { step: this.step, totalSteps: this.totalSteps, rng: null, mixer: this.mixer.getState() };
+    const dir = writeCheckpoint(this.folder.checkpointsDir(), {
+      meta,
+      rank: config.lora.r,
+      alpha: config.lora.alpha,
+      targetModules: [...new Set(modules.map((m) => m.peftName.split('.').pop()!))],
+      adapters: this.graph.adapters,
+      values: this.init.values,
+      init: this.init.residual ? this.init.init : undefined,
+      optimizer: this.optimizer.exportState(),
+      trainer,
+    });
+    this.emit({ type: 'checkpoint', step: this.step, path: path.relative(this.folder.dir, dir) });
+    this.writeStatus('running');
+  }
+
+  private writeStatus(state: 'running' | 'finished' | 'stopped'): void {
+    const last = this.folder.lastCheckpoint();
+    this.folder.writeStatus({
+      state,
+      step: this.step,
+      totalSteps: this.totalSteps,
+      lastCheckpoint: last ? path.relative(this.folder.dir, last) : undefined,
+      pid: state === 'running' ? process.pid : undefined,
+    });
+  }
+
+  /** Trains until the last step or until `signal` aborts (checked between steps). */
+  async train(signal?: AbortSignal, onStep?: (step: number) => void): Promise<'finished' | 'stopped'> {
+    const { config, data, tokenizer } = this.setup;
+    const t = config.training;
+    const schedule = makeLrSchedule({ kind: t.schedule, peakLr: t.lr, totalSteps: this.totalSteps, warmupSteps: t.warmupSteps });
+    const collate = { padding: t.padding, seqLength: t.seqLength, padId: tokenizer.special.pad };
+    const trainSets = data.tasks.map((task) => task.train);
+    const every = (n: number) => n > 0 && this.step % n === 0;
+    this.emitStart();
+    this.writeStatus('running');
+    if (this.step === 0) {
+      this.emitAngles();
+      if (t.evalEvery > 0) await this.evaluate();
+    }
+    let stopped = false;
+    try {
+      while (this.step < this.totalSteps) {
+        if (signal?.aborted) {
+          stopped = true;
+          break;
+        }
+        const t0 = performance.now();
+        const batch = engineBatch(this.mixer.nextBatch(trainSets, t.batchSize, collate));
+        const result = await this.session.run(batch, this.init.values);
+        const gradNorm = t.gradClip > 0 ? clipGradNorm(result.grads, t.gradClip) : globalGradNorm(result.grads);
+        if (!Number.isFinite(gradNorm)) {
+          throw new Error(
+            `step ${this.step + 1}: the gradient norm is ${gradNorm} (loss ${result.loss}); training diverged — lower training.lr (now ${t.lr}) or set training.gradClip`,
+          );
+        }
+        const lr = schedule(this.step + 1);
+        this.optimizer.step(this.init.values, result.grads, lr);
+        this.step++;
+        onStep?.(this.step);
+        const ms = performance.now() - t0;
+        const tokens = batch.attentionMask.reduce((s, v) => s + v, 0);
+        const present = new Set(batch.taskIds);
+        this.emit({
+          type: 'step',
+          step: this.step,
+          time: new Date().toISOString(),
+          loss: result.loss,
+          taskLoss: result.taskLoss,
+          perTaskLoss: config.tasks.map((_, k) => (present.has(k) ? result.perTaskLoss![k] : null)),
+          sprLoss: result.terms.get('spr') ?? null,
+          lr,
+          gradNorm,
+          tokensPerSecond: tokens / (ms / 1000),
+          stepMs: ms,
+        });
+        if (every(anglesInterval(this.totalSteps))) this.emitAngles();
+        if (every(t.evalEvery) && this.step < this.totalSteps) await this.evaluate();
+        if (every(t.checkpointEvery) && this.step < this.totalSteps) this.checkpoint();
+      }
+      if (!stopped) {
+        if (!every(anglesInterval(this.totalSteps))) this.emitAngles();
+        await this.evaluate();
+      }
+      this.checkpoint();
+      const state = stopped ? 'stopped' : 'finished';
+      this.emit({ type: 'end', step: this.step, time: new Date().toISOString(), state });
+      this.writeStatus(state);
+      return state;
+    } finally {
+      await this.session.release();
+      await this.evalSession.release();
+    }
+  }
+}
+

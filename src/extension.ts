@@ -1,0 +1,53 @@
+// ThanoRA Studio: activate wires the pieces together; each lives in its own folder.
+import * as vscode from 'vscode';
+import { registerCommands } from './commands/register-commands';
+import { listRuns } from './training/run-store';
+import { findRunsRoots } from './training/runs-roots';
+import { TrainingController } from './training/training-controller';
+import { DashboardViewProvider, dashboardViewId } from './views/dashboard-view-provider';
+import { setRunFoldersContext, setTrainingContext } from './views/run-folder-context';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('ThanoRA');
+  const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
+  const controller = new TrainingController(workerPath, log);
+  const dashboard = new DashboardViewProvider(context.extensionUri, {
+    findRunsRoots,
+    training: () => ({ running: controller.running, runDir: controller.activeRunDir }),
+    onRunsChanged: (runs) => void setRunFoldersContext(runs.map((r) => r.runDir)),
+  });
+  const refreshSoon = debounce(() => void dashboard.refresh(controller.activeRunDir), 500);
+  const statusWatcher = vscode.workspace.createFileSystemWatcher('**/status.json');
+
+  context.subscriptions.push(
+    log,
+    controller,
+    dashboard,
+    statusWatcher,
+    vscode.window.registerWebviewViewProvider(dashboardViewId, dashboard),
+    ...registerCommands({ extensionUri: context.extensionUri, workerPath, controller, log, listRuns: async () => listRuns(await findRunsRoots()) }),
+    controller.onDidChange(() => {
+      void setTrainingContext(controller.running);
+      refreshSoon();
+    }),
+    statusWatcher.onDidCreate(refreshSoon),
+    statusWatcher.onDidChange(refreshSoon),
+    statusWatcher.onDidDelete(refreshSoon),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => dashboard.postHostState()),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('thanora.runsFolder') && refreshSoon()),
+  );
+  // Context keys for explorer menus, before the dashboard is ever opened.
+  void findRunsRoots().then((roots) => setRunFoldersContext(listRuns(roots).map((r) => r.runDir)));
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions (the controller kills a running worker).
+}
+
+function debounce(run: () => void, ms: number): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  return () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(run, ms);
+  };
+}

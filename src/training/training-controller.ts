@@ -1,0 +1,112 @@
+// One training at a time, in a forked worker: status bar item, output channel, a progress notification
+// with Cancel (= cooperative stop), and events for the dashboard and context keys.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { RunEvent } from '../protocol/run-events';
+import type { StartTrainingRequest } from '../protocol/worker-messages';
+import { TrainingWorkerClient, type TrainingOutcome } from './training-worker-client';
+
+export interface TrainingStart {
+  experimentFile: string;
+  resumeFrom?: string;
+}
+
+export class TrainingController implements vscode.Disposable {
+  private client?: TrainingWorkerClient;
+  private readonly statusBar = vscode.window.createStatusBarItem('thanora.training', vscode.StatusBarAlignment.Left, 10);
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly runEvent = new vscode.EventEmitter<{ event: RunEvent; runDir: string }>();
+  private readonly disposables: vscode.Disposable[] = [this.statusBar, this.changed, this.runEvent];
+  readonly onDidChange = this.changed.event;
+  readonly onRunEvent = this.runEvent.event;
+
+  constructor(private readonly workerPath: string, private readonly log: vscode.OutputChannel) {
+    this.statusBar.name = 'ThanoRA Training';
+    this.statusBar.command = 'thanora.openDashboard';
+  }
+
+  get running(): boolean {
+    return this.client?.running ?? false;
+  }
+
+  get activeRunDir(): string | undefined {
+    return this.running ? this.client?.currentRunDir : undefined;
+  }
+
+  start(start: TrainingStart): void {
+    if (this.running) throw new Error('A training run is already in progress; stop it first (ThanoRA: Stop Training).');
+    const settings = vscode.workspace.getConfiguration('thanora');
+    const request: StartTrainingRequest = {
+      type: 'start',
+      experimentFile: start.experimentFile,
+      resumeFrom: start.resumeFrom,
+      device: settings.get<'auto' | 'cuda' | 'cpu'>('device', 'auto'),
+      threads: settings.get<number>('threads', 0),
+    };
+    this.log.appendLine(`[${new Date().toISOString()}] ${start.resumeFrom ? `resume ${start.resumeFrom}` : `train ${start.experimentFile}`} (device ${request.device})`);
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'ThanoRA', cancellable: true },
+      (progress, cancel) =>
+        new Promise<void>((resolve) => {
+          cancel.onCancellationRequested(() => this.stop());
+          let lastFraction = 0;
+          const client = new TrainingWorkerClient(this.workerPath, request, {
+            onEvent: (event, runDir) => {
+              if (event.type === 'start') this.changed.fire();
+              if (event.type === 'step') {
+                const start = this.lastStart;
+                const total = start?.totalSteps ?? 0;
+                const fraction = total > 0 ? event.step / total : 0;
+                progress.report({ message: `${path.basename(runDir)}: step ${event.step}/${total}, loss ${event.loss.toFixed(4)}`, increment: Math.max(0, (fraction - lastFraction) * 100) });
+                lastFraction = fraction;
+                this.showStatus(`$(sync~spin) ThanoRA ${event.step}/${total}`, `Training ${runDir}\nloss ${event.loss.toFixed(4)} · ${Math.round(event.tokensPerSecond)} tokens/s`);
+              }
+              if (event.type === 'start') this.lastStart = event;
+              this.runEvent.fire({ event, runDir });
+            },
+            onLog: (line) => this.log.append(line),
+            onExit: (outcome) => {
+              this.finish(outcome);
+              resolve();
+            },
+          });
+          this.client = client;
+          this.showStatus('$(sync~spin) ThanoRA starting…', `Starting ${start.experimentFile}`);
+          this.changed.fire();
+        }),
+    );
+  }
+
+  stop(): void {
+    if (!this.client?.running) return;
+    this.log.appendLine('stop requested: finishing the current step and writing a checkpoint');
+    this.showStatus('$(debug-stop) ThanoRA stopping…', 'Waiting for the trainer to checkpoint');
+    this.client.stop();
+  }
+
+  dispose(): void {
+    // The window is closing: the worker cannot outlive the host's IPC, and a stop would not be awaited.
+    this.client?.kill();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private lastStart?: Extract<RunEvent, { type: 'start' }>;
+
+  private finish(outcome: TrainingOutcome): void {
+    const where = outcome.runDir ? ` (${outcome.runDir})` : '';
+    this.log.appendLine(`training ${outcome.state}${where}${outcome.error ? `: ${outcome.error}` : ''}`);
+    this.statusBar.hide();
+    this.changed.fire();
+    if (outcome.state === 'failed') {
+      void vscode.window.showErrorMessage(`ThanoRA training failed${where}: ${outcome.error ?? 'see the ThanoRA output'}`, 'Show Log').then((choice) => choice && this.log.show());
+    } else {
+      void vscode.window.showInformationMessage(`ThanoRA training ${outcome.state}${where}.`);
+    }
+  }
+
+  private showStatus(text: string, tooltip: string): void {
+    this.statusBar.text = text;
+    this.statusBar.tooltip = tooltip;
+    this.statusBar.show();
+  }
+}

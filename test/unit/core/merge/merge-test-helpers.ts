@@ -1,0 +1,62 @@
+// Shared by the merge tests: fixture paths, temp folders, running a model file on a batch, reading weights.
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Batch } from '../../../../src/core/io/batch-file';
+import { readModelFile } from '../../../../src/core/onnx/model-file';
+import { tensorToFloat32 } from '../../../../src/core/onnx/tensor-data';
+import { openSession } from '../../../../src/core/runtime/session';
+import { batchFeeds } from '../../../../src/core/train/batch-feeds';
+
+export const fixtureDir = (name: string) => path.join(__dirname, '../../../../../test/fixtures', name);
+
+export function makeTempDir(prefix = 'thanora-merge-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function sha256(file: string): string {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/** max |a − b| / max |b|. */
+export function relativeMaxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`lengths ${a.length} and ${b.length} differ`);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}
+
+/** The first output of `file` on `batch`, plus any extra feeds (adapter inputs). */
+export async function runModelFile(file: string | Uint8Array, batch: Batch, extra: Record<string, unknown> = {}): Promise<Float32Array> {
+  const model = readModelFile(typeof file === 'string' ? file : writeTemp(file), { loadExternalData: false });
+  const { session } = await openSession(file, { device: 'cpu', threads: 1 });
+  try {
+    const feeds = { ...batchFeeds(model, batch), ...extra } as Record<string, never>;
+    const inputs = Object.fromEntries(session.inputNames.map((n) => [n, feeds[n]]));
+    const out = await session.run(inputs);
+    return out[session.outputNames[0]].data as Float32Array;
+  } finally {
+    await session.release();
+  }
+}
+
+function writeTemp(bytes: Uint8Array): string {
+  const file = path.join(makeTempDir(), 'model.onnx');
+  fs.writeFileSync(file, bytes);
+  return file;
+}
+
+/** Every float initializer of a model file as float32 values (external data loaded). */
+export function initializerValues(file: string): Map<string, { dims: number[]; values: Float32Array }> {
+  const model = readModelFile(file);
+  const out = new Map<string, { dims: number[]; values: Float32Array }>();
+  for (const t of model.graph.initializers) {
+    if (t.dataType === 1) out.set(t.name, { dims: t.dims, values: tensorToFloat32(t) });
+  }
+  return out;
+}

@@ -1,0 +1,117 @@
+// A real training run on a tiny model (test/fixtures/tiny-llama, pre-tokenized data): the run folder's
+// record, exact resumption, cooperative stop, and a failure that keeps the last checkpoint.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { RunEvent, RunStatus, StepEvent } from '../../../../src/protocol/run-events';
+import { runTraining } from '../../../../src/core/train/run-training';
+import { readRunEvents } from '../../../../src/core/train/run-folder';
+
+const fixture = path.resolve(__dirname, '../../../../../test/fixtures/tiny-llama/model.onnx');
+
+/** Two tasks of different structure over the 96-token vocabulary: a counting task and a copy task. */
+function writeExperiment(dir: string, training: Record<string, unknown> = {}, method: Record<string, unknown> = {}): string {
+  const line = (ids: number[], promptLength: number) => JSON.stringify({ input_ids: ids, labels: ids.map((v, i) => (i < promptLength ? -100 : v)) });
+  const count = (start: number) => Array.from({ length: 10 }, (_, i) => 5 + ((start + i) % 40));
+  const copy = (k: number) => {
+    const half = Array.from({ length: 5 }, (_, i) => 50 + ((k * 7 + i * 3) % 40));
+    return [...half, 1, ...half];
+  };
+  fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'data/count.jsonl'), Array.from({ length: 24 }, (_, k) => line(count(k), 3)).join('\n') + '\n');
+  fs.writeFileSync(path.join(dir, 'data/copy.jsonl'), Array.from({ length: 24 }, (_, k) => line(copy(k), 6)).join('\n') + '\n');
+  const file = path.join(dir, 'thanora.json');
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      baseModel: fixture,
+      tokenizer: 'bytes',
+      tasks: [
+        { name: 'count', train: 'data/count.jsonl', eval: 'data/count.jsonl' },
+        { name: 'copy', train: 'data/copy.jsonl', eval: 'data/copy.jsonl' },
+      ],
+      lora: { targets: ['q_proj', 'v_proj', 'down_proj'], r: 6, alpha: 12 },
+      method: { name: 'thanora', previewSamples: 8, lambda: 0.01, ...method },
+      training: { steps: 6, batchSize: 4, seqLength: 16, lr: 0.01, warmupSteps: 1, evalEvery: 0, checkpointEvery: 2, seed: 3, ...training },
+      device: 'cpu',
+      threads: 1,
+      output: 'runs',
+    }),
+  );
+  return file;
+}
+
+const steps = (events: RunEvent[]) => events.filter((e): e is StepEvent => e.type === 'step');
+
+describe('training run (tiny-llama, pre-tokenized tasks)', function () {
+  this.timeout(120000);
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'thanora-run-'))));
+
+  it('records start, allocation, steps, angles, eval, checkpoints and the end; status finished', async () => {
+    const result = await runTraining(writeExperiment(dir));
+    assert.strictEqual(result.state, 'finished', result.error);
+    const events = readRunEvents(result.runDir);
+    const types = new Set(events.map((e) => e.type));
+    for (const t of ['start', 'allocation', 'step', 'angles', 'eval', 'checkpoint', 'end']) assert.ok(types.has(t as RunEvent['type']), `no '${t}' event`);
+    assert.strictEqual(steps(events).length, 6);
+    const first = steps(events)[0];
+    assert.ok(first.sprLoss !== null && first.sprLoss >= 0, 'SPR is in the step output');
+    assert.strictEqual(first.perTaskLoss.length, 2);
+    const status = JSON.parse(fs.readFileSync(path.join(result.runDir, 'status.json'), 'utf8')) as RunStatus;
+    assert.strictEqual(status.state, 'finished');
+    assert.strictEqual(status.lastCheckpoint, path.join('checkpoints', 'step-00000006'));
+    const allocation = events.find((e) => e.type === 'allocation');
+    assert.ok(allocation && allocation.type === 'allocation');
+    for (const m of allocation.modules) assert.strictEqual(m.ranks.reduce((a, b) => a + b, 0) + m.cooperativeRank, 6);
+  });
+
+  it('a resumed run reproduces the same next steps exactly', async () => {
+    const first = await runTraining(writeExperiment(dir));
+    assert.strictEqual(first.state, 'finished', first.error);
+    const original = steps(readRunEvents(first.runDir));
+    const resumed = await runTraining('', { resumeFrom: path.join(first.runDir, 'checkpoints/step-00000002') });
+    assert.strictEqual(resumed.state, 'finished', resumed.error);
+    const replay = steps(readRunEvents(first.runDir)).slice(original.length);
+    assert.deepStrictEqual(replay.map((s) => s.step), [3, 4, 5, 6]);
+    assert.deepStrictEqual(replay.map((s) => s.loss), original.slice(2).map((s) => s.loss));
+  });
+
+  it('stops cooperatively between steps and checkpoints', async () => {
+    const controller = new AbortController();
+    const result = await runTraining(writeExperiment(dir, { steps: 50 }), { signal: controller.signal }, (e) => {
+      if (e.type === 'step' && e.step === 3) controller.abort();
+    });
+    assert.strictEqual(result.state, 'stopped');
+    const status = JSON.parse(fs.readFileSync(path.join(result.runDir, 'status.json'), 'utf8')) as RunStatus;
+    assert.strictEqual(status.state, 'stopped');
+    assert.strictEqual(status.step, 3);
+    assert.ok(fs.existsSync(path.join(result.runDir, 'checkpoints/step-00000003/adapter_model.safetensors')));
+  });
+
+  it('a crash mid-run is recorded as failed and keeps the last checkpoint intact', async () => {
+    // The event consumer throwing at step 3 stands in for any failure inside the loop.
+    const result = await runTraining(writeExperiment(dir, { steps: 20 }), {}, (e) => {
+      if (e.type === 'step' && e.step === 3) throw new Error('simulated crash at step 3');
+    });
+    assert.strictEqual(result.state, 'failed');
+    assert.match(result.error ?? '', /simulated crash/);
+    const status = JSON.parse(fs.readFileSync(path.join(result.runDir, 'status.json'), 'utf8')) as RunStatus;
+    assert.strictEqual(status.state, 'failed');
+    assert.strictEqual(status.lastCheckpoint, path.join('checkpoints', 'step-00000002'));
+    const resumed = await runTraining('', { resumeFrom: result.runDir });
+    assert.strictEqual(resumed.state, 'finished', resumed.error);
+  });
+
+  it('an invalid experiment fails before any run folder is made, naming the field', async () => {
+    const file = writeExperiment(dir);
+    const cfg = JSON.parse(fs.readFileSync(file, 'utf8'));
+    cfg.lora.r = 'six';
+    fs.writeFileSync(file, JSON.stringify(cfg, null, 2));
+    const result = await runTraining(file);
+    assert.strictEqual(result.state, 'failed');
+    assert.match(result.error ?? '', /lora\/r/);
+    assert.ok(!fs.existsSync(path.join(dir, 'runs')));
+  });
+});

@@ -1,0 +1,32 @@
+import * as assert from 'assert';
+import { parseWebviewMessage } from '../../../src/views/parse-webview-message';
+
+describe('parseWebviewMessage', () => {
+  const known = new Set(['/ws/runs/a', '/ws/runs/b']);
+
+  it('accepts well-formed messages', () => {
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'ready' }, known), { type: 'ready' });
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'mergeRun', runDir: '/ws/runs/a' }, known), { type: 'mergeRun', runDir: '/ws/runs/a' });
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'showRuns', runDir: '/ws/runs/a', compareWith: ['/ws/runs/b'] }, known), {
+      type: 'showRuns',
+      runDir: '/ws/runs/a',
+      compareWith: ['/ws/runs/b'],
+    });
+  });
+
+  it('rejects unknown types, extra fields, wrong types and unlisted folders', () => {
+    const bad: unknown[] = [
+      null,
+      'ready',
+      [],
+      { type: 'exec', command: 'rm' },
+      { type: 'ready', extra: 1 },
+      { type: 'mergeRun', runDir: '/etc' },
+      { type: 'mergeRun', runDir: 42 },
+      { type: 'showRuns', runDir: '/ws/runs/a', compareWith: '/ws/runs/b' },
+      { type: 'showRuns', runDir: '/ws/runs/a', compareWith: ['/ws/runs/../../etc'] },
+      { type: 'showRuns', runDir: '/ws/runs/a' },
+    ];
+    for (const message of bad) assert.strictEqual(parseWebviewMessage(message, known), undefined, JSON.stringify(message));
+  });
+});

@@ -1,0 +1,169 @@
+// Turns a run's events into chart series. Pure (no DOM, no Chart.js) so it is unit-tested under mocha and
+// shared by every chart; points are {x: step, y} sorted by step, as Chart.js decimation requires.
+import type { AllocationEvent, AnglesEvent, EvalEvent, PairAngles, RunEvent, RunStartEvent, StepEvent } from '../../src/protocol/run-events';
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface NamedSeries {
+  name: string;
+  points: Point[];
+}
+
+export interface RunView {
+  start?: RunStartEvent;
+  steps: StepEvent[];
+  allocation?: AllocationEvent;
+  angles: AnglesEvent[];
+  evals: EvalEvent[];
+  end?: Extract<RunEvent, { type: 'end' }>;
+}
+
+/** Groups events by kind; a resumed run repeats steps after its checkpoint, and the later record wins. */
+export function viewRun(events: readonly RunEvent[]): RunView {
+  const view: RunView = { steps: [], angles: [], evals: [] };
+  const stepsByNumber = new Map<number, StepEvent>();
+  for (const e of events) {
+    if (e.type === 'start') view.start = e;
+    else if (e.type === 'allocation') view.allocation = e;
+    else if (e.type === 'step') stepsByNumber.set(e.step, e);
+    else if (e.type === 'angles') view.angles.push(e);
+    else if (e.type === 'eval') view.evals.push(e);
+    else if (e.type === 'end') view.end = e;
+  }
+  view.steps = [...stepsByNumber.values()].sort((a, b) => a.step - b.step);
+  return view;
+}
+
+export function taskNames(view: RunView): string[] {
+  return view.start?.tasks ?? [];
+}
+
+export function lossSeries(view: RunView): { total: Point[]; task: Point[]; spr: Point[] } {
+  const total = view.steps.map((s) => ({ x: s.step, y: s.loss }));
+  const task = view.steps.map((s) => ({ x: s.step, y: s.taskLoss }));
+  const spr = view.steps.filter((s) => s.sprLoss !== null).map((s) => ({ x: s.step, y: s.sprLoss as number }));
+  return { total, task, spr };
+}
+
+/** Per-task loss; steps where a task was absent from the batch are skipped (null in the record). */
+export function perTaskLossSeries(view: RunView): NamedSeries[] {
+  return taskNames(view).map((name, t) => ({
+    name,
+    points: view.steps.filter((s) => s.perTaskLoss[t] !== null && s.perTaskLoss[t] !== undefined).map((s) => ({ x: s.step, y: s.perTaskLoss[t] as number })),
+  }));
+}
+
+export function pairName(tasks: readonly string[], pair: PairAngles['pair']): string {
+  return `${tasks[pair[0]] ?? pair[0]} ↔ ${tasks[pair[1]] ?? pair[1]}`;
+}
+
+/** Mean principal angle (A side) of each task pair, averaged over the layers of each angles event. */
+export function angleOverStepsSeries(view: RunView): NamedSeries[] {
+  const tasks = taskNames(view);
+  const byPair = new Map<string, Point[]>();
+  for (const event of view.angles) {
+    const sums = new Map<string, { sum: number; count: number }>();
+    for (const layer of event.layers) {
+      for (const p of layer.pairs) {
+        const name = pairName(tasks, p.pair);
+        const acc = sums.get(name) ?? { sum: 0, count: 0 };
+        acc.sum += p.meanA;
+        acc.count += 1;
+        sums.set(name, acc);
+      }
+    }
+    for (const [name, { sum, count }] of sums) {
+      if (!byPair.has(name)) byPair.set(name, []);
+      byPair.get(name)!.push({ x: event.step, y: sum / count });
+    }
+  }
+  return [...byPair].map(([name, points]) => ({ name, points }));
+}
+
+/** Latest angles per layer: for each pair, mean angle on the A side and on the B side, indexed by layer. */
+export function anglesPerLayer(view: RunView): { layers: number[]; series: NamedSeries[]; step: number } | undefined {
+  const last = view.angles[view.angles.length - 1];
+  if (!last) return undefined;
+  const tasks = taskNames(view);
+  const layers = last.layers.map((l) => l.layer);
+  const series = new Map<string, Point[]>();
+  for (const layer of last.layers) {
+    for (const p of layer.pairs) {
+      for (const [side, value] of [['A', p.meanA], ['B', p.meanB]] as const) {
+        const name = `${pairName(tasks, p.pair)} (${side})`;
+        if (!series.has(name)) series.set(name, []);
+        series.get(name)!.push({ x: layer.layer, y: value });
+      }
+    }
+  }
+  return { layers, step: last.step, series: [...series].map(([name, points]) => ({ name, points })) };
+}
+
+export function evalAccuracySeries(view: RunView): NamedSeries[] {
+  const byTask = new Map<string, Point[]>();
+  for (const e of view.evals) {
+    for (const t of e.tasks) {
+      if (!byTask.has(t.task)) byTask.set(t.task, []);
+      byTask.get(t.task)!.push({ x: e.step, y: t.accuracy });
+    }
+  }
+  return [...byTask].map(([name, points]) => ({ name, points }));
+}
+
+export function throughputSeries(view: RunView): Point[] {
+  return view.steps.map((s) => ({ x: s.step, y: s.tokensPerSecond }));
+}
+
+/** Short module label for the allocation axis: "model.layers.3.self_attn.q_proj" → "3.q_proj". */
+export function shortModuleName(module: string): string {
+  const match = /layers?\.(\d+)\..*?([^.]+)$/.exec(module);
+  return match ? `${match[1]}.${match[2]}` : module.split('.').slice(-2).join('.');
+}
+
+export interface AllocationBars {
+  modules: string[];
+  /** One stack segment per task, then the cooperative block. */
+  segments: { name: string; ranks: number[]; entropies: (number | null)[] }[];
+}
+
+export function allocationBars(view: RunView): AllocationBars | undefined {
+  const alloc = view.allocation;
+  if (!alloc) return undefined;
+  const tasks = taskNames(view);
+  const segments: AllocationBars['segments'] = tasks.map((name, t) => ({
+    name,
+    ranks: alloc.modules.map((m) => m.ranks[t] ?? 0),
+    entropies: alloc.modules.map((m) => m.entropies[t] ?? null),
+  }));
+  segments.push({ name: 'cooperative', ranks: alloc.modules.map((m) => m.cooperativeRank), entropies: alloc.modules.map(() => null) });
+  return { modules: alloc.modules.map((m) => m.module), segments };
+}
+
+export interface Progress {
+  step: number;
+  totalSteps: number;
+  tokensPerSecond: number | null;
+  /** Seconds left at the mean step time of the last 20 steps. */
+  etaSeconds: number | null;
+  state: 'running' | 'finished' | 'stopped' | 'failed';
+  error?: string;
+}
+
+export function progressOf(view: RunView): Progress {
+  const last = view.steps[view.steps.length - 1];
+  const recent = view.steps.slice(-20);
+  const meanMs = recent.length ? recent.reduce((a, s) => a + s.stepMs, 0) / recent.length : null;
+  const totalSteps = view.start?.totalSteps ?? 0;
+  const step = view.end?.step ?? last?.step ?? view.start?.fromStep ?? 0;
+  return {
+    step,
+    totalSteps,
+    tokensPerSecond: last?.tokensPerSecond ?? null,
+    etaSeconds: !view.end && meanMs !== null ? ((totalSteps - step) * meanMs) / 1000 : null,
+    state: view.end?.state ?? 'running',
+    error: view.end?.error,
+  };
+}

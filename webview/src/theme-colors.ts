@@ -1,0 +1,37 @@
+// Chart colours come from the VS Code theme (--vscode-charts-* and friends), read again on theme change;
+// the fallbacks are VS Code's Dark+ values, used when the page runs outside VS Code (browser tests).
+export interface ThemeColors {
+  foreground: string;
+  grid: string;
+  font: string;
+  palette: string[];
+}
+
+const paletteVariables: [string, string][] = [
+  ['--vscode-charts-blue', '#3794ff'],
+  ['--vscode-charts-orange', '#d18616'],
+  ['--vscode-charts-green', '#89d185'],
+  ['--vscode-charts-purple', '#b180d7'],
+  ['--vscode-charts-red', '#f14c4c'],
+  ['--vscode-charts-yellow', '#cca700'],
+];
+
+function cssVariable(style: CSSStyleDeclaration, name: string, fallback: string): string {
+  const value = style.getPropertyValue(name).trim();
+  return value === '' ? fallback : value;
+}
+
+export function readThemeColors(): ThemeColors {
+  const style = getComputedStyle(document.body);
+  return {
+    foreground: cssVariable(style, '--vscode-charts-foreground', cssVariable(style, '--vscode-foreground', '#cccccc')),
+    grid: cssVariable(style, '--vscode-charts-lines', 'rgba(128, 128, 128, 0.35)'),
+    font: cssVariable(style, '--vscode-font-family', 'sans-serif'),
+    palette: paletteVariables.map(([name, fallback]) => cssVariable(style, name, fallback)),
+  };
+}
+
+/** VS Code swaps body classes (vscode-light / vscode-dark / vscode-high-contrast) when the theme changes. */
+export function onThemeChange(listener: () => void): void {
+  new MutationObserver(listener).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+}

@@ -1,0 +1,33 @@
+// The webview's handle on the host: typed postMessage and the state VS Code keeps while the view is hidden.
+import type { WebviewToHostMessage } from '../../src/protocol/webview-messages';
+
+export interface DashboardState {
+  runDir?: string;
+  compareWith: string[];
+}
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const api = acquireVsCodeApi();
+
+export function post(message: WebviewToHostMessage): void {
+  api.postMessage(message);
+}
+
+export function loadState(): DashboardState {
+  const state = api.getState() as Partial<DashboardState> | undefined;
+  return {
+    runDir: typeof state?.runDir === 'string' ? state.runDir : undefined,
+    compareWith: Array.isArray(state?.compareWith) ? state.compareWith.filter((d): d is string => typeof d === 'string') : [],
+  };
+}
+
+export function saveState(state: DashboardState): void {
+  api.setState(state);
+}
