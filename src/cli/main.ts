@@ -4,6 +4,7 @@ import { benchCommand } from './commands/bench';
 import { doctorCommand } from './commands/doctor';
 import { gradCommand } from './commands/grad';
 import { trainCommand } from './commands/train';
+import { generateCommand } from './commands/generate';
 import { mergeCommand } from './commands/merge';
 
 export interface CliCommand {
@@ -17,6 +18,7 @@ const commands: Record<string, CliCommand> = {
   doctor: doctorCommand,
   grad: gradCommand,
   bench: benchCommand,
+  generate: generateCommand,
   merge: mergeCommand,
 };
 

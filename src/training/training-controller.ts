@@ -13,6 +13,8 @@ export interface TrainingStart {
 
 export class TrainingController implements vscode.Disposable {
   private client?: TrainingWorkerClient;
+  /** The running run's start event: total steps for the progress notification. */
+  private lastStart?: Extract<RunEvent, { type: 'start' }>;
   private readonly statusBar = vscode.window.createStatusBarItem('thanora.training', vscode.StatusBarAlignment.Left, 10);
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly runEvent = new vscode.EventEmitter<{ event: RunEvent; runDir: string }>();
@@ -89,8 +91,6 @@ export class TrainingController implements vscode.Disposable {
     this.client?.kill();
     for (const d of this.disposables) d.dispose();
   }
-
-  private lastStart?: Extract<RunEvent, { type: 'start' }>;
 
   private finish(outcome: TrainingOutcome): void {
     const where = outcome.runDir ? ` (${outcome.runDir})` : '';

@@ -35,7 +35,7 @@ const decimation = { enabled: true, algorithm: 'lttb' as const, samples: 400, th
 const dashes = [[], [6, 3], [2, 2], [10, 4, 2, 4]];
 
 function lineOptions(colors: ThemeColors, yTitle: string, xTitle = 'step') {
-  const axis = (title: string) => ({ type: 'linear' as const, ticks: { color: colors.foreground }, grid: { color: colors.grid }, title: { display: true, text: title, color: colors.foreground } });
+  const axis = (title: string) => ({ type: 'linear' as const, ticks: { color: colors.foreground, ...(title === 'layer' ? { stepSize: 1 } : {}) }, grid: { color: colors.grid }, title: { display: true, text: title, color: colors.foreground } });
   return {
     animation: false as const,
     parsing: false as const,

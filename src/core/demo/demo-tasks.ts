@@ -57,6 +57,9 @@ export const DEMO_TASKS: readonly DemoTask[] = [
   },
 ];
 
+/** What examples/demo/data holds: seed 1, 1000 train and 100 eval examples per task. */
+export const DEMO_DATA_DEFAULTS = { seed: 1, trainCount: 1000, evalCount: 100 };
+
 export interface DemoSplits {
   train: PromptCompletion[];
   eval: PromptCompletion[];

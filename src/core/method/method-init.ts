@@ -7,14 +7,14 @@ import { Batch } from '../io/batch-file';
 import { Matrix } from '../linalg/matrix';
 import { indexGraph } from '../lora/graph-index';
 import { ResolvedModule } from '../lora/linear-modules';
-import { ModelProto } from '../onnx/types';
+import { ModelProto, TensorProto } from '../onnx/types';
 import { AllocationEvent, MethodName } from '../../protocol/run-events';
 import { BlockMap } from '../thanora/block-map';
 import { HasiOptions } from '../thanora/hasi';
 import { residualOf, roundToFloat32, setAdapterValues, subtractedBlocks } from './adapter-values';
 import { MethodInitConfig, checkMethodRequest, groupByLayer, previewGroups, taskBlocksSummary } from './method-request';
 import { ModuleInit, cordaModule, loraModule, pissaModule, thanoraModules } from './module-inits';
-import { moduleWeight, withResidualWeights } from './module-weights';
+import { moduleWeight, residualTensor, withInitializers } from './module-weights';
 import { ortMatmul } from './ort-matmul';
 import { previewCovariances } from './preview-covariances';
 import { layerIndexOf } from './layer-index';
@@ -78,7 +78,8 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
     scales: new Map(),
     layers: new Map(modules.map((m) => [m.peftName, layerIndexOf(m.peftName)])),
   };
-  const residuals = new Map<string, Matrix>();
+  // Residual weights are kept as tensors in the weight's own float type, not as float64 matrices.
+  const residuals = new Map<string, TensorProto>();
   const weights = new Map<string, Matrix>();
   const record = (m: ResolvedModule, init: ModuleInit) => {
     // The adapter holds float32 values; the residual is taken from exactly those.
@@ -95,7 +96,7 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
     if (!residual) return;
     const { a0, b0 } = subtractedBlocks(a, b, init.blocks);
     setAdapterValues(out.init, m.peftName, a0, b0);
-    residuals.set(m.peftName, residualOf(weights.get(m.peftName)!, a0, b0, init.blocks, init.scaling));
+    residuals.set(m.initializer, residualTensor(index, m, residualOf(weights.get(m.peftName)!, a0, b0, init.blocks, init.scaling)));
     weights.delete(m.peftName);
   };
   const weightOf = (m: ResolvedModule) => {
@@ -168,7 +169,10 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
   } finally {
     await matmul.release();
   }
-  if (residual) out.model = withResidualWeights(model, modules, residuals);
+  if (residual) out.model = withInitializers(model, residuals);
+  // Allocation 'layer' visits modules layer by layer; report them in target order.
+  const order = new Map(modules.map((m, i) => [m.peftName, i]));
+  out.allocation?.sort((x, y) => order.get(x.module)! - order.get(y.module)!);
   return out;
 }
 

@@ -2,7 +2,7 @@
 // W' back into a copy of the model, in the initializer's own layout ('in_out' [d_in, d_out] or 'out_in'
 // [d_out, d_in]) and float type. The input model is never modified.
 import { Matrix, transpose } from '../linalg/matrix';
-import { GraphIndex, indexGraph } from '../lora/graph-index';
+import { GraphIndex } from '../lora/graph-index';
 import { ResolvedModule } from '../lora/linear-modules';
 import { makeTensor, tensorToFloat32 } from '../onnx/tensor-data';
 import { DataType, ModelProto, TensorProto } from '../onnx/types';
@@ -56,23 +56,18 @@ function checkExclusiveWeight(index: GraphIndex, m: ResolvedModule): void {
   }
 }
 
-/**
- * A copy of `model` whose module weights are replaced by W' (d_out×d_in each, keyed by PEFT name), rounded
- * to the initializer's float type. Untouched initializers are shared with the input model.
- */
-export function withResidualWeights(model: ModelProto, modules: readonly ResolvedModule[], residuals: ReadonlyMap<string, Matrix>): ModelProto {
-  const index = indexGraph(model.graph);
-  const replaced = new Map<string, TensorProto>();
-  for (const m of modules) {
-    const w = residuals.get(m.peftName);
-    if (!w) continue;
-    checkExclusiveWeight(index, m);
-    const old = initializerOf(index, m);
-    if (w.rows !== m.dOut || w.cols !== m.dIn) throw new Error(`module '${m.peftName}': residual is ${w.rows}×${w.cols}, W is ${m.dOut}×${m.dIn} (out×in)`);
-    const stored = m.stored === 'out_in' ? w : transpose(w);
-    const { external: _external, raw: _raw, ...rest } = old;
-    replaced.set(old.name, { ...rest, raw: makeTensor(old.name, old.dims, old.dataType, stored.data).raw });
-  }
+/** W' (d_out×d_in) as a replacement for the module's initializer, in its layout and float type. */
+export function residualTensor(index: GraphIndex, m: ResolvedModule, w: Matrix): TensorProto {
+  checkExclusiveWeight(index, m);
+  const old = initializerOf(index, m);
+  if (w.rows !== m.dOut || w.cols !== m.dIn) throw new Error(`module '${m.peftName}': residual is ${w.rows}×${w.cols}, W is ${m.dOut}×${m.dIn} (out×in)`);
+  const stored = m.stored === 'out_in' ? w : transpose(w);
+  const { external: _external, raw: _raw, ...rest } = old;
+  return { ...rest, raw: makeTensor(old.name, old.dims, old.dataType, stored.data).raw };
+}
+
+/** A copy of `model` with the given initializers replaced (by name); the others are shared with the input. */
+export function withInitializers(model: ModelProto, replaced: ReadonlyMap<string, TensorProto>): ModelProto {
   const initializers = model.graph.initializers.map((t) => replaced.get(t.name) ?? t);
   return { ...model, graph: { ...model.graph, initializers } };
 }

@@ -53,8 +53,10 @@ export function weightsAsInputs(model: ModelProto, names: readonly string[]): Mo
   };
 }
 
-export function weightTensor(values: Float32Array, dims: readonly number[], precision: Precision): ort.Tensor {
-  return precision === 'float64' ? new ort.Tensor('float64', Float64Array.from(values), dims) : new ort.Tensor('float32', values, dims);
+/** A weight as a runtime tensor in the graph's precision (float64 values let finite-difference checks perturb exactly). */
+export function weightTensor(values: Float32Array | Float64Array, dims: readonly number[], precision: Precision): ort.Tensor {
+  if (precision === 'float64') return new ort.Tensor('float64', Float64Array.from(values), dims);
+  return new ort.Tensor('float32', values instanceof Float32Array ? values : Float32Array.from(values), dims);
 }
 
 export interface FullParameterGraph {

@@ -24,7 +24,7 @@ export class FullParameterSession {
     return new FullParameterSession(graph, await openSession(encodeModel(graph.model), { ...options, optimization }));
   }
 
-  async run(batch: Batch, weights: ReadonlyMap<string, Float32Array>): Promise<FullParameterStep> {
+  async run(batch: Batch, weights: ReadonlyMap<string, Float32Array | Float64Array>): Promise<FullParameterStep> {
     const g = this.graph;
     const feeds = batchFeeds(g.model, batch, g.head);
     for (const w of g.weights) {

@@ -3,16 +3,16 @@
 // A₀, B₀, same block map, same arithmetic) so a resumed run continues bit-identically.
 import { collateBatch } from '../data/collate';
 import { indexGraph } from '../lora/graph-index';
-import { Matrix } from '../linalg/matrix';
 import { adapterMatrices, residualOf } from '../method/adapter-values';
 import { MethodInit, initializeMethod } from '../method/method-init';
 import { engineBatch } from '../method/preview-batches';
-import { moduleWeight, withResidualWeights } from '../method/module-weights';
+import { moduleWeight, residualTensor, withInitializers } from '../method/module-weights';
 import { layerIndexOf } from '../method/layer-index';
 import { BlockMap, blockMapFor } from '../thanora/block-map';
 import { ExperimentSetup } from './experiment-setup';
 import { LoadedCheckpoint } from './checkpoint';
 import { Batch } from '../io/batch-file';
+import { TensorProto } from '../onnx/types';
 
 /** Preview batches per task: the first previewSamples train examples of each, in file order. */
 function previewBatches(setup: ExperimentSetup): Batch[][] {
@@ -60,7 +60,7 @@ export function restoreFromCheckpoint(setup: ExperimentSetup, checkpoint: Loaded
   const r = setup.config.lora.r;
   const s = setup.config.lora.alpha / r;
   const blockMaps = new Map<string, BlockMap>();
-  const residuals = new Map<string, Matrix>();
+  const residuals = new Map<string, TensorProto>();
   const index = indexGraph(setup.model.graph);
   for (const m of setup.modules) {
     const summary = meta.blocks[m.peftName];
@@ -69,12 +69,12 @@ export function restoreFromCheckpoint(setup: ExperimentSetup, checkpoint: Loaded
     blockMaps.set(m.peftName, blocks);
     if (meta.residual) {
       const { a, b } = adapterMatrices(checkpoint.init!, m.peftName, r, m.dIn, m.dOut);
-      residuals.set(m.peftName, residualOf(moduleWeight(index, m), a, b, blocks, s));
+      residuals.set(m.initializer, residualTensor(index, m, residualOf(moduleWeight(index, m), a, b, blocks, s)));
     }
   }
   return {
     method: meta.method,
-    model: meta.residual ? withResidualWeights(setup.model, setup.modules, residuals) : setup.model,
+    model: meta.residual ? withInitializers(setup.model, residuals) : setup.model,
     residual: meta.residual,
     rank: r,
     values: checkpoint.values,

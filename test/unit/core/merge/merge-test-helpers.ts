@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Batch } from '../../../../src/core/io/batch-file';
+import { decodeModel } from '../../../../src/core/onnx/model-codec';
 import { readModelFile } from '../../../../src/core/onnx/model-file';
 import { tensorToFloat32 } from '../../../../src/core/onnx/tensor-data';
 import { openSession } from '../../../../src/core/runtime/session';
@@ -33,7 +34,7 @@ export function relativeMaxDiff(a: ArrayLike<number>, b: ArrayLike<number>): num
 
 /** The first output of `file` on `batch`, plus any extra feeds (adapter inputs). */
 export async function runModelFile(file: string | Uint8Array, batch: Batch, extra: Record<string, unknown> = {}): Promise<Float32Array> {
-  const model = readModelFile(typeof file === 'string' ? file : writeTemp(file), { loadExternalData: false });
+  const model = typeof file === 'string' ? readModelFile(file, { loadExternalData: false }) : decodeModel(file);
   const { session } = await openSession(file, { device: 'cpu', threads: 1 });
   try {
     const feeds = { ...batchFeeds(model, batch), ...extra } as Record<string, never>;
@@ -43,12 +44,6 @@ export async function runModelFile(file: string | Uint8Array, batch: Batch, extr
   } finally {
     await session.release();
   }
-}
-
-function writeTemp(bytes: Uint8Array): string {
-  const file = path.join(makeTempDir(), 'model.onnx');
-  fs.writeFileSync(file, bytes);
-  return file;
 }
 
 /** Every float initializer of a model file as float32 values (external data loaded). */

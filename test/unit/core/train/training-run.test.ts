@@ -7,6 +7,7 @@ import * as path from 'path';
 import { RunEvent, RunStatus, StepEvent } from '../../../../src/protocol/run-events';
 import { runTraining } from '../../../../src/core/train/run-training';
 import { readRunEvents } from '../../../../src/core/train/run-folder';
+import { mergeCheckpoint } from '../../../../src/core/merge';
 
 const fixture = path.resolve(__dirname, '../../../../../test/fixtures/tiny-llama/model.onnx');
 
@@ -65,6 +66,15 @@ describe('training run (tiny-llama, pre-tokenized tasks)', function () {
     const allocation = events.find((e) => e.type === 'allocation');
     assert.ok(allocation && allocation.type === 'allocation');
     for (const m of allocation.modules) assert.strictEqual(m.ranks.reduce((a, b) => a + b, 0) + m.cooperativeRank, 6);
+  });
+
+  it('the trained run merges into one model that matches base + adapter (merge report passes)', async () => {
+    const result = await runTraining(writeExperiment(dir));
+    assert.strictEqual(result.state, 'finished', result.error);
+    const merged = await mergeCheckpoint(result.runDir);
+    assert.strictEqual(merged.report.pass, true, JSON.stringify(merged.report.verification));
+    assert.ok(fs.existsSync(path.join(merged.outDir, 'model.onnx')));
+    assert.ok(fs.existsSync(path.join(merged.outDir, 'adapter_model.safetensors')));
   });
 
   it('a resumed run reproduces the same next steps exactly', async () => {

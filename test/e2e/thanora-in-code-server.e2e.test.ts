@@ -1,0 +1,120 @@
+// End to end in a real VS Code (code-server): install the .vsix, create the demo with "ThanoRA: New
+// Experiment", run "ThanoRA: Start Training" from the command palette, see the dashboard fill, right-click
+// the run folder → "Merge Adapter into Base Model", and find the merged model in the workspace.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
+import { repo, startCodeServer, type CodeServer } from './code-server';
+
+const vsix = path.join(repo, 'thanora-studio-linux-x64.vsix');
+const artifacts = path.join(repo, 'out', 'test-artifacts', 'e2e');
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+async function waitForFile(file: string, timeoutMs: number, check: (text: string) => boolean = () => true): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (fs.existsSync(file)) {
+      const text = fs.readFileSync(file, 'utf8');
+      if (check(text)) return text;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${file}`);
+}
+
+/** The dashboard's document: webviews nest an iframe inside an iframe. */
+async function dashboardFrame(page: Page, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (await frame.locator('#chart-loss').count().catch(() => 0)) return frame;
+    }
+    await page.waitForTimeout(500);
+  }
+  throw new Error('the ThanoRA dashboard webview did not appear');
+}
+
+describe('ThanoRA in code-server', function () {
+  this.timeout(600000);
+  let root: string;
+  let workspace: string;
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+
+  before(async () => {
+    assert.ok(fs.existsSync(vsix), `${vsix} is missing; run \`npm run package\``);
+    fs.mkdirSync(artifacts, { recursive: true });
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'thanora-e2e-'));
+    workspace = path.join(root, 'workspace');
+    fs.mkdirSync(workspace);
+    server = await startCodeServer(root, vsix, { 'thanora.device': 'cpu', 'thanora.threads': 2 });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 120000 });
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: path.join(artifacts, `${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+  });
+  after(async () => {
+    await browser?.close();
+    if (server) fs.writeFileSync(path.join(artifacts, 'code-server.log'), server.log());
+    await server?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('creates the demo experiment from the command palette', async () => {
+    await runCommand(page, 'ThanoRA: New Experiment');
+    await waitForFile(path.join(workspace, 'thanora-demo', 'thanora.json'), 60000);
+    assert.ok(fs.existsSync(path.join(workspace, 'thanora-demo', 'model.onnx')));
+  });
+
+  it('trains the demo from the command palette and fills the dashboard', async () => {
+    await runCommand(page, 'ThanoRA: Start Training');
+    const runs = path.join(workspace, 'thanora-demo', 'runs');
+    const deadline = Date.now() + 300000;
+    let runDir: string | undefined;
+    while (!runDir && Date.now() < deadline) {
+      runDir = fs.existsSync(runs) ? fs.readdirSync(runs).map((d) => path.join(runs, d)).find((d) => fs.existsSync(path.join(d, 'status.json'))) : undefined;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(runDir, 'no run folder appeared');
+    await waitForFile(path.join(runDir, 'status.json'), 300000, (t) => JSON.parse(t).state !== 'running');
+    assert.strictEqual(JSON.parse(fs.readFileSync(path.join(runDir, 'status.json'), 'utf8')).state, 'finished');
+    const frame = await dashboardFrame(page, 60000);
+    await frame.locator('#progress-text', { hasText: 'finished' }).waitFor({ timeout: 60000 });
+    const drawn = await frame.locator('canvas').count();
+    assert.strictEqual(drawn, 7);
+    await page.screenshot({ path: path.join(artifacts, 'dashboard.png') });
+  });
+
+  it('merges the run from the explorer context menu', async () => {
+    const runs = path.join(workspace, 'thanora-demo', 'runs');
+    const runId = fs.readdirSync(runs)[0];
+    await runCommand(page, 'View: Show Explorer');
+    const tree = page.locator('.explorer-folders-view');
+    for (const name of ['thanora-demo', 'runs']) {
+      const row = tree.locator('.monaco-list-row', { hasText: name }).first();
+      await row.waitFor();
+      if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+    }
+    await tree.locator('.monaco-list-row', { hasText: runId }).first().click({ button: 'right' });
+    await page.locator('.context-view .action-label', { hasText: 'Merge Adapter into Base Model' }).click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Next to the run' }).click();
+    const report = await waitForFile(path.join(runs, runId, 'merged', 'merge-report.json'), 300000);
+    assert.strictEqual(JSON.parse(report).pass, true);
+    assert.ok(fs.existsSync(path.join(runs, runId, 'merged', 'model.onnx')));
+  });
+});

@@ -1,0 +1,48 @@
+// The real worker entry (tsc output of src/worker/training-worker.ts) on the demo experiment, shortened:
+// trains through the core, streams the events the run folder holds, then merges the run in a worker.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { TrainingWorkerClient, type TrainingOutcome } from '../../../src/training/training-worker-client';
+import { mergeInWorker } from '../../../src/training/merge-in-worker';
+import { readRunEvents, readRunStatus } from '../../../src/training/read-run-folder';
+import type { RunEvent } from '../../../src/protocol/run-events';
+
+const repo = path.resolve(__dirname, '..', '..', '..', '..');
+const workerPath = path.join(repo, 'out', 'src', 'worker', 'training-worker.js');
+
+describe('training worker entry on the demo experiment', function () {
+  this.timeout(120000);
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'thanora-real-worker-'));
+    const demo = path.join(repo, 'examples', 'minimal');
+    const config = JSON.parse(fs.readFileSync(path.join(demo, 'thanora.json'), 'utf8'));
+    config.baseModel = path.resolve(demo, config.baseModel);
+    for (const task of config.tasks) {
+      task.train = path.resolve(demo, task.train);
+      task.eval = path.resolve(demo, task.eval);
+    }
+    config.training = { ...config.training, steps: 4, evalEvery: 4 };
+    config.output = path.join(dir, 'runs');
+    delete config.$schema;
+    fs.writeFileSync(path.join(dir, 'thanora.json'), JSON.stringify(config));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('streams the run folder\'s events and finishes; the merge verifies', async () => {
+    const events: RunEvent[] = [];
+    const outcome = await new Promise<TrainingOutcome>((resolve) => {
+      new TrainingWorkerClient(workerPath, { type: 'start', experimentFile: path.join(dir, 'thanora.json'), device: 'cpu', threads: 1 }, { onEvent: (e) => events.push(e), onLog: () => undefined, onExit: resolve });
+    });
+    assert.strictEqual(outcome.state, 'finished', outcome.error);
+    assert.deepStrictEqual(events, readRunEvents(outcome.runDir!));
+    assert.deepStrictEqual(events.filter((e) => e.type === 'step').map((e) => e.step), [1, 2, 3, 4]);
+    assert.strictEqual(readRunStatus(outcome.runDir!)?.state, 'finished');
+
+    const merged = await mergeInWorker(workerPath, { type: 'merge', input: outcome.runDir! }, () => undefined);
+    assert.ok(fs.existsSync(merged.modelFile), merged.modelFile);
+    assert.strictEqual(merged.pass, true, `max relative diff ${merged.maxRelativeDiff} vs tolerance ${merged.tolerance}`);
+  });
+});
