@@ -58,7 +58,7 @@ export interface StepEvent {
 export interface PairAngles {
   /** Indices into `tasks`. */
   pair: [number, number];
-  /** Principal angles between span(A_iᵀ) and span(A_jᵀ), degrees. */
+  /** Principal angles between span(A_iᵀ) and span(A_jᵀ), degrees; NaN (null in JSON) when a block is all zero. */
   meanA: number;
   minA: number;
   /** Between span(B_i) and span(B_j). */
