@@ -3,7 +3,7 @@
 //   copy     "copy: kqzt\n"      → "kqzt"     repeat the input            (one attention lookup per byte)
 //   reverse  "reverse: kqzt\n"   → "tzqk"     mirror the positions        (position arithmetic)
 //   sort     "sort: 83915\n"     → "13589"    sort the digits ascending   (counting, global comparisons)
-//   add      "add: 47+385\n"     → "432"      integer sum                 (digit alignment and carries)
+//   add      "add: 47+85\n"      → "132"      integer sum                 (digit alignment and carries)
 // None of these instructions appears in the pretraining corpus (see corpus.ts), so the base model has to
 // learn each mapping from the adapter; every example fits in 40 byte tokens with BOS and EOS.
 import { Rng } from '../data/rng';
@@ -48,10 +48,10 @@ export const DEMO_TASKS: readonly DemoTask[] = [
   },
   {
     name: 'add',
-    description: 'add two integers of 1-3 digits',
+    description: 'add two integers of 1-2 digits',
     generate: (rng) => {
-      const a = intBetween(rng, 0, 10 ** intBetween(rng, 1, 3) - 1);
-      const b = intBetween(rng, 0, 10 ** intBetween(rng, 1, 3) - 1);
+      const a = intBetween(rng, 0, 10 ** intBetween(rng, 1, 2) - 1);
+      const b = intBetween(rng, 0, 10 ** intBetween(rng, 1, 2) - 1);
       return { prompt: `add: ${a}+${b}\n`, completion: String(a + b) };
     },
   },

@@ -23,7 +23,7 @@ describe('demo tasks', () => {
       assert.strictEqual(e.completion, [...digits].sort().join(''));
     }
     for (const e of generateDemoSplits(task('add'), 4, 50, 10).train) {
-      const m = /^add: (\d{1,3})\+(\d{1,3})\n$/.exec(e.prompt);
+      const m = /^add: (\d{1,2})\+(\d{1,2})\n$/.exec(e.prompt);
       assert.ok(m, e.prompt);
       assert.strictEqual(Number(e.completion), Number(m[1]) + Number(m[2]));
     }
