@@ -17,9 +17,9 @@ cd "$prefix"
 [ -f package.json ] || echo '{"name":"thanora-e2e-code-server","private":true}' > package.json
 echo "== npm install code-server@$version (no scripts)"
 npm install --no-audit --no-fund --ignore-scripts "code-server@$version"
-cd "$cs"
-echo "== rebuild argon2 (password hashing; native)"
-npm rebuild argon2 || echo "argon2 rebuild failed; fine with --auth none"
+echo "== rebuild argon2 (password hashing; native, built with node-gyp; code-server loads it even with --auth none)"
+# npm hoists argon2 next to code-server, so the rebuild runs at the install prefix.
+npm rebuild argon2
 
 echo "== VS Code server dependencies"
 cd "$cs/lib/vscode"

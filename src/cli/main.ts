@@ -4,6 +4,7 @@ import { benchCommand } from './commands/bench';
 import { doctorCommand } from './commands/doctor';
 import { gradCommand } from './commands/grad';
 import { trainCommand } from './commands/train';
+import { demoCommand } from './commands/demo';
 import { generateCommand } from './commands/generate';
 import { mergeCommand } from './commands/merge';
 
@@ -14,6 +15,7 @@ export interface CliCommand {
 }
 
 const commands: Record<string, CliCommand> = {
+  demo: demoCommand,
   train: trainCommand,
   doctor: doctorCommand,
   grad: gradCommand,

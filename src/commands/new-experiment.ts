@@ -1,5 +1,6 @@
-// ThanoRA: New Experiment — copies the bundled demo (examples/minimal: two byte-level tasks) and its tiny
-// LLaMA into the workspace, so Start Training has something to run right away. Returns the new thanora.json.
+// ThanoRA: New Experiment — copies the bundled demo (examples/demo: four byte-level tasks of rising
+// complexity and the pretrained byte-level base model) into the workspace, so Start Training has something
+// to run right away. Returns the new thanora.json.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -15,7 +16,7 @@ export function newExperimentCommand(extensionUri: vscode.Uri) {
     }
     let target = path.join(workspace.uri.fsPath, demoFolderName);
     for (let i = 2; fs.existsSync(target); i++) target = path.join(workspace.uri.fsPath, `${demoFolderName}-${i}`);
-    const demo = path.join(extensionUri.fsPath, 'examples', 'minimal');
+    const demo = path.join(extensionUri.fsPath, 'examples', 'demo');
     const demoConfig = JSON.parse(fs.readFileSync(path.join(demo, 'thanora.json'), 'utf8')) as Record<string, unknown>;
     const baseModel = path.resolve(demo, String(demoConfig.baseModel));
     fs.mkdirSync(target, { recursive: true });

@@ -7,6 +7,9 @@ import { findExperimentFiles } from '../training/runs-roots';
 import { requireTrust } from './require-trust';
 
 async function pickExperiment(): Promise<vscode.Uri | undefined> {
+  // The experiment being edited is the one the user means.
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active?.scheme === 'file' && path.basename(active.fsPath) === 'thanora.json') return active;
   const files = await findExperimentFiles();
   if (files.length === 0) {
     const create = 'Create Demo Experiment';
