@@ -17,6 +17,11 @@ export class ProgressLine {
     }
   }
 
+  /** A transient status line (TTY only; replaced by the next update or line). */
+  status(text: string): void {
+    if (this.stream.isTTY) this.stream.write(`\r\x1b[K${text}`.slice(0, (this.stream.columns ?? 120) - 1));
+  }
+
   /** Prints a line above the bar. */
   log(line: string): void {
     if (this.stream.isTTY) this.stream.write(`\r\x1b[K${line}\n`);

@@ -42,7 +42,7 @@ export async function startCodeServer(root: string, vsix: string, settings: Reco
   const userData = path.join(root, 'user-data');
   const extensions = path.join(root, 'extensions');
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, ...settings }, null, 2));
+  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'explorer.compactFolders': false, 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, ...settings }, null, 2));
   const common = ['--user-data-dir', userData, '--extensions-dir', extensions];
   execFileSync(process.execPath, [codeServerEntry, ...common, '--install-extension', vsix], { stdio: 'pipe' });
   const port = await freePort();

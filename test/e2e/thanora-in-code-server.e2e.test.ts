@@ -130,7 +130,9 @@ describe('ThanoRA in code-server', function () {
       if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
     }
     await tree.locator('.monaco-list-row', { hasText: runId }).first().click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Merge Adapter into Base Model' }).click();
+    const mergeItem = page.locator('.context-view .action-label', { hasText: 'Merge Adapter into Base Model' });
+    await mergeItem.hover();
+    await mergeItem.click();
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Next to the run' }).click();
     const report = await waitForFile(path.join(runs, runId, 'merged', 'merge-report.json'), 300000);
     assert.strictEqual(JSON.parse(report).pass, true);

@@ -43,9 +43,19 @@ function lineOptions(colors: ThemeColors, yTitle: string, xTitle = 'step') {
     responsive: true,
     maintainAspectRatio: false,
     interaction: { mode: 'nearest' as const, intersect: false },
-    scales: { x: axis(xTitle), y: axis(yTitle) },
+    scales: {
+      x: axis(xTitle),
+      y: axis(yTitle),
+      // L_SPR (raw, before λ) lives on its own right-hand axis: its scale has nothing to do with the loss's.
+      y1: { ...axis('L_SPR (raw)'), position: 'right' as const, display: 'auto' as const, grid: { drawOnChartArea: false } },
+    },
     plugins: { decimation, legend: { labels: { color: colors.foreground, boxWidth: 12 } } },
   };
+}
+
+/** Series named L_SPR are drawn against the right-hand axis. */
+function onSprAxis(datasets: LineData[]): LineData[] {
+  return datasets.map((d) => (String(d.label).endsWith('L_SPR') ? { ...d, yAxisID: 'y1' } : d));
 }
 
 function line(label: string, points: Point[], color: string, dash: number[] = []): LineData {
@@ -93,7 +103,8 @@ export class DashboardCharts {
     this.setAllocation(runs[0]?.view);
   }
 
-  private setLine(id: ChartId, yTitle: string, datasets: LineData[], xTitle = 'step'): void {
+  private setLine(id: ChartId, yTitle: string, lines: LineData[], xTitle = 'step'): void {
+    const datasets = onSprAxis(lines);
     const existing = this.charts.get(id);
     if (existing) {
       existing.data.datasets = datasets;

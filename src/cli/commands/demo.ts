@@ -60,7 +60,7 @@ async function trainOne(experiment: string, method: Method, progress: ProgressLi
   const t0 = Date.now();
   let total = 0;
   progress.log(`— training ${method} —`);
-  const result = await runTraining(experiment, { method: { name: method }, label: method, onLog: (l) => progress.log(l) }, (e: RunEvent) => {
+  const result = await runTraining(experiment, { method: { name: method }, label: method, onLog: (l) => progress.log(l), onProgress: (l) => progress.status(l) }, (e: RunEvent) => {
     if (e.type === 'start') total = e.totalSteps;
     if (e.type === 'step') progress.update(e.step, total, `${method} loss ${e.loss.toFixed(4)}`);
     const line = describeEvent(e);

@@ -59,6 +59,7 @@ export const trainCommand: CliCommand = {
           runsDir: values['runs-dir'] as string | undefined,
           signal: controller.signal,
           onLog: (line) => progress.log(line),
+          onProgress: (line) => progress.status(line),
         },
         (e) => {
           if (e.type === 'start') total = e.totalSteps;

@@ -29,9 +29,10 @@ function previewBatches(setup: ExperimentSetup): Batch[][] {
   });
 }
 
-export async function initializeFresh(setup: ExperimentSetup, onLog?: (line: string) => void): Promise<MethodInit> {
+export async function initializeFresh(setup: ExperimentSetup, onLog?: (line: string) => void, onProgress?: (line: string) => void): Promise<MethodInit> {
   const { config } = setup;
   const needsPreview = config.method.name === 'thanora' || config.method.name === 'corda';
+  onLog?.(`initializing ${config.method.name} on ${setup.modules.length} modules${needsPreview ? ` (preview: ${config.method.previewSamples} samples per task)` : ''}`);
   return initializeMethod({
     model: setup.model,
     modules: setup.modules,
@@ -42,7 +43,7 @@ export async function initializeFresh(setup: ExperimentSetup, onLog?: (line: str
     device: config.device,
     threads: config.threads || undefined,
     onNotice: onLog,
-    onProgress: onLog,
+    onProgress,
     preview: needsPreview ? previewBatches(setup) : undefined,
   });
 }

@@ -24,8 +24,10 @@ export interface RunTrainingOptions {
   method?: Partial<MethodConfig>;
   /** Run label (default: the method name, with λ=0 / uniform ablations spelled out). */
   label?: string;
-  /** Human-readable progress lines (previews, notes, fallbacks). */
+  /** Lines worth keeping in a log (data notes, device fallbacks, phases). */
   onLog?: (line: string) => void;
+  /** Transient progress of the method's initialisation (one line per module). */
+  onProgress?: (line: string) => void;
 }
 
 export interface RunTrainingResult {
@@ -84,6 +86,7 @@ export async function runTraining(
     const run = await TrainingRun.prepare(setup, folder, {
       checkpoint,
       onLog: options.onLog,
+      onProgress: options.onProgress,
       onEvent: (e) => onEvent?.(e, folder!.dir),
       label: options.label ?? runLabel(config.method),
     });

@@ -24,6 +24,7 @@ import { TrainStepSession } from './train-step-session';
 export interface PrepareOptions {
   checkpoint?: LoadedCheckpoint;
   onLog?: (line: string) => void;
+  onProgress?: (line: string) => void;
   onEvent?: (e: RunEvent) => void;
   label: string;
 }
@@ -54,7 +55,7 @@ export class TrainingRun {
   static async prepare(setup: ExperimentSetup, folder: RunFolder, options: PrepareOptions): Promise<TrainingRun> {
     const { config } = setup;
     const log = options.onLog;
-    const init = options.checkpoint ? restoreFromCheckpoint(setup, options.checkpoint) : await initializeFresh(setup, log);
+    const init = options.checkpoint ? restoreFromCheckpoint(setup, options.checkpoint) : await initializeFresh(setup, log, options.onProgress);
     const spr = sprLossTerm(config.method, init.blockMaps);
     const mixer = new TaskMixer({
       taskSizes: setup.data.tasks.map((t) => t.train.length),
