@@ -1,7 +1,6 @@
-// Float64 oracles for the loss-head tests: cross-entropy computed directly from logits in TypeScript, and a
-// minimal safetensors reader for the fixtures' expected logits (8-byte LE header length, JSON header
-// {name: {dtype, shape, data_offsets}}, then the data).
-import * as fs from 'fs';
+// Float64 oracles for the loss-head tests: cross-entropy computed directly from logits in TypeScript, and the
+// fixtures' expected logits widened to float64.
+import { readSafetensorsLite } from '../../../support/read-safetensors-lite';
 
 export interface NamedArray {
   shape: number[];
@@ -9,22 +8,8 @@ export interface NamedArray {
 }
 
 export function readSafetensorsF32(file: string): Map<string, NamedArray> {
-  const buf = fs.readFileSync(file);
-  const headerLength = Number(buf.readBigUInt64LE(0));
-  const header = JSON.parse(buf.subarray(8, 8 + headerLength).toString('utf8')) as Record<
-    string,
-    { dtype: string; shape: number[]; data_offsets: [number, number] }
-  >;
   const out = new Map<string, NamedArray>();
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    if (entry.dtype !== 'F32') throw new Error(`${file}: tensor '${name}' is ${entry.dtype}, this test reader handles F32 only`);
-    const start = 8 + headerLength + entry.data_offsets[0];
-    const count = (entry.data_offsets[1] - entry.data_offsets[0]) / 4;
-    const data = new Float64Array(count);
-    for (let i = 0; i < count; i++) data[i] = buf.readFloatLE(start + 4 * i);
-    out.set(name, { shape: entry.shape, data });
-  }
+  for (const [name, t] of readSafetensorsLite(file)) out.set(name, { shape: t.shape, data: Float64Array.from(t.data) });
   return out;
 }
 
