@@ -3,7 +3,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeJsonAtomic } from '../io/atomic-write';
-import { readPeftAdapter, writePeftAdapter, LoraPair } from '../io/peft-adapter';
+import { writePeftAdapter, LoraPair } from '../io/peft-adapter';
+import { readCheckpoint as readCheckpointSource, INIT_ADAPTER_FILE } from '../merge/checkpoint-source';
 import { readSafetensors, writeSafetensors, SafeTensor } from '../io/safetensors';
 import { InjectedAdapter } from '../lora/inject-lora';
 import { AdamWState } from '../optim/adamw';
@@ -24,7 +25,7 @@ export interface CheckpointContent {
 }
 
 export const CHECKPOINT_FILES = {
-  init: 'init_adapter.safetensors',
+  init: INIT_ADAPTER_FILE,
   optimizer: 'optimizer.safetensors',
   trainer: 'trainer_state.json',
 } as const;
@@ -85,26 +86,27 @@ export interface LoadedCheckpoint {
   trainer: TrainerState;
 }
 
-function valuesByInput(tensors: ReadonlyMap<string, SafeTensor>): Map<string, Float32Array> {
+/** Graph-input name (`<module>.lora_A.weight`) -> values, from pairs keyed by module. */
+function valuesByInput(pairs: ReadonlyMap<string, LoraPair>): Map<string, Float32Array> {
   const out = new Map<string, Float32Array>();
-  for (const [key, t] of tensors) out.set(key.replace(/^base_model\.model\./, ''), Float32Array.from(t.data as ArrayLike<number>));
+  for (const [module, p] of pairs) {
+    out.set(`${module}.lora_A.weight`, Float32Array.from(p.A.data as ArrayLike<number>));
+    out.set(`${module}.lora_B.weight`, Float32Array.from(p.B.data as ArrayLike<number>));
+  }
   return out;
 }
 
+/** A checkpoint folder (validated the same way merge validates it) with the optimizer and trainer state. */
 export function readCheckpoint(dir: string): LoadedCheckpoint {
-  const adapter = readPeftAdapter(dir);
-  const meta = adapter.config.thanora as CheckpointMeta | undefined;
-  if (!meta) throw new Error(`${adapter.configFile} has no "thanora" field: this is not a ThanoRA Studio checkpoint`);
-  const values = new Map<string, Float32Array>();
-  for (const [module, p] of adapter.tensors) {
-    values.set(`${module}.lora_A.weight`, Float32Array.from(p.A.data as ArrayLike<number>));
-    values.set(`${module}.lora_B.weight`, Float32Array.from(p.B.data as ArrayLike<number>));
-  }
-  const initFile = path.join(dir, CHECKPOINT_FILES.init);
-  const init = fs.existsSync(initFile) ? valuesByInput(readSafetensors(initFile).tensors) : undefined;
-  const optimizerFile = path.join(dir, CHECKPOINT_FILES.optimizer);
+  const source = readCheckpointSource(dir);
+  const optimizerFile = path.join(source.checkpointDir, CHECKPOINT_FILES.optimizer);
   const optimizer = adamwStateFromSafetensors(readSafetensors(optimizerFile), optimizerFile);
-  const trainer = JSON.parse(fs.readFileSync(path.join(dir, CHECKPOINT_FILES.trainer), 'utf8')) as TrainerState;
-  return { meta, values, init, optimizer, trainer };
+  const trainer = JSON.parse(fs.readFileSync(path.join(source.checkpointDir, CHECKPOINT_FILES.trainer), 'utf8')) as TrainerState;
+  return {
+    meta: source.meta,
+    values: valuesByInput(source.adapter.tensors),
+    init: source.init ? valuesByInput(source.init) : undefined,
+    optimizer,
+    trainer,
+  };
 }
-
