@@ -9,6 +9,7 @@ import { encodeModel } from '../../src/core/onnx/model-codec';
 import { makeTensor } from '../../src/core/onnx/tensor-data';
 import { DataType, ModelProto, NodeProto, TensorProto } from '../../src/core/onnx/types';
 import { probeTensorInfo } from '../../src/core/runtime/probe-tensor-info';
+import { seededRng } from '../../src/core/linalg/random';
 
 export type FloatKind = 'double' | 'float';
 
@@ -43,17 +44,6 @@ export interface GradCheckCase {
   extraNodes?: NodeProto[];
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function normal(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
 }
@@ -84,7 +74,7 @@ export interface GradCheckResult {
 
 export async function gradcheck(c: GradCheckCase): Promise<GradCheckResult> {
   const kind = c.kind ?? 'double';
-  const rand = rng(c.seed ?? 1234);
+  const rand = seededRng(c.seed ?? 1234);
   const opset = c.opset ?? 17;
   const eps = c.eps ?? (kind === 'double' ? 1e-6 : 1e-2);
   const tol = c.tol ?? (kind === 'double' ? 1e-6 : 2e-2);

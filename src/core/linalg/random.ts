@@ -1,18 +1,14 @@
-// Seeded pseudo-random numbers (mulberry32) so that every initialization is reproducible from `seed`.
+// Seeded random matrices for initializations, reproducible from `seed`; the generator is the project's one
+// (src/core/data/rng.ts, xoshiro128**).
+import { Rng as SeededGenerator } from '../data/rng';
 import { Matrix, zeros } from './matrix';
 
 export type Rng = () => number;
 
 /** Uniform in [0, 1). */
 export function seededRng(seed: number): Rng {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = SeededGenerator.fromSeed(seed >>> 0);
+  return () => generator.nextFloat();
 }
 
 // Box–Muller; 1 − u keeps the log argument in (0, 1].
