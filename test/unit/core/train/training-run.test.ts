@@ -77,6 +77,13 @@ describe('training run (tiny-llama, pre-tokenized tasks)', function () {
     assert.ok(fs.existsSync(path.join(merged.outDir, 'adapter_model.safetensors')));
   });
 
+  it('is deterministic given the seed: two fresh runs take exactly the same steps', async () => {
+    const a = await runTraining(writeExperiment(dir, { steps: 3, checkpointEvery: 0 }));
+    const b = await runTraining(writeExperiment(dir, { steps: 3, checkpointEvery: 0 }));
+    assert.notStrictEqual(a.runDir, b.runDir);
+    assert.deepStrictEqual(steps(readRunEvents(b.runDir)).map((s) => s.loss), steps(readRunEvents(a.runDir)).map((s) => s.loss));
+  });
+
   it('a resumed run reproduces the same next steps exactly', async () => {
     const first = await runTraining(writeExperiment(dir));
     assert.strictEqual(first.state, 'finished', first.error);
