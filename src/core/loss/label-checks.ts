@@ -80,11 +80,25 @@ function checkTaskIds(taskIds: IntTensorLike | undefined, taskCount: number | un
   });
 }
 
-export interface CausalLmBatchTensors {
+/** A batch as the label checks see it: token inputs [b, s], labels [b, s] (LM) or [b] (classes), task ids [b]. */
+export interface LabelledBatchTensors {
   inputIds: IntTensorLike;
   attentionMask?: IntTensorLike;
   labels: IntTensorLike;
   taskIds?: IntTensorLike;
+}
+
+export type CausalLmBatchTensors = LabelledBatchTensors;
+export type ClassificationBatchTensors = LabelledBatchTensors;
+
+/** input_ids is [batch, sequence] and attention_mask, when given, has its shape; returns input_ids. */
+function checkTokenInputs(batch: LabelledBatchTensors): Grid {
+  const ids = toGrid('input_ids', batch.inputIds);
+  requireRank(ids, 'input_ids', 2, '[batch, sequence]');
+  if (batch.attentionMask !== undefined) {
+    sameShape(ids, 'input_ids', toGrid('attention_mask', batch.attentionMask), 'attention_mask', 'they must match (one mask value per token)');
+  }
+  return ids;
 }
 
 export interface CausalLmLabelLimits {
@@ -100,11 +114,7 @@ export interface CausalLmLabelLimits {
  */
 export function checkCausalLmBatch(batch: CausalLmBatchTensors, limits: CausalLmLabelLimits): { countedTokens: number } {
   const ignoreIndex = limits.ignoreIndex ?? DEFAULT_IGNORE_INDEX;
-  const ids = toGrid('input_ids', batch.inputIds);
-  requireRank(ids, 'input_ids', 2, '[batch, sequence]');
-  if (batch.attentionMask !== undefined) {
-    sameShape(ids, 'input_ids', toGrid('attention_mask', batch.attentionMask), 'attention_mask', 'they must match (one mask value per token)');
-  }
+  const ids = checkTokenInputs(batch);
   const labels = toGrid('labels', batch.labels);
   sameShape(ids, 'input_ids', labels, 'labels', 'they must match (one label per token, −100 where no loss is wanted)');
   checkTaskIds(batch.taskIds, limits.taskCount, ids.dims[0]);
@@ -120,13 +130,6 @@ export function checkCausalLmBatch(batch: CausalLmBatchTensors, limits: CausalLm
   return { countedTokens: counted };
 }
 
-export interface ClassificationBatchTensors {
-  inputIds: IntTensorLike;
-  attentionMask?: IntTensorLike;
-  labels: IntTensorLike;
-  taskIds?: IntTensorLike;
-}
-
 export interface ClassificationLabelLimits {
   classCount: number;
   ignoreIndex?: number;
@@ -136,11 +139,7 @@ export interface ClassificationLabelLimits {
 /** input_ids and attention_mask share [b, s]; labels [b] are class ids or ignore_index, at least one counted. */
 export function checkSequenceClassificationBatch(batch: ClassificationBatchTensors, limits: ClassificationLabelLimits): { countedRows: number } {
   const ignoreIndex = limits.ignoreIndex ?? DEFAULT_IGNORE_INDEX;
-  const ids = toGrid('input_ids', batch.inputIds);
-  requireRank(ids, 'input_ids', 2, '[batch, sequence]');
-  if (batch.attentionMask !== undefined) {
-    sameShape(ids, 'input_ids', toGrid('attention_mask', batch.attentionMask), 'attention_mask', 'they must match (one mask value per token)');
-  }
+  const ids = checkTokenInputs(batch);
   const labels = toGrid('labels', batch.labels);
   if (labels.dims.length !== 1 || labels.dims[0] !== ids.dims[0]) {
     throw new LabelCheckError(
