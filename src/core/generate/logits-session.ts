@@ -3,10 +3,10 @@
 import * as ort from 'onnxruntime-node';
 import { Batch } from '../io/batch-file';
 import { InjectedAdapter } from '../lora/inject-lora';
-import { encodeModel } from '../onnx/model-codec';
 import { ModelProto } from '../onnx/types';
-import { OpenedSession, SessionOptions, openSession } from '../runtime/session';
+import { OpenedSession, SessionOptions } from '../runtime/session';
 import { batchFeeds } from '../train/batch-feeds';
+import { openModelSession } from '../runtime/model-session';
 
 export interface Logits {
   /** [b, s, V] for language models, [b, C] for classifiers. */
@@ -27,7 +27,7 @@ export class LogitsSession {
     const outputs = model.graph.outputs;
     const logits = outputs.find((o) => o.name === 'logits') ?? outputs[0];
     if (!logits) throw new Error('the model has no output to read logits from');
-    return new LogitsSession(model, await openSession(encodeModel(model), options), adapters, logits.name);
+    return new LogitsSession(model, await openModelSession(model, options), adapters, logits.name);
   }
 
   async run(batch: Batch, adapterValues?: ReadonlyMap<string, Float32Array>): Promise<Logits> {

@@ -4,19 +4,17 @@
 //   maxAbsDiff = max |merged − unmerged|,  relativeDiff = maxAbsDiff / max |unmerged|
 // and the adapter's own effect (unmerged vs. B = 0) is reported, so a pass cannot come from an adapter that
 // changes nothing.
-import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
-import * as os from 'os';
 import * as path from 'path';
 import { injectLora } from '../lora/inject-lora';
-import { encodeModel } from '../onnx/model-codec';
-import { loadExternalData, readModelFile, writeModelFile } from '../onnx/model-file';
+import { loadExternalData, readModelFile } from '../onnx/model-file';
 import { halfToFloat } from '../onnx/tensor-data';
 import { DataType, ModelProto } from '../onnx/types';
 import { Device, openSession } from '../runtime/session';
 import { batchFeeds } from '../train/batch-feeds';
 import { MergePlan, weightPatches } from './merge-plan';
 import { ProbeBatch } from './probe-batches';
+import { openModelSession } from '../runtime/model-session';
 
 export interface OutputComparison {
   task: string;
@@ -85,16 +83,8 @@ function unmergedModel(baseModelFile: string, plan: MergePlan): { model: ModelPr
 }
 
 async function openUnmerged(model: ModelProto, external: boolean, options: VerifyOptions) {
-  const sessionOptions = { device: options.device ?? 'cpu', threads: options.threads, onNotice: options.onNotice };
-  if (!external) return openSession(encodeModel(model), sessionOptions);
-  // Past 2 GiB the graph cannot be one protobuf: write it with external data to a temp folder for the session.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'thanora-unmerged-'));
-  try {
-    writeModelFile(path.join(dir, 'model.onnx'), model, { externalData: 'always' });
-    return await openSession(path.join(dir, 'model.onnx'), sessionOptions);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  // A base kept as external data goes through a temp external-data file too (it may be past 2 GiB).
+  return openModelSession(model, { device: options.device ?? 'cpu', threads: options.threads, onNotice: options.onNotice, inlineLimit: external ? 0 : undefined });
 }
 
 export async function verifyMerge(options: VerifyOptions): Promise<Verification> {

@@ -7,12 +7,12 @@ import { Batch } from '../io/batch-file';
 import { Matrix } from '../linalg/matrix';
 import { indexGraph } from '../lora/graph-index';
 import { ResolvedModule } from '../lora/linear-modules';
-import { encodeModel } from '../onnx/model-codec';
 import { DataType, ModelProto } from '../onnx/types';
-import { SessionOptions, openSession } from '../runtime/session';
+import { SessionOptions } from '../runtime/session';
 import { CovarianceTarget, appendCovarianceOutputs } from '../thanora/preview-covariance';
 import { batchFeeds, unfedInputs } from '../train/batch-feeds';
 import { PreviewTokens, previewTokenMask, takeSamples } from './preview-batches';
+import { openModelSession } from '../runtime/model-session';
 
 export interface PreviewOptions extends Pick<SessionOptions, 'device' | 'threads' | 'onNotice'> {
   /** Rows per task to use (the design's `previewSamples`); default: every row given. */
@@ -82,7 +82,7 @@ export async function previewCovariances(
   const g = buildCovarianceGraph(model, modules);
   const sums = batchesPerTask.map(() => g.targets.map((t) => new Float64Array(t.dIn * t.dIn)));
   const tokenCounts = batchesPerTask.map(() => 0);
-  const opened = await openSession(encodeModel(g.model), { device: options.device ?? 'cpu', threads: options.threads, onNotice: options.onNotice });
+  const opened = await openModelSession(g.model, { device: options.device ?? 'cpu', threads: options.threads, onNotice: options.onNotice });
   try {
     for (let task = 0; task < batchesPerTask.length; task++) {
       const batches = takeSamples(batchesPerTask[task], options.samples ?? Infinity);

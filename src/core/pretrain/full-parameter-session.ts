@@ -1,10 +1,10 @@
 // One ONNX Runtime session over a full-parameter graph. Per step the batch and every weight cross into
 // the runtime (the weights change every step, so they are inputs, not initializers).
 import { Batch } from '../io/batch-file';
-import { encodeModel } from '../onnx/model-codec';
-import { OpenedSession, SessionOptions, openSession } from '../runtime/session';
+import { OpenedSession, SessionOptions } from '../runtime/session';
 import { batchFeeds, unfedInputs } from '../train/batch-feeds';
 import { FullParameterGraph, weightTensor } from './full-parameter-graph';
+import { openModelSession } from '../runtime/model-session';
 
 export interface FullParameterStep {
   loss: number;
@@ -21,7 +21,7 @@ export class FullParameterSession {
   static async open(graph: FullParameterGraph, options: SessionOptions = {}): Promise<FullParameterSession> {
     // Fused kernels compute float64 graphs partly in float32; 'basic' keeps every op as built.
     const optimization = options.optimization ?? (graph.precision === 'float64' ? 'basic' : 'all');
-    return new FullParameterSession(graph, await openSession(encodeModel(graph.model), { ...options, optimization }));
+    return new FullParameterSession(graph, await openModelSession(graph.model, { ...options, optimization }));
   }
 
   async run(batch: Batch, weights: ReadonlyMap<string, Float32Array | Float64Array>): Promise<FullParameterStep> {

@@ -4,11 +4,10 @@
 // or a broadcast could not be told apart from a matching dim (see GradContext.unbroadcast).
 import * as ort from 'onnxruntime-node';
 import { TensorInfo } from '../autodiff/grad-context';
-import { encodeModel } from '../onnx/model-codec';
 import { isFloatType } from '../onnx/tensor-data';
 import { DataType, ModelProto } from '../onnx/types';
 import { dataTypeOfOrt } from './ort-tensors';
-import { openSession } from './session';
+import { openModelSession } from './model-session';
 
 /** Integer tensors up to this size keep their values (axes, shapes, indices computed in the graph). */
 const SMALL_INT_TENSOR = 64;
@@ -32,7 +31,7 @@ export async function probeTensorInfo(
     },
   };
   // Outputs without a declared type are allowed by ONNX Runtime only when it can infer them; give them none.
-  const { session } = await openSession(encodeModel(probeModel), { device: 'cpu', optimization: 'disabled' });
+  const { session } = await openModelSession(probeModel, { device: 'cpu', optimization: 'disabled' });
   try {
     const inputFeeds: Record<string, ort.Tensor> = {};
     for (const name of session.inputNames) {

@@ -1,10 +1,10 @@
 // One ONNX Runtime session over a LoRA training graph. Per step only the batch and the adapter tensors
 // cross into the runtime; the frozen weights were handed over once, as initializers, when it opened.
 import { Batch } from '../io/batch-file';
-import { encodeModel } from '../onnx/model-codec';
-import { OpenedSession, SessionOptions, openSession } from '../runtime/session';
+import { OpenedSession, SessionOptions } from '../runtime/session';
 import { batchFeeds, unfedInputs } from './batch-feeds';
 import { LoraTrainingGraph, adapterTensor } from './lora-training-graph';
+import { ModelSessionOptions, openModelSession } from '../runtime/model-session';
 
 export interface StepResult {
   /** Total loss (task loss plus weighted extra terms). */
@@ -32,10 +32,10 @@ export class TrainStepSession {
     private readonly opened: OpenedSession,
   ) {}
 
-  static async open(graph: LoraTrainingGraph, options: SessionOptions = {}): Promise<TrainStepSession> {
+  static async open(graph: LoraTrainingGraph, options: ModelSessionOptions = {}): Promise<TrainStepSession> {
     // Fused kernels compute float64 graphs partly in float32; 'basic' keeps every op as exported.
     const optimization = options.optimization ?? (graph.precision === 'float64' ? 'basic' : 'all');
-    return new TrainStepSession(graph, await openSession(encodeModel(graph.model), { ...options, optimization }));
+    return new TrainStepSession(graph, await openModelSession(graph.model, { ...options, optimization }));
   }
 
   get provider(): 'cuda' | 'cpu' {
