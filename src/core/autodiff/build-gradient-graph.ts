@@ -1,11 +1,10 @@
 // Reverse-mode autodiff over an ONNX graph: appends backward nodes to the forward graph so that one
 // session run yields the loss and the gradient of every trainable tensor. Only nodes on a path from a
 // trainable tensor to the loss get a backward node; frozen initializers stay where they are.
-import { makeTensor, tensorToNumbers } from '../onnx/tensor-data';
+import { isFloatType, makeTensor, tensorToNumbers } from '../onnx/tensor-data';
 import { DataType, Graph, ModelProto, NodeProto, TensorProto, ValueInfo } from '../onnx/types';
 import { GradContext, GradientError, GraphEmitter, TensorInfo } from './grad-context';
 import { gradientRules, noGradientOps } from './rules';
-import { isFloatType } from '../onnx/tensor-data';
 
 export interface GradientGraphRequest {
   model: ModelProto;

@@ -3,6 +3,16 @@
 // even for tiny σ (no Gram matrix, so the condition number is not squared). O(sweeps · m·n²), n ≤ m.
 import { Matrix, transpose, zeros } from './matrix';
 
+/** Givens rotation of two rows stored at offsets p and q: (a, b) ← (c·a − s·b, s·a + c·b). */
+function rotatePair(data: Float64Array, p: number, q: number, length: number, c: number, s: number): void {
+  for (let i = 0; i < length; i++) {
+    const a = data[p + i];
+    const b = data[q + i];
+    data[p + i] = c * a - s * b;
+    data[q + i] = s * a + c * b;
+  }
+}
+
 export interface Svd {
   /** m×k, orthonormal columns. */
   u: Matrix;
@@ -40,20 +50,8 @@ function jacobiOnColumns(cols: Float64Array, n: number, m: number, vt: Float64Ar
         const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
-        for (let i = 0; i < m; i++) {
-          const a = cols[op + i];
-          const b = cols[oq + i];
-          cols[op + i] = c * a - s * b;
-          cols[oq + i] = s * a + c * b;
-        }
-        const vp = p * n;
-        const vq = q * n;
-        for (let i = 0; i < n; i++) {
-          const a = vt[vp + i];
-          const b = vt[vq + i];
-          vt[vp + i] = c * a - s * b;
-          vt[vq + i] = s * a + c * b;
-        }
+        rotatePair(cols, op, oq, m, c, s);
+        rotatePair(vt, p * n, q * n, n, c, s);
       }
     }
     if (!rotated) return;

@@ -116,32 +116,22 @@ export function tensorToFloat32(t: TensorProto): Float32Array {
   return out;
 }
 
-/** Integer tensor values as JS numbers (shapes, axes, indices). */
+/** Integer tensor values as JS numbers (shapes, axes, indices); int64, int32 and double are read exactly. */
 export function tensorToNumbers(t: TensorProto): number[] {
-  return Array.from(tensorToFloat32AsIs(t));
-}
-
-function tensorToFloat32AsIs(t: TensorProto): Float64Array {
   const raw = requireRaw(t);
-  const n = elementCount(t.dims);
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    switch (t.dataType) {
-      case DataType.INT64:
-        out[i] = Number(dv.getBigInt64(i * 8, true));
-        break;
-      case DataType.INT32:
-        out[i] = dv.getInt32(i * 4, true);
-        break;
-      case DataType.DOUBLE:
-        out[i] = dv.getFloat64(i * 8, true);
-        break;
-      default:
-        return Float64Array.from(tensorToFloat32(t));
-    }
+  const n = elementCount(t.dims);
+  const read = (get: (i: number) => number) => Array.from({ length: n }, (_, i) => get(i));
+  switch (t.dataType) {
+    case DataType.INT64:
+      return read((i) => Number(dv.getBigInt64(i * 8, true)));
+    case DataType.INT32:
+      return read((i) => dv.getInt32(i * 4, true));
+    case DataType.DOUBLE:
+      return read((i) => dv.getFloat64(i * 8, true));
+    default:
+      return Array.from(tensorToFloat32(t));
   }
-  return out;
 }
 
 /** Encodes float values into the bytes of `dataType` (FLOAT, FLOAT16, BFLOAT16, DOUBLE). */

@@ -30,14 +30,3 @@ export function int64Tensor(values: ArrayLike<number>, dims: number[]): ort.Tens
   for (let i = 0; i < values.length; i++) data[i] = BigInt(values[i]);
   return new ort.Tensor('int64', data, dims);
 }
-
-export function float32Tensor(values: Float32Array, dims: number[]): ort.Tensor {
-  return new ort.Tensor('float32', values, dims);
-}
-
-/** Tensor data as Float32Array (float64 narrowed, float32 as is). */
-export function tensorFloats(t: ort.Tensor): Float32Array {
-  if (t.data instanceof Float32Array) return t.data;
-  if (t.data instanceof Float64Array) return Float32Array.from(t.data);
-  throw new Error(`expected a float tensor, got ${t.type}`);
-}

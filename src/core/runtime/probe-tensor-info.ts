@@ -4,8 +4,7 @@
 // or a broadcast could not be told apart from a matching dim (see GradContext.unbroadcast).
 import * as ort from 'onnxruntime-node';
 import { TensorInfo } from '../autodiff/grad-context';
-import { isFloatType } from '../onnx/tensor-data';
-import { DataType, ModelProto } from '../onnx/types';
+import { ModelProto } from '../onnx/types';
 import { dataTypeOfOrt } from './ort-tensors';
 import { openModelSession } from './model-session';
 
@@ -50,8 +49,4 @@ export async function probeTensorInfo(
     await session.release();
   }
   return infos;
-}
-
-export function isDifferentiable(info: TensorInfo | undefined): boolean {
-  return isFloatType(info?.dtype as DataType);
 }

@@ -7,7 +7,7 @@ const PROBE_POSITIONS = 6;
 
 export function makeProbeBatch(batch: Batch): Batch {
   const s = Math.min(batch.seqLength, PROBE_POSITIONS);
-  if (s < 4 && batch.seqLength < 4) {
+  if (batch.seqLength < 4) {
     throw new Error(`sequences of ${batch.seqLength} tokens are too short to train on; use at least 4`);
   }
   const rows = PROBE_ROWS;
