@@ -1,7 +1,7 @@
 // ThanoRA Studio: activate wires the pieces together; each lives in its own folder.
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/register-commands';
-import { listRuns } from './training/run-store';
+import { listRuns } from './core/run-folder';
 import { findRunsRoots } from './training/runs-roots';
 import { TrainingController } from './training/training-controller';
 import { DashboardViewProvider, dashboardViewId } from './views/dashboard-view-provider';

@@ -114,6 +114,19 @@ export interface RunStatus {
   updated: string;
 }
 
+/** One run folder as listed in the dashboard's run picker. */
+export interface RunSummary {
+  runDir: string;
+  runId: string;
+  /** Folder holding the runs of one experiment (the experiment's `output`); runs sharing it are comparable. */
+  experimentDir: string;
+  label: string;
+  method: MethodName | 'unknown';
+  state: RunStatus['state'] | 'unknown';
+  step: number;
+  totalSteps: number;
+}
+
 export const RUN_FILES = {
   config: 'config.json',
   metrics: 'metrics.jsonl',

@@ -1,19 +1,8 @@
 // Host ⇄ dashboard webview. The webview posts `ready` first; the host answers with the run list and the
 // selected run's events. Every message from the webview is validated (src/views/parse-webview-message.ts).
-import type { MethodName, RunEvent, RunStatus } from './run-events';
+import type { RunEvent, RunStatus, RunSummary } from './run-events';
 
-/** One run folder as listed in the dashboard's run picker. */
-export interface RunSummary {
-  runDir: string;
-  runId: string;
-  /** Folder holding the runs of one experiment (the experiment's `output`); runs sharing it are comparable. */
-  experimentDir: string;
-  label: string;
-  method: MethodName | 'unknown';
-  state: RunStatus['state'] | 'unknown';
-  step: number;
-  totalSteps: number;
-}
+export type { RunSummary } from './run-events';
 
 export interface RunsMessage {
   type: 'runs';

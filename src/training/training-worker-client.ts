@@ -4,7 +4,7 @@
 import { fork, type ChildProcess } from 'child_process';
 import type { RunEvent } from '../protocol/run-events';
 import type { StartTrainingRequest, WorkerToHostMessage } from '../protocol/worker-messages';
-import { markRunFailed } from './mark-run-failed';
+import { markRunFailed } from '../core/run-folder';
 
 export interface TrainingOutcome {
   state: 'finished' | 'stopped' | 'failed';

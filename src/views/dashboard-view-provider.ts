@@ -3,8 +3,7 @@
 // metrics of shown runs while the view is visible, which covers runs started here and by the CLI.
 import * as vscode from 'vscode';
 import type { RunSummary, HostToWebviewMessage, WebviewToHostMessage } from '../protocol/webview-messages';
-import { MetricsTail, readRunStatus } from '../training/read-run-folder';
-import { listRuns } from '../training/run-store';
+import { listRuns, MetricsTail, readRunStatus } from '../core/run-folder';
 import { dashboardHtml } from './dashboard-html';
 import { parseWebviewMessage } from './parse-webview-message';
 

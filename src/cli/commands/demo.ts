@@ -3,7 +3,7 @@
 // model; `--compare lora` trains a baseline with the same budget and prints both side by side.
 import * as path from 'path';
 import { mergeCheckpoint } from '../../core/merge';
-import { readRunEvents } from '../../core/train/run-folder';
+import { readRunEvents } from '../../core/run-folder';
 import { runTraining, RunTrainingResult } from '../../core/train/run-training';
 import { AllocationEvent, EvalEvent, RunEvent } from '../../protocol/run-events';
 import { UsageError } from '../cli-error';

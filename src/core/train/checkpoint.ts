@@ -1,14 +1,10 @@
-// Checkpoints (layout in src/protocol/run-events.ts): written under a temp name and renamed, so a reader or a
-// crash sees either the whole folder or none of it.
-import * as fs from 'fs';
-import * as path from 'path';
-import { writeJsonAtomic } from '../io/atomic-write';
-import { writePeftAdapter, LoraPair } from '../io/peft-adapter';
-import { readCheckpoint as readCheckpointSource, INIT_ADAPTER_FILE } from '../merge/checkpoint-source';
-import { readSafetensors, writeSafetensors, SafeTensor } from '../io/safetensors';
+// The trainer's state as a checkpoint record and back: adapter values keyed by graph input
+// (`<module>.lora_A.weight`) ↔ A, B pairs keyed by PEFT module name. The files are the run folder's business
+// (src/core/run-folder/checkpoints.ts).
+import { LoraPair } from '../io/peft-adapter';
 import { InjectedAdapter } from '../lora/inject-lora';
 import { AdamWState } from '../optim/adamw';
-import { adamwStateFromSafetensors, adamwStateToSafetensors } from '../optim/adamw-checkpoint';
+import { CheckpointRecord, readCheckpointAdapter, readCheckpointTrainingState, writeCheckpointFolder } from '../run-folder';
 import { CheckpointMeta, TrainerState } from '../../protocol/run-events';
 
 export interface CheckpointContent {
@@ -24,12 +20,6 @@ export interface CheckpointContent {
   trainer: TrainerState;
 }
 
-export const CHECKPOINT_FILES = {
-  init: INIT_ADAPTER_FILE,
-  optimizer: 'optimizer.safetensors',
-  trainer: 'trainer_state.json',
-} as const;
-
 function pairs(adapters: readonly InjectedAdapter[], values: ReadonlyMap<string, Float32Array>): Map<string, LoraPair> {
   const out = new Map<string, LoraPair>();
   for (const a of adapters) {
@@ -41,43 +31,26 @@ function pairs(adapters: readonly InjectedAdapter[], values: ReadonlyMap<string,
   return out;
 }
 
-export function checkpointName(step: number): string {
-  return `step-${String(step).padStart(8, '0')}`;
+export function checkpointRecord(c: CheckpointContent): CheckpointRecord {
+  return {
+    meta: c.meta,
+    rank: c.rank,
+    alpha: c.alpha,
+    targetModules: c.targetModules,
+    adapter: pairs(c.adapters, c.values),
+    init: c.init ? pairs(c.adapters, c.init) : undefined,
+    optimizer: c.optimizer,
+    trainer: c.trainer,
+  };
 }
 
+/** Writes the trainer's state as `<checkpointsDir>/step-N/`; returns the folder. */
 export function writeCheckpoint(checkpointsDir: string, c: CheckpointContent): string {
-  const final = path.join(checkpointsDir, checkpointName(c.meta.step));
-  const tmp = `${final}.tmp-${process.pid}`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp, { recursive: true });
-  writePeftAdapter(tmp, {
-    config: {
-      r: c.rank,
-      lora_alpha: c.alpha,
-      target_modules: c.targetModules,
-      task: 'causal_lm',
-      thanora: c.meta,
-    },
-    tensors: pairs(c.adapters, c.values),
-    baseModelName: c.meta.baseModel,
-  });
-  if (c.init) {
-    const tensors = new Map<string, SafeTensor>();
-    for (const [module, p] of pairs(c.adapters, c.init)) {
-      tensors.set(`base_model.model.${module}.lora_A.weight`, p.A);
-      tensors.set(`base_model.model.${module}.lora_B.weight`, p.B);
-    }
-    writeSafetensors(path.join(tmp, CHECKPOINT_FILES.init), tensors, { format: 'pt' });
-  }
-  const opt = adamwStateToSafetensors(c.optimizer);
-  writeSafetensors(path.join(tmp, CHECKPOINT_FILES.optimizer), opt.tensors, opt.metadata);
-  writeJsonAtomic(path.join(tmp, CHECKPOINT_FILES.trainer), c.trainer);
-  fs.rmSync(final, { recursive: true, force: true });
-  fs.renameSync(tmp, final);
-  return final;
+  return writeCheckpointFolder(checkpointsDir, checkpointRecord(c));
 }
 
 export interface LoadedCheckpoint {
+  dir: string;
   meta: CheckpointMeta;
   /** Graph-input name (`<module>.lora_A.weight`) -> values. */
   values: Map<string, Float32Array>;
@@ -98,11 +71,10 @@ function valuesByInput(pairs: ReadonlyMap<string, LoraPair>): Map<string, Float3
 
 /** A checkpoint folder (validated the same way merge validates it) with the optimizer and trainer state. */
 export function readCheckpoint(dir: string): LoadedCheckpoint {
-  const source = readCheckpointSource(dir);
-  const optimizerFile = path.join(source.checkpointDir, CHECKPOINT_FILES.optimizer);
-  const optimizer = adamwStateFromSafetensors(readSafetensors(optimizerFile), optimizerFile);
-  const trainer = JSON.parse(fs.readFileSync(path.join(source.checkpointDir, CHECKPOINT_FILES.trainer), 'utf8')) as TrainerState;
+  const source = readCheckpointAdapter(dir);
+  const { optimizer, trainer } = readCheckpointTrainingState(dir);
   return {
+    dir,
     meta: source.meta,
     values: valuesByInput(source.adapter.tensors),
     init: source.init ? valuesByInput(source.init) : undefined,

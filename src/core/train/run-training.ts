@@ -6,11 +6,10 @@ import { loadExperiment } from '../experiment/load-experiment';
 import { RunEvent } from '../../protocol/run-events';
 import { Device } from '../runtime/session';
 import { setupExperiment } from './experiment-setup';
-import { RunFolder } from './run-folder';
+import { isCheckpointFolder, recordRunFailure, RunFolder } from '../run-folder';
 import { TrainingRun } from './training-run';
 import { readCheckpoint } from './checkpoint';
 import * as path from 'path';
-import * as fs from 'fs';
 
 export interface RunTrainingOptions {
   /** A run folder or one of its checkpoints: continue from the (last) checkpoint. */
@@ -46,7 +45,7 @@ export function runLabel(method: MethodConfig): string {
 
 function resolveResume(target: string): { runDir: string; checkpoint: string } {
   const abs = path.resolve(target);
-  if (fs.existsSync(path.join(abs, 'trainer_state.json'))) return { runDir: path.resolve(abs, '../..'), checkpoint: abs };
+  if (isCheckpointFolder(abs)) return { runDir: path.resolve(abs, '../..'), checkpoint: abs };
   const run = RunFolder.open(abs);
   const checkpoint = run.lastCheckpoint();
   if (!checkpoint) throw new Error(`${abs} has no checkpoint yet (checkpoints/step-*); start a new run instead`);
@@ -94,17 +93,7 @@ export async function runTraining(
     return { runDir: folder.dir, state };
   } catch (e) {
     const error = (e as Error).message;
-    if (folder) {
-      const end: RunEvent = { type: 'end', step, time: new Date().toISOString(), state: 'failed', error };
-      folder.append(end);
-      onEvent?.(end, folder.dir);
-      folder.writeStatus({ state: 'failed', step, totalSteps, error, lastCheckpoint: relativeCheckpoint(folder) });
-    }
+    if (folder) onEvent?.(recordRunFailure(folder.dir, { error, step, totalSteps }), folder.dir);
     return { runDir: folder?.dir ?? '', state: 'failed', error };
   }
-}
-
-function relativeCheckpoint(folder: RunFolder): string | undefined {
-  const last = folder.lastCheckpoint();
-  return last ? path.relative(folder.dir, last) : undefined;
 }

@@ -18,7 +18,7 @@ import { evaluateTasks } from './evaluate';
 import { ExperimentSetup } from './experiment-setup';
 import { buildLoraTrainingGraph, LoraTrainingGraph } from './lora-training-graph';
 import { initializeFresh, restoreFromCheckpoint } from './method-state';
-import { RunFolder } from './run-folder';
+import { RunFolder } from '../run-folder';
 import { TrainStepSession } from './train-step-session';
 
 export interface PrepareOptions {
@@ -36,6 +36,8 @@ function anglesInterval(totalSteps: number): number {
 
 export class TrainingRun {
   private step: number;
+  /** The newest checkpoint of this run's own history: the one resumed from, then each one written. */
+  private lastCheckpointDir?: string;
 
   private constructor(
     private readonly setup: ExperimentSetup,
@@ -50,6 +52,7 @@ export class TrainingRun {
     startStep: number,
   ) {
     this.step = startStep;
+    this.lastCheckpointDir = options.checkpoint?.dir;
   }
 
   static async prepare(setup: ExperimentSetup, folder: RunFolder, options: PrepareOptions): Promise<TrainingRun> {
@@ -155,12 +158,13 @@ export class TrainingRun {
       optimizer: this.optimizer.exportState(),
       trainer,
     });
+    this.lastCheckpointDir = dir;
     this.emit({ type: 'checkpoint', step: this.step, path: path.relative(this.folder.dir, dir) });
     this.writeStatus('running');
   }
 
   private writeStatus(state: 'running' | 'finished' | 'stopped'): void {
-    const last = this.folder.lastCheckpoint();
+    const last = this.lastCheckpointDir;
     this.folder.writeStatus({
       state,
       step: this.step,

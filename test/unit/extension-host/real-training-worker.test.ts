@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { TrainingWorkerClient, type TrainingOutcome } from '../../../src/training/training-worker-client';
 import { mergeInWorker } from '../../../src/training/merge-in-worker';
-import { readRunEvents, readRunStatus } from '../../../src/training/read-run-folder';
+import { readRunEvents, readRunStatus } from '../../../src/core/run-folder';
 import type { RunEvent } from '../../../src/protocol/run-events';
 
 const repo = path.resolve(__dirname, '..', '..', '..', '..');

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TrainingWorkerClient, type TrainingOutcome } from '../../../src/training/training-worker-client';
-import { readRunEvents, readRunStatus } from '../../../src/training/read-run-folder';
+import { readRunEvents, readRunStatus } from '../../../src/core/run-folder';
 import type { RunEvent } from '../../../src/protocol/run-events';
 
 // Compiled next to this file by tsc: out/test/support/fake-training-worker.js.

@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { RunEvent, RunStatus, StepEvent } from '../../../../src/protocol/run-events';
 import { runTraining } from '../../../../src/core/train/run-training';
-import { readRunEvents } from '../../../../src/core/train/run-folder';
+import { readRunEvents } from '../../../../src/core/run-folder';
 import { mergeCheckpoint } from '../../../../src/core/merge';
 
 const fixture = path.resolve(__dirname, '../../../../../test/fixtures/tiny-llama/model.onnx');

@@ -1,8 +1,9 @@
-// Reads a run folder written by the trainer (src/protocol/run-events.ts). The trainer appends to
-// metrics.jsonl while we read, so a last line without its newline is an append in progress, not an error.
+// metrics.jsonl, the run's append-only record: one RunEvent per line (src/protocol/run-events.ts). The trainer
+// appends while readers (CLI, extension, dashboard) follow it, so a last line without its newline is an append
+// in progress (or a writer killed mid-line), not damage; any other line that does not parse is damage.
 import * as fs from 'fs';
 import * as path from 'path';
-import { RUN_FILES, type RunEvent, type RunStatus } from '../protocol/run-events';
+import { RUN_FILES, type RunEvent } from '../../protocol/run-events';
 
 const eventTypes = new Set(['start', 'allocation', 'step', 'angles', 'eval', 'checkpoint', 'end']);
 
@@ -75,27 +76,15 @@ export class MetricsTail {
   }
 }
 
+/** Every complete event of a run, in order. */
 export function readRunEvents(runDir: string): RunEvent[] {
   return new MetricsTail(runDir).readNew();
 }
 
-export function readRunStatus(runDir: string): RunStatus | null {
-  const file = path.join(runDir, RUN_FILES.status);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-  try {
-    const status = JSON.parse(text) as RunStatus;
-    return typeof status.state === 'string' ? status : null;
-  } catch {
-    // status.json is written atomically, so a parse failure means someone edited it by hand.
-    return null;
-  }
-}
-
-export function isRunFolder(dir: string): boolean {
-  return fs.existsSync(path.join(dir, RUN_FILES.metrics)) || fs.existsSync(path.join(dir, RUN_FILES.status));
+/** A writer killed mid-append leaves a last line without its newline; it can never be completed, so cut it. */
+export function dropPartialLastLine(file: string): void {
+  if (!fs.existsSync(file)) return;
+  const bytes = fs.readFileSync(file);
+  if (bytes.length === 0 || bytes[bytes.length - 1] === 0x0a) return;
+  fs.truncateSync(file, bytes.lastIndexOf(0x0a) + 1);
 }

@@ -2,9 +2,9 @@
 // summarises them for the dashboard's run picker. Runs in the same parent folder belong to one experiment.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { RunSummary } from '../protocol/webview-messages';
-import type { MethodName, RunStartEvent } from '../protocol/run-events';
-import { isRunFolder, readRunEvents, readRunStatus } from './read-run-folder';
+import type { MethodName, RunStartEvent, RunSummary } from '../../protocol/run-events';
+import { readRunEvents } from './metrics-log';
+import { isRunFolder, readRunStatus } from './run-status';
 
 /** Run folders at most `maxDepth` levels below each root (root/<experiment>/<run> is depth 2). */
 export function findRunFolders(roots: readonly string[], maxDepth = 3): string[] {

@@ -2,9 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { markRunFailed } from '../../../src/training/mark-run-failed';
-import { readRunEvents, readRunStatus } from '../../../src/training/read-run-folder';
-import { writeSyntheticRun } from '../../support/synthetic-run';
+import { markRunFailed, readRunEvents, readRunStatus } from '../../../../src/core/run-folder';
+import { writeSyntheticRun } from '../../../support/synthetic-run';
 
 describe('markRunFailed', () => {
   let dir: string;
@@ -15,6 +14,8 @@ describe('markRunFailed', () => {
     const runDir = writeSyntheticRun(dir, { runId: 'r', steps: 40, upToStep: 12 });
     const status = readRunStatus(runDir)!;
     fs.writeFileSync(path.join(runDir, 'status.json'), JSON.stringify({ ...status, lastCheckpoint: 'checkpoints/step-00000010' }));
+    fs.mkdirSync(path.join(runDir, 'checkpoints/step-00000010'), { recursive: true });
+    fs.writeFileSync(path.join(runDir, 'checkpoints/step-00000010/adapter_config.json'), '{}');
     fs.appendFileSync(path.join(runDir, 'metrics.jsonl'), '{"type":"step","st');
     assert.strictEqual(markRunFailed(runDir, 'worker was killed (SIGKILL)'), true);
     const after = readRunStatus(runDir)!;

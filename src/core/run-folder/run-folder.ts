@@ -1,9 +1,11 @@
-// The run folder `<output>/<run-id>/`: config.json, metrics.jsonl (append-only, one RunEvent a line) and
-// status.json (rewritten atomically). Readers (CLI, extension, dashboard) need nothing else.
+// The run folder `<output>/<run-id>/`: config.json, metrics.jsonl (append-only, one RunEvent a line),
+// status.json (rewritten atomically) and checkpoints/. Readers (CLI, extension, dashboard) need nothing else.
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeJsonAtomic } from '../io/atomic-write';
 import { RUN_FILES, RunEvent, RunStatus } from '../../protocol/run-events';
+import { lastCheckpoint } from './checkpoints';
+import { readRunStatus } from './run-status';
 
 function timestamp(d = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
@@ -54,39 +56,16 @@ export class RunFolder {
     writeJsonAtomic(this.file(RUN_FILES.status), { ...status, runId: this.runId, updated: new Date().toISOString() });
   }
 
-  readStatus(): RunStatus | undefined {
-    try {
-      return JSON.parse(fs.readFileSync(this.file(RUN_FILES.status), 'utf8')) as RunStatus;
-    } catch {
-      return undefined;
-    }
+  readStatus(): RunStatus | null {
+    return readRunStatus(this.dir);
   }
 
   checkpointsDir(): string {
     return this.file(RUN_FILES.checkpoints);
   }
 
-  /** The newest complete checkpoint folder, or undefined. */
+  /** The last checkpoint folder (see checkpoints.ts), or undefined. */
   lastCheckpoint(): string | undefined {
-    const dir = this.checkpointsDir();
-    if (!fs.existsSync(dir)) return undefined;
-    const steps = fs.readdirSync(dir).filter((n) => /^step-\d{8}$/.test(n)).sort();
-    return steps.length ? path.join(dir, steps[steps.length - 1]) : undefined;
+    return lastCheckpoint(this.dir);
   }
-}
-
-/** All events of a run, skipping a torn last line (a run killed mid-write). */
-export function readRunEvents(dir: string): RunEvent[] {
-  const file = path.join(dir, RUN_FILES.metrics);
-  if (!fs.existsSync(file)) return [];
-  const events: RunEvent[] = [];
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      events.push(JSON.parse(line) as RunEvent);
-    } catch {
-      // Only the last line can be partial; anything after it would be a new run appending.
-    }
-  }
-  return events;
 }

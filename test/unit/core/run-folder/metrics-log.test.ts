@@ -2,10 +2,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { MetricsTail, readRunEvents, readRunStatus, RunFolderError } from '../../../src/training/read-run-folder';
-import { writeSyntheticRun, syntheticRunEvents } from '../../support/synthetic-run';
+import { MetricsTail, readRunEvents, readRunStatus, RunFolderError } from '../../../../src/core/run-folder';
+import { writeSyntheticRun, syntheticRunEvents } from '../../../support/synthetic-run';
 
-describe('read-run-folder', () => {
+describe('run folder: metrics.jsonl and status.json', () => {
   let dir: string;
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'thanora-runs-'))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

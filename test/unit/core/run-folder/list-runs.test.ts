@@ -2,10 +2,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { findRunFolders, listRuns, siblingRuns } from '../../../src/training/run-store';
-import { writeSyntheticRun } from '../../support/synthetic-run';
+import { findRunFolders, listRuns, siblingRuns } from '../../../../src/core/run-folder';
+import { writeSyntheticRun } from '../../../support/synthetic-run';
 
-describe('run-store', () => {
+describe('run folder: listing runs', () => {
   let root: string;
   before(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'thanora-store-'));

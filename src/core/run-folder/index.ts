@@ -1,0 +1,22 @@
+// The run folder: its one owner. The trainer, merge, the CLI and the extension read and write runs only
+// through these functions (layout and event types: src/protocol/run-events.ts).
+export { RunFolder } from './run-folder';
+export { MetricsTail, RunFolderError, dropPartialLastLine, parseMetricsLines, readRunEvents } from './metrics-log';
+export { isRunFolder, readRunStatus } from './run-status';
+export { markRunFailed, recordRunFailure } from './run-end';
+export type { RunFailure } from './run-end';
+export { findRunFolders, listRuns, siblingRuns, summarizeRun } from './list-runs';
+export {
+  CHECKPOINT_FILES,
+  CheckpointError,
+  checkpointName,
+  isCheckpointFolder,
+  lastCheckpoint,
+  listCheckpoints,
+  locateCheckpoint,
+  readCheckpointAdapter,
+  readCheckpointTrainingState,
+  readInitBlocks,
+  writeCheckpointFolder,
+} from './checkpoints';
+export type { CheckpointAdapter, CheckpointRecord, LocatedCheckpoint } from './checkpoints';
