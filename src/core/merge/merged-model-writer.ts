@@ -5,7 +5,9 @@
 // read; every output is written under a temp name and renamed, data files before the model that points at them.
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeFileAtomic } from '../io/atomic-write';
+import { writeAll, writeFileAtomic } from '../io/atomic-write';
+import { describeFileError } from '../io/file-errors';
+import { tempName } from '../io/temp-names';
 import { decodeModel, encodeModel } from '../onnx/model-codec';
 import { ModelProto, TensorProto } from '../onnx/types';
 import { MergeInputError, MergeMismatchError, MergeOutputError } from './merge-errors';
@@ -51,11 +53,15 @@ function sameFile(a: string, b: string): boolean {
 }
 
 // Copies one external data file to a temp name beside its destination and patches the adapted tensors in it.
-function copyAndPatchDataFile(src: string, tmp: string, tensors: readonly TensorProto[], patches: ReadonlyMap<string, WeightPatcher>): void {
-  fs.copyFileSync(src, tmp);
-  const fd = fs.openSync(tmp, 'r+');
+function copyAndPatchDataFile(src: string, tmp: string, dst: string, tensors: readonly TensorProto[], patches: ReadonlyMap<string, WeightPatcher>): void {
   try {
-    const size = fs.fstatSync(fd).size;
+    fs.copyFileSync(src, tmp);
+  } catch (e) {
+    throw describeFileError(e, dst, 'write', fs.statSync(src).size);
+  }
+  const fd = fs.openSync(tmp, 'r+');
+  const size = fs.fstatSync(fd).size;
+  try {
     for (const t of tensors) {
       const patch = patches.get(t.name);
       if (!patch) continue;
@@ -66,9 +72,11 @@ function copyAndPatchDataFile(src: string, tmp: string, tensors: readonly Tensor
       const bytes = new Uint8Array(length);
       fs.readSync(fd, bytes, 0, length, t.external!.offset);
       patch(bytes, t);
-      fs.writeSync(fd, bytes, 0, length, t.external!.offset);
+      writeAll(fd, bytes, t.external!.offset);
     }
     fs.fsyncSync(fd);
+  } catch (e) {
+    throw describeFileError(e, dst, 'write', size);
   } finally {
     fs.closeSync(fd);
   }
@@ -97,9 +105,9 @@ function writeExternalData(base: BaseModel, outFile: string, patches: ReadonlyMa
         throw new MergeOutputError(`the merged model's data file ${dst} would overwrite the base model's; choose an output folder other than ${baseDir}`);
       }
       fs.mkdirSync(path.dirname(dst), { recursive: true });
-      const tmp = `${dst}.tmp-${process.pid}-${Date.now().toString(36)}`;
+      const tmp = tempName(dst);
       staged.push({ tmp, dst });
-      copyAndPatchDataFile(src, tmp, tensors, patches);
+      copyAndPatchDataFile(src, tmp, dst, tensors, patches);
     }
     for (const { tmp, dst } of staged) fs.renameSync(tmp, dst);
   } catch (e) {

@@ -3,6 +3,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeJsonAtomic } from '../io/atomic-write';
+import { commitFolder, discardFolder, stageFolder } from '../io/folder-commit';
+import { cleanDeadTemps } from '../io/temp-names';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, LoraPair, PeftAdapter, readPeftAdapter, writePeftAdapter } from '../io/peft-adapter';
 import { readSafetensors, writeSafetensors, SafeTensor } from '../io/safetensors';
 import { AdamWState } from '../optim/adamw';
@@ -37,10 +39,20 @@ export function isCheckpointFolder(dir: string): boolean {
   return fs.existsSync(path.join(dir, CHECKPOINT_FILES.adapterConfig));
 }
 
+/** Puts back a checkpoint a killed rewrite had moved aside and drops dead writers' temps (see folder-commit.ts). */
+function recoverCheckpoints(root: string): void {
+  try {
+    cleanDeadTemps(root);
+  } catch {
+    // A read-only copy of a run: read what is there.
+  }
+}
+
 /** The complete checkpoint folders of a run, oldest first. */
 export function listCheckpoints(runDir: string): string[] {
   const root = path.join(runDir, RUN_FILES.checkpoints);
   if (!fs.existsSync(root)) return [];
+  recoverCheckpoints(root);
   return fs
     .readdirSync(root)
     .filter((n) => stepFolder.test(n) && isCheckpointFolder(path.join(root, n)))
@@ -53,6 +65,7 @@ export function lastCheckpoint(runDir: string): string | undefined {
   const named = readRunStatus(runDir)?.lastCheckpoint;
   if (named) {
     const dir = path.resolve(runDir, named);
+    recoverCheckpoints(path.dirname(dir));
     if (isCheckpointFolder(dir)) return dir;
   }
   const all = listCheckpoints(runDir);
@@ -72,12 +85,24 @@ export interface CheckpointRecord {
   trainer: TrainerState;
 }
 
-/** Writes `<checkpointsDir>/step-N/` under a temp name and renames it, so it is whole or absent. */
+/**
+ * Writes `<checkpointsDir>/step-N/` as a unit (io/folder-commit.ts): whole or absent, and a checkpoint of the same
+ * step rewritten (a resumed run passing it again) is replaced without ever being missing.
+ */
 export function writeCheckpointFolder(checkpointsDir: string, c: CheckpointRecord): string {
   const final = path.join(checkpointsDir, checkpointName(c.meta.step));
-  const tmp = `${final}.tmp-${process.pid}`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp, { recursive: true });
+  const tmp = stageFolder(final);
+  try {
+    writeCheckpointFiles(tmp, c);
+  } catch (e) {
+    discardFolder(tmp);
+    throw e;
+  }
+  commitFolder(tmp, final);
+  return final;
+}
+
+function writeCheckpointFiles(tmp: string, c: CheckpointRecord): void {
   writePeftAdapter(tmp, {
     config: { r: c.rank, lora_alpha: c.alpha, target_modules: c.targetModules, task: 'causal_lm', thanora: c.meta },
     tensors: c.adapter,
@@ -94,9 +119,6 @@ export function writeCheckpointFolder(checkpointsDir: string, c: CheckpointRecor
   const opt = adamwStateToSafetensors(c.optimizer);
   writeSafetensors(path.join(tmp, CHECKPOINT_FILES.optimizer), opt.tensors, opt.metadata);
   writeJsonAtomic(path.join(tmp, CHECKPOINT_FILES.trainer), c.trainer);
-  fs.rmSync(final, { recursive: true, force: true });
-  fs.renameSync(tmp, final);
-  return final;
 }
 
 function checkMeta(value: unknown, file: string): CheckpointMeta {

@@ -1,9 +1,8 @@
 // The one writer of a run's failure record (an 'end' event and status.json): the trainer's own catch, and the
 // host when the worker died without ending its run (crash, out of memory, kill after a stop timeout), so the
 // run folder never claims "running" forever. The last checkpoint is untouched: checkpoints are whole or absent.
-import * as fs from 'fs';
 import * as path from 'path';
-import { writeJsonAtomic } from '../io/atomic-write';
+import { appendWhole, writeJsonAtomic } from '../io/atomic-write';
 import { RUN_FILES, type EndEvent, type RunStatus } from '../../protocol/run-events';
 import { lastCheckpoint } from './checkpoints';
 import { dropPartialLastLine } from './metrics-log';
@@ -35,7 +34,7 @@ export function recordRunFailure(runDir: string, failure: RunFailure): EndEvent 
   const end: EndEvent = { type: 'end', step, time: now.toISOString(), state: 'failed', error: failure.error };
   const metrics = path.join(runDir, RUN_FILES.metrics);
   dropPartialLastLine(metrics);
-  fs.appendFileSync(metrics, JSON.stringify(end) + '\n');
+  appendWhole(metrics, JSON.stringify(end) + '\n');
   writeJsonAtomic(path.join(runDir, RUN_FILES.status), status);
   return end;
 }

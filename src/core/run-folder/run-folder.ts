@@ -2,7 +2,7 @@
 // status.json (rewritten atomically) and checkpoints/. Readers (CLI, extension, dashboard) need nothing else.
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeJsonAtomic } from '../io/atomic-write';
+import { appendWhole, writeJsonAtomic } from '../io/atomic-write';
 import { RUN_FILES, RunEvent, RunStatus } from '../../protocol/run-events';
 import { lastCheckpoint } from './checkpoints';
 import { readRunStatus } from './run-status';
@@ -49,7 +49,7 @@ export class RunFolder {
   }
 
   append(event: RunEvent): void {
-    fs.appendFileSync(this.file(RUN_FILES.metrics), JSON.stringify(event) + '\n');
+    appendWhole(this.file(RUN_FILES.metrics), JSON.stringify(event) + '\n');
   }
 
   writeStatus(status: Omit<RunStatus, 'runId' | 'updated'>): void {
