@@ -1,4 +1,4 @@
-// ThanoRA: Resume Training — continues a stopped or failed run from its last checkpoint (or a given
+// ThanoRA: Resume Training — continues a stopped, failed or interrupted run from its last checkpoint (or a given
 // checkpoint folder), in the same run folder.
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -16,9 +16,9 @@ export function resumeTrainingCommand(controller: TrainingController, listRuns: 
     }
     let target = uri instanceof vscode.Uri ? uri.fsPath : undefined;
     if (!target) {
-      const resumable = (await listRuns()).filter((r) => r.state === 'stopped' || r.state === 'failed');
+      const resumable = (await listRuns()).filter((r) => r.state === 'stopped' || r.state === 'failed' || r.state === 'interrupted');
       if (resumable.length === 0) {
-        void vscode.window.showInformationMessage('ThanoRA: no stopped or failed run to resume.');
+        void vscode.window.showInformationMessage('ThanoRA: no stopped, failed or interrupted run to resume.');
         return;
       }
       const picked = await vscode.window.showQuickPick(

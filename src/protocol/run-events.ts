@@ -96,14 +96,19 @@ export interface EndEvent {
   type: 'end';
   step: number;
   time: string;
-  state: 'finished' | 'stopped' | 'failed';
+  /** 'interrupted': the process died without ending the run (written when the run is next opened to resume). */
+  state: 'finished' | 'stopped' | 'failed' | 'interrupted';
   error?: string;
 }
 
 export type RunEvent = RunStartEvent | AllocationEvent | StepEvent | AnglesEvent | EvalEvent | CheckpointEvent | EndEvent;
 
 export interface RunStatus {
-  state: 'running' | 'finished' | 'stopped' | 'failed';
+  /**
+   * As written by the run's process, except 'interrupted', which readers report for a 'running' run whose
+   * process is gone (killed, crashed, machine restarted): it can be resumed from its last checkpoint.
+   */
+  state: 'running' | 'finished' | 'stopped' | 'failed' | 'interrupted';
   runId: string;
   step: number;
   totalSteps: number;
@@ -133,6 +138,8 @@ export const RUN_FILES = {
   status: 'status.json',
   checkpoints: 'checkpoints',
   merged: 'merged',
+  /** Held by the one process writing the run (src/core/io/file-lock.ts). */
+  lock: 'run.lock',
 } as const;
 
 /**

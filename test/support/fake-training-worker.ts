@@ -18,7 +18,7 @@ const fakeTrainer: TrainingRunner = async (experimentFile, options, onEvent) => 
     onEvent?.(event, runDir);
   };
   const status = (state: 'running' | 'finished' | 'stopped', step: number): void =>
-    writeJsonAtomic(path.join(runDir, RUN_FILES.status), { state, runId: 'run-1', step, totalSteps: 40, updated: new Date().toISOString() });
+    writeJsonAtomic(path.join(runDir, RUN_FILES.status), { state, runId: 'run-1', step, totalSteps: 40, pid: process.pid, updated: new Date().toISOString() });
   status('running', 0);
   const events = syntheticRunEvents({ runId: 'run-1', steps: 40 }).filter((e) => e.type !== 'end');
   let step = 0;

@@ -95,6 +95,8 @@ export function writeSyntheticRun(parent: string, options: SyntheticRunOptions):
     totalSteps: steps,
     updated: new Date().toISOString(),
   };
+  // A live run's writer is this test process, so readers see it running, not interrupted.
+  if (status.state === 'running') status.pid = process.pid;
   writeJsonAtomic(path.join(runDir, RUN_FILES.status), status);
   return runDir;
 }

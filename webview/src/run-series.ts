@@ -1,6 +1,6 @@
 // Turns a run's events into chart series. Pure (no DOM, no Chart.js) so it is unit-tested under mocha and
 // shared by every chart; points are {x: step, y} sorted by step, as Chart.js decimation requires.
-import type { AllocationEvent, AnglesEvent, EvalEvent, PairAngles, RunEvent, RunStartEvent, StepEvent } from '../../src/protocol/run-events';
+import type { AllocationEvent, AnglesEvent, EndEvent, EvalEvent, PairAngles, RunEvent, RunStartEvent, StepEvent } from '../../src/protocol/run-events';
 
 export interface Point {
   x: number;
@@ -26,8 +26,11 @@ export function viewRun(events: readonly RunEvent[]): RunView {
   const view: RunView = { steps: [], angles: [], evals: [] };
   const stepsByNumber = new Map<number, StepEvent>();
   for (const e of events) {
-    if (e.type === 'start') view.start = e;
-    else if (e.type === 'allocation') view.allocation = e;
+    if (e.type === 'start') {
+      // A resumed session: the end of the one before no longer describes the run.
+      view.start = e;
+      view.end = undefined;
+    } else if (e.type === 'allocation') view.allocation = e;
     else if (e.type === 'step') stepsByNumber.set(e.step, e);
     else if (e.type === 'angles') view.angles.push(e);
     else if (e.type === 'eval') view.evals.push(e);
@@ -148,7 +151,7 @@ export interface Progress {
   tokensPerSecond: number | null;
   /** Seconds left at the mean step time of the last 20 steps. */
   etaSeconds: number | null;
-  state: 'running' | 'finished' | 'stopped' | 'failed';
+  state: 'running' | EndEvent['state'];
   error?: string;
 }
 

@@ -68,13 +68,14 @@ export class FileLock {
 
 function tryCreate(lockFile: string, holder: LockHolder): boolean {
   const tmp = tempName(lockFile);
+  const content = JSON.stringify(holder) + '\n';
   try {
-    fs.writeFileSync(tmp, JSON.stringify(holder) + '\n');
+    fs.writeFileSync(tmp, content);
     fs.linkSync(tmp, lockFile);
     return true;
   } catch (e) {
     if (errnoOf(e) === 'EEXIST') return false;
-    throw describeFileError(e, lockFile, 'create the lock');
+    throw describeFileError(e, lockFile, 'create the lock', content.length);
   } finally {
     fs.rmSync(tmp, { force: true });
   }

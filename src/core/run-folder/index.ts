@@ -1,8 +1,10 @@
 // The run folder: its one owner. The trainer, merge, the CLI and the extension read and write runs only
 // through these functions (layout and event types: src/protocol/run-events.ts).
 export { RunFolder } from './run-folder';
+export type { StatusFields } from './run-folder';
+export { LockedError } from '../io/file-lock';
 export { MetricsTail, RunFolderError, dropPartialLastLine, parseMetricsLines, readRunEvents } from './metrics-log';
-export { isRunFolder, readRunStatus } from './run-status';
+export { isRunFolder, readRecordedStatus, readRunStatus, runIsLive } from './run-status';
 export { markRunFailed, recordRunFailure } from './run-end';
 export type { RunFailure } from './run-end';
 export { findRunFolders, listRuns, siblingRuns, summarizeRun } from './list-runs';

@@ -6,7 +6,8 @@ import { appendWhole, writeJsonAtomic } from '../io/atomic-write';
 import { RUN_FILES, type EndEvent, type RunStatus } from '../../protocol/run-events';
 import { lastCheckpoint } from './checkpoints';
 import { dropPartialLastLine } from './metrics-log';
-import { readRunStatus } from './run-status';
+import { readRecordedStatus } from './run-status';
+import { acquireLock, LockedError } from '../io/file-lock';
 
 export interface RunFailure {
   error: string;
@@ -18,7 +19,7 @@ export interface RunFailure {
 
 /** Records `failure` as the run's end; returns the end event written. */
 export function recordRunFailure(runDir: string, failure: RunFailure): EndEvent {
-  const previous = readRunStatus(runDir);
+  const previous = readRecordedStatus(runDir);
   const now = failure.now ?? new Date();
   const step = failure.step ?? previous?.step ?? 0;
   const status: RunStatus = {
@@ -39,10 +40,24 @@ export function recordRunFailure(runDir: string, failure: RunFailure): EndEvent 
   return end;
 }
 
-/** The host's record of a worker that died mid-run. Returns false when the trainer already wrote a final state. */
+/**
+ * The host's record of a worker that died mid-run, taken under the run lock (the dead worker's lock is stale).
+ * Returns false when the trainer already wrote a final state or another process now holds the run.
+ */
 export function markRunFailed(runDir: string, error: string, now = new Date()): boolean {
-  const previous = readRunStatus(runDir);
-  if (previous && previous.state !== 'running') return false;
-  recordRunFailure(runDir, { error, now });
-  return true;
+  let lock;
+  try {
+    lock = acquireLock(path.join(runDir, RUN_FILES.lock), 'recording a failure', () => 'in use');
+  } catch (e) {
+    if (e instanceof LockedError) return false;
+    throw e;
+  }
+  try {
+    const previous = readRecordedStatus(runDir);
+    if (previous && previous.state !== 'running') return false;
+    recordRunFailure(runDir, { error, now });
+    return true;
+  } finally {
+    lock.release();
+  }
 }

@@ -43,13 +43,11 @@ export function runLabel(method: MethodConfig): string {
   return parts.join('-');
 }
 
-function resolveResume(target: string): { runDir: string; checkpoint: string } {
+/** The run folder to continue and, when a checkpoint folder was given, that checkpoint. */
+function resumeTarget(target: string): { runDir: string; checkpoint?: string } {
   const abs = path.resolve(target);
   if (isCheckpointFolder(abs)) return { runDir: path.resolve(abs, '../..'), checkpoint: abs };
-  const run = RunFolder.open(abs);
-  const checkpoint = run.lastCheckpoint();
-  if (!checkpoint) throw new Error(`${abs} has no checkpoint yet (checkpoints/step-*); start a new run instead`);
-  return { runDir: abs, checkpoint };
+  return { runDir: abs };
 }
 
 export async function runTraining(
@@ -61,10 +59,13 @@ export async function runTraining(
   let step = 0;
   let totalSteps = 0;
   try {
-    const resume = options.resumeFrom ? resolveResume(options.resumeFrom) : undefined;
     let config: ExperimentConfig;
-    if (resume) {
-      folder = RunFolder.open(resume.runDir);
+    let checkpointDir: string | undefined;
+    if (options.resumeFrom) {
+      const target = resumeTarget(options.resumeFrom);
+      folder = RunFolder.openForWriting(target.runDir);
+      checkpointDir = target.checkpoint ?? folder.lastCheckpoint();
+      if (!checkpointDir) throw new Error(`${folder.dir} has no checkpoint yet (checkpoints/step-*); start a new run instead`);
       config = folder.readConfig<ExperimentConfig>();
     } else {
       config = loadExperiment(experimentFile);
@@ -76,12 +77,17 @@ export async function runTraining(
     const setup = setupExperiment(config);
     for (const note of setup.data.notes) options.onLog?.(note);
     totalSteps = setup.totalSteps;
-    if (!folder) {
-      folder = RunFolder.create(config.output, options.label ?? runLabel(config.method));
-      folder.writeConfig(config);
-    }
-    folder.writeStatus({ state: 'running', step: 0, totalSteps, pid: process.pid });
-    const checkpoint = resume ? readCheckpoint(resume.checkpoint) : undefined;
+    const checkpoint = checkpointDir ? readCheckpoint(checkpointDir) : undefined;
+    step = checkpoint?.trainer.step ?? 0;
+    const status = {
+      state: 'running' as const,
+      step,
+      totalSteps,
+      pid: process.pid,
+      lastCheckpoint: checkpointDir && folder ? path.relative(folder.dir, checkpointDir) : undefined,
+    };
+    if (folder) folder.writeStatus(status);
+    else folder = RunFolder.create(config.output, options.label ?? runLabel(config.method), config, status);
     const run = await TrainingRun.prepare(setup, folder, {
       checkpoint,
       onLog: options.onLog,
@@ -92,8 +98,17 @@ export async function runTraining(
     const state = await run.train(options.signal, (s) => (step = s));
     return { runDir: folder.dir, state };
   } catch (e) {
-    const error = (e as Error).message;
-    if (folder) onEvent?.(recordRunFailure(folder.dir, { error, step, totalSteps }), folder.dir);
+    let error = (e as Error).message;
+    if (folder) {
+      try {
+        onEvent?.(recordRunFailure(folder.dir, { error, step, totalSteps }), folder.dir);
+      } catch (recording) {
+        // A full disk refuses the record too; status.json still says running, so readers see 'interrupted'.
+        error += ` (the failure could not be recorded in ${folder.dir}: ${(recording as Error).message})`;
+      }
+    }
     return { runDir: folder?.dir ?? '', state: 'failed', error };
+  } finally {
+    folder?.release();
   }
 }
