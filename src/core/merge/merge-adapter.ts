@@ -1,9 +1,10 @@
 // `thanora merge`, end to end: plan the merge, stream the merged weights into <out>/model.onnx, export the PEFT
-// adapter (checkpoints), verify merged against unmerged outputs, and write <out>/merge-report.json last, so
-// a report on disk means the outputs beside it are complete.
+// adapter (checkpoints), verify merged against unmerged outputs, and write <out>/merge-report.json last; the
+// folder is committed as one unit (merge-output.ts), so a report on disk describes the files beside it.
 import * as path from 'path';
 import { writeJsonAtomic } from '../io/atomic-write';
-import { readPeftAdapter } from '../io/peft-adapter';
+import { MERGE_REPORT_FILE, MERGED_MODEL_FILE, OutputFile, StagedOutput, describeOutputFiles, writeMergeOutput } from './merge-output';
+import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, readPeftAdapter } from '../io/peft-adapter';
 import { Device } from '../runtime/session';
 import { readCheckpoint } from './checkpoint-source';
 import { MergePlan, attachInitBlocks, planAdapterMerge, weightPatches } from './merge-plan';
@@ -12,8 +13,7 @@ import { BaseModel, WrittenModel, openBaseModel, writeMergedModel } from './merg
 import { peftExportOf, writePeftExport } from './peft-export';
 import { ProbeBatch, modelVocabSize, probeFromBatchFile, probesFromRunConfig, syntheticProbe } from './probe-batches';
 
-export const MERGED_MODEL_FILE = 'model.onnx';
-export const MERGE_REPORT_FILE = 'merge-report.json';
+export { MERGED_MODEL_FILE, MERGE_REPORT_FILE };
 
 export interface MergeOptions {
   /** Output folder (default: `<run>/merged` or `<checkpoint>/merged`; required for plain adapters). */
@@ -33,7 +33,8 @@ export interface MergeOptions {
 export interface MergeReport {
   source: { kind: 'checkpoint' | 'adapter'; path: string; method?: string; step?: number; tasks?: string[] };
   baseModel: string;
-  outputs: { model: string; dataFiles: string[]; adapter?: string };
+  /** Final paths; `files` lists every file beside the report with its size and SHA-256, as written. */
+  outputs: { model: string; dataFiles: string[]; adapter?: string; files: OutputFile[] };
   modules: { name: string; initializer: string; stored: string; rank: number; scale: number; residual: boolean }[];
   probes: { source: 'run eval files' | 'batch file' | 'synthetic'; batches: { task: string; rows: number; tokens: number }[] };
   verification: Verification | null;
@@ -67,27 +68,32 @@ async function finish(
   plan: MergePlan,
   written: WrittenModel,
   probes: { source: MergeReport['probes']['source']; batches: ProbeBatch[] },
-  partial: Pick<MergeReport, 'source'> & { adapter?: string },
-  outDir: string,
+  partial: Pick<MergeReport, 'source'> & { adapterFiles?: string[] },
+  out: StagedOutput,
   options: MergeOptions,
 ): Promise<MergeOutcome> {
   const verification =
     options.verify === false
       ? null
       : await verifyMerge({ baseModelFile: base.file, mergedModelFile: written.file, plan, probes: probes.batches, device: options.device, threads: options.threads, onNotice: options.onNotice });
+  const files = describeOutputFiles(out.staging, [written.file, ...written.dataFiles, ...(partial.adapterFiles ?? [])]);
   const report: MergeReport = {
     source: partial.source,
     baseModel: base.file,
-    outputs: { model: written.file, dataFiles: written.dataFiles, ...(partial.adapter ? { adapter: partial.adapter } : {}) },
+    outputs: {
+      model: out.finalPath(written.file),
+      dataFiles: written.dataFiles.map(out.finalPath),
+      ...(partial.adapterFiles ? { adapter: out.final } : {}),
+      files,
+    },
     modules: moduleRows(plan),
     probes: probeSummary(probes.source, probes.batches),
     verification,
     pass: verification ? verification.pass : null,
     time: new Date().toISOString(),
   };
-  const reportFile = path.join(outDir, MERGE_REPORT_FILE);
-  writeJsonAtomic(reportFile, report);
-  return { outDir, report, reportFile };
+  writeJsonAtomic(path.join(out.staging, MERGE_REPORT_FILE), report);
+  return { outDir: out.final, report, reportFile: path.join(out.final, MERGE_REPORT_FILE) };
 }
 
 function chooseProbes(base: BaseModel, options: MergeOptions, runConfigFile?: string): { source: MergeReport['probes']['source']; batches: ProbeBatch[] } {
@@ -107,20 +113,25 @@ export async function mergeCheckpoint(input: string, options: MergeOptions = {})
   if (source.init) attachInitBlocks(plan, source.init, path.join(source.checkpointDir, 'init_adapter.safetensors'));
   const probes = options.verify === false ? { source: 'synthetic' as const, batches: [] } : chooseProbes(base, options, source.runConfigFile);
   const outDir = path.resolve(options.outDir ?? source.defaultOutDir);
-  const written = writeMergedModel(base, path.join(outDir, MERGED_MODEL_FILE), weightPatches(plan, 'merged'));
-  // The base's bytes now hold merged weights and are not needed again: let them go before verification.
-  base = undefined;
-  writePeftExport(outDir, peftExportOf(plan, source.adapter.config, source.meta));
-  const { meta } = source;
-  return finish(
-    { file: source.baseModelFile },
-    plan,
-    written,
-    probes,
-    { source: { kind: 'checkpoint', path: source.checkpointDir, method: meta.method, step: meta.step, tasks: meta.tasks }, adapter: outDir },
-    outDir,
-    options,
-  );
+  return writeMergeOutput(outDir, { 'base model': source.baseModelFile, checkpoint: source.checkpointDir }, async (out) => {
+    const written = writeMergedModel(base!, path.join(out.staging, MERGED_MODEL_FILE), weightPatches(plan, 'merged'));
+    // The base's bytes now hold merged weights and are not needed again: let them go before verification.
+    base = undefined;
+    writePeftExport(out.staging, peftExportOf(plan, source.adapter.config, source.meta));
+    const { meta } = source;
+    return finish(
+      { file: source.baseModelFile },
+      plan,
+      written,
+      probes,
+      {
+        source: { kind: 'checkpoint', path: source.checkpointDir, method: meta.method, step: meta.step, tasks: meta.tasks },
+        adapterFiles: [ADAPTER_WEIGHTS_FILE, ADAPTER_CONFIG_FILE].map((f) => path.join(out.staging, f)),
+      },
+      out,
+      options,
+    );
+  });
 }
 
 /** Merges a plain PEFT adapter folder (adapter_config.json + adapter[_model].safetensors) into `modelFile`. */
@@ -129,8 +140,9 @@ export async function mergePeftAdapter(modelFile: string, adapterDir: string, op
   let base: BaseModel | undefined = openBaseModel(path.resolve(modelFile));
   const plan = planAdapterMerge(base.model, adapter, adapter.configFile);
   const probes = options.verify === false ? { source: 'synthetic' as const, batches: [] } : chooseProbes(base, options);
-  const outDir = path.resolve(options.outDir);
-  const written = writeMergedModel(base, path.join(outDir, MERGED_MODEL_FILE), weightPatches(plan, 'merged'));
-  base = undefined;
-  return finish({ file: path.resolve(modelFile) }, plan, written, probes, { source: { kind: 'adapter', path: path.resolve(adapterDir) } }, outDir, options);
+  return writeMergeOutput(path.resolve(options.outDir), { 'base model': path.resolve(modelFile), adapter: path.resolve(adapterDir) }, async (out) => {
+    const written = writeMergedModel(base!, path.join(out.staging, MERGED_MODEL_FILE), weightPatches(plan, 'merged'));
+    base = undefined;
+    return finish({ file: path.resolve(modelFile) }, plan, written, probes, { source: { kind: 'adapter', path: path.resolve(adapterDir) } }, out, options);
+  });
 }
