@@ -18,7 +18,8 @@ export function describeEvent(e: RunEvent): string | undefined {
     case 'checkpoint':
       return `checkpoint: ${e.path}`;
     case 'end':
-      return e.state === 'failed' ? `run failed: ${e.error}` : `run ${e.state} at step ${e.step}`;
+      // A failure is printed once, as the command's error.
+      return e.state === 'failed' ? undefined : `run ${e.state} at step ${e.step}`;
     default:
       return undefined;
   }
@@ -73,7 +74,11 @@ export const trainCommand: CliCommand = {
       );
       progress.end();
       console.log(JSON.stringify(result));
-      if (result.state === 'failed') process.exitCode = 1;
+      if (result.state === 'failed') {
+        // Scripts read the JSON line on stdout; people read stderr.
+        console.error(`thanora train: ${result.error}`);
+        process.exitCode = 1;
+      }
     } finally {
       process.off('SIGINT', onSigint);
     }

@@ -5,26 +5,11 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { acquireLock, LockedError } from '../../../../src/core/io/file-lock';
-import { mergeCheckpoint, MergeOutputError, MergeReport } from '../../../../src/core/merge';
-import { makeTempDir, sha256 } from './merge-test-helpers';
+import { mergeCheckpoint, MergeOutputError } from '../../../../src/core/merge';
+import { assertReportMatchesFolder, makeTempDir, sha256 } from './merge-test-helpers';
 import { buildSyntheticRun } from './synthetic-run';
 
 const noVerify = { verify: false };
-const readReport = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'merge-report.json'), 'utf8')) as MergeReport;
-
-/** The report vouches for exactly the files beside it, byte for byte. */
-export function assertReportMatchesFolder(dir: string): MergeReport {
-  const report = readReport(dir);
-  const listed = report.outputs.files.map((f) => f.name).sort();
-  assert.deepStrictEqual(fs.readdirSync(dir).filter((n) => n !== 'merge-report.json').sort(), listed);
-  for (const f of report.outputs.files) {
-    assert.strictEqual(sha256(path.join(dir, f.name)), f.sha256, `${f.name} is the file the report describes`);
-    assert.strictEqual(fs.statSync(path.join(dir, f.name)).size, f.bytes);
-  }
-  const config = JSON.parse(fs.readFileSync(path.join(dir, 'adapter_config.json'), 'utf8'));
-  assert.strictEqual(config.thanora.step, report.source.step, 'the adapter comes from the checkpoint the report names');
-  return report;
-}
 
 describe('merge output folder', function () {
   this.timeout(60000);

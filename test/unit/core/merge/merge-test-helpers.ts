@@ -1,9 +1,11 @@
 // Shared by the merge tests: fixture paths, temp folders, running a model file on a batch, reading weights.
+import * as assert from 'assert';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Batch } from '../../../../src/core/io/batch-file';
+import type { MergeReport } from '../../../../src/core/merge';
 import { decodeModel } from '../../../../src/core/onnx/model-codec';
 import { readModelFile } from '../../../../src/core/onnx/model-file';
 import { tensorToFloat32 } from '../../../../src/core/onnx/tensor-data';
@@ -54,4 +56,18 @@ export function initializerValues(file: string): Map<string, { dims: number[]; v
     if (t.dataType === 1) out.set(t.name, { dims: t.dims, values: tensorToFloat32(t) });
   }
   return out;
+}
+
+/** The report vouches for exactly the files beside it, byte for byte. */
+export function assertReportMatchesFolder(dir: string): MergeReport {
+  const report = JSON.parse(fs.readFileSync(path.join(dir, 'merge-report.json'), 'utf8')) as MergeReport;
+  const listed = report.outputs.files.map((f) => f.name).sort();
+  assert.deepStrictEqual(fs.readdirSync(dir).filter((n) => n !== 'merge-report.json').sort(), listed);
+  for (const f of report.outputs.files) {
+    assert.strictEqual(sha256(path.join(dir, f.name)), f.sha256, `${f.name} is the file the report describes`);
+    assert.strictEqual(fs.statSync(path.join(dir, f.name)).size, f.bytes);
+  }
+  const config = JSON.parse(fs.readFileSync(path.join(dir, 'adapter_config.json'), 'utf8'));
+  assert.strictEqual(config.thanora.step, report.source.step, 'the adapter comes from the checkpoint the report names');
+  return report;
 }
