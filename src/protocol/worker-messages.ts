@@ -12,6 +12,8 @@ export interface StartTrainingRequest {
   /** 0 = ONNX Runtime chooses. */
   threads?: number;
   runsDir?: string;
+  /** The workspace folder of the experiment: its `output` must stay inside (see the schema's outputOutsideWorkspace). */
+  workspaceRoot?: string;
 }
 
 /** Cooperative stop: the trainer finishes the current step, checkpoints, and ends with state "stopped". */

@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RunEvent } from '../protocol/run-events';
 import type { StartTrainingRequest } from '../protocol/worker-messages';
+import { threadCountProblem } from '../core/runtime/thread-count';
 import { TrainingWorkerClient, type TrainingOutcome } from './training-worker-client';
 
 export interface TrainingStart {
@@ -38,12 +39,18 @@ export class TrainingController implements vscode.Disposable {
   start(start: TrainingStart): void {
     if (this.running) throw new Error('A training run is already in progress; stop it first (ThanoRA: Stop Training).');
     const settings = vscode.workspace.getConfiguration('thanora');
+    const threadsProblem = threadCountProblem(settings.get<number>('threads', 0), 'the setting thanora.threads');
+    if (threadsProblem) {
+      void vscode.window.showErrorMessage(`ThanoRA: ${threadsProblem}.`);
+      return;
+    }
     const request: StartTrainingRequest = {
       type: 'start',
       experimentFile: start.experimentFile,
       resumeFrom: start.resumeFrom,
       device: settings.get<'auto' | 'cuda' | 'cpu'>('device', 'auto'),
       threads: settings.get<number>('threads', 0),
+      workspaceRoot: vscode.workspace.getWorkspaceFolder(vscode.Uri.file(start.experimentFile))?.uri.fsPath,
     };
     this.log.appendLine(`[${new Date().toISOString()}] ${start.resumeFrom ? `resume ${start.resumeFrom}` : `train ${start.experimentFile}`} (device ${request.device})`);
     void vscode.window.withProgress(

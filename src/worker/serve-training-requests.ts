@@ -6,7 +6,7 @@ import type { HostToWorkerMessage, MergeRequest, StartTrainingRequest, WorkerMer
 
 export type TrainingRunner = (
   experimentFile: string,
-  options: { resumeFrom?: string; device?: 'auto' | 'cuda' | 'cpu'; threads?: number; runsDir?: string; signal?: AbortSignal; onLog?: (line: string) => void },
+  options: { resumeFrom?: string; device?: 'auto' | 'cuda' | 'cpu'; threads?: number; runsDir?: string; workspaceRoot?: string; signal?: AbortSignal; onLog?: (line: string) => void },
   onEvent?: (e: RunEvent, runDir: string) => void,
 ) => Promise<{ runDir: string; state: 'finished' | 'stopped' | 'failed'; error?: string }>;
 
@@ -36,6 +36,7 @@ export function serveTrainingRequests(port: WorkerPort, runTraining: TrainingRun
       device: request.device,
       threads: request.threads,
       runsDir: request.runsDir,
+      workspaceRoot: request.workspaceRoot,
       signal: abort.signal,
       onLog: (line: string) => void send({ type: 'log', level: 'info', message: line }),
     };

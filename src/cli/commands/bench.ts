@@ -8,7 +8,7 @@ import { resolveTargets } from '../../core/lora/resolve-targets';
 import { readModelFile } from '../../core/onnx/model-file';
 import { UsageError } from '../cli-error';
 import type { CliCommand } from '../main';
-import { deviceOption, intOption, parseOptions, targetsOption } from '../parse-options';
+import { deviceOption, intOption, parseOptions, targetsOption, threadsOption } from '../parse-options';
 
 const repoRoot = path.resolve(__dirname, '../../../..');
 const llamaTargets = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
@@ -56,7 +56,7 @@ export const benchCommand: CliCommand = {
     if (!modelFile) throw new UsageError('give --preset or --model');
     const targets = targetsOption(values.targets as string | undefined) ?? preset?.targets ?? 'all-linear';
     const rank = intOption(values, 'rank', preset?.rank ?? 16);
-    const threads = intOption(values, 'threads', preset?.threads ?? 2);
+    const threads = threadsOption(values, preset?.threads ?? 2);
     const steps = intOption(values, 'steps', 20);
     const model = readModelFile(modelFile);
     const result = await benchLoraStep(model, {

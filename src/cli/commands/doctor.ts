@@ -2,6 +2,8 @@
 import { describeModel } from '../../core/lora/model-report';
 import { formatModelReport } from '../../core/lora/format-model-report';
 import { readModelFile } from '../../core/onnx/model-file';
+import { modelSupportProblems } from '../../core/onnx/runtime-support';
+import { TRAINING_SUPPORT } from '../../core/train/experiment-setup';
 import { UsageError } from '../cli-error';
 import type { CliCommand } from '../main';
 import { intOption, parseOptions, targetsOption } from '../parse-options';
@@ -21,5 +23,9 @@ export const doctorCommand: CliCommand = {
     const report = describeModel(model, targetsOption(values.targets as string | undefined), { rank: intOption(values, 'rank', 8) });
     console.log(values.json ? JSON.stringify(report, null, 2) : formatModelReport(report));
     if (report.gradientPath?.missing.length) process.exitCode = 1;
+    for (const problem of modelSupportProblems(model, TRAINING_SUPPORT)) {
+      console.error(`thanora doctor: ${file}: ${problem}`);
+      process.exitCode = 1;
+    }
   },
 };

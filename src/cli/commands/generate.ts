@@ -4,8 +4,10 @@ import { loadTokenizer } from '../../core/data/tokenizer';
 import { greedyGenerate } from '../../core/generate/greedy-generate';
 import { LogitsSession } from '../../core/generate/logits-session';
 import { readModelFile } from '../../core/onnx/model-file';
+import { checkModelSupport } from '../../core/onnx/runtime-support';
+import { declaredLogits } from '../../core/onnx/token-vocabulary';
 import type { CliCommand } from '../main';
-import { deviceOption, intOption, parseOptions, requireString } from '../parse-options';
+import { deviceOption, intOption, parseOptions, requireString, threadsOption } from '../parse-options';
 
 export const generateCommand: CliCommand = {
   summary: 'complete a prompt greedily with an ONNX model (e.g. merged/model.onnx)',
@@ -21,10 +23,16 @@ export const generateCommand: CliCommand = {
     });
     const setting = (values.tokenizer as string | undefined) ?? 'bytes';
     const tokenizer = loadTokenizer(setting === 'bytes' ? { kind: 'bytes' } : { kind: 'huggingface', path: setting });
-    const model = readModelFile(requireString(values, 'model'));
+    const modelFile = requireString(values, 'model');
+    const model = readModelFile(modelFile);
+    checkModelSupport(model, modelFile);
+    const logits = declaredLogits(model);
+    if (logits?.dims && logits.dims.length !== 3) {
+      throw new Error(`${modelFile}: output '${logits.name}' has shape ${logits.shapeText}, not [batch, sequence, vocabulary]: it is not a causal language model (a classifier has [batch, classes]), so it cannot generate text`);
+    }
     const session = await LogitsSession.open(model, [], {
       device: deviceOption(values),
-      threads: intOption(values, 'threads', 0, 0),
+      threads: threadsOption(values),
       onNotice: (m) => console.error(m),
     });
     try {

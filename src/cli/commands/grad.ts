@@ -6,12 +6,15 @@ import { writeSafetensors } from '../../core/io/safetensors';
 import { peftKeyPrefix } from '../../core/lora/peft-names';
 import { checkCausalLmBatch, checkSequenceClassificationBatch } from '../../core/loss/label-checks';
 import { readModelFile } from '../../core/onnx/model-file';
+import { declaredLogits, inputIdsVocabulary } from '../../core/onnx/token-vocabulary';
+import { checkModelSupport } from '../../core/onnx/runtime-support';
+import { TRAINING_SUPPORT } from '../../core/train/experiment-setup';
 import { Precision, buildLoraTrainingGraph } from '../../core/train/lora-training-graph';
 import { setupPeftLora } from '../../core/train/peft-lora-setup';
 import { TrainStepSession } from '../../core/train/train-step-session';
 import { UsageError } from '../cli-error';
 import type { CliCommand } from '../main';
-import { deviceOption, intOption, parseOptions, requireString } from '../parse-options';
+import { deviceOption, parseOptions, requireString, threadsOption } from '../parse-options';
 
 export const gradCommand: CliCommand = {
   summary: 'compute the loss and adapter gradients of a PEFT adapter on one batch',
@@ -29,25 +32,35 @@ export const gradCommand: CliCommand = {
     });
     const precision = (values.precision ?? 'float32') as Precision;
     if (precision !== 'float32' && precision !== 'float64') throw new UsageError(`--precision must be float32 or float64`);
-    const model = readModelFile(requireString(values, 'model'));
+    const modelFile = requireString(values, 'model');
+    const model = readModelFile(modelFile);
+    checkModelSupport(model, modelFile, TRAINING_SUPPORT);
     const adapter = readPeftAdapter(requireString(values, 'adapter'));
     const batchFile = requireString(values, 'batch');
     const batch = readBatchFile(batchFile);
     const out = requireString(values, 'out');
     const setup = setupPeftLora(model, adapter);
+    const tokenVocab = inputIdsVocabulary(model);
+    const tensors = { inputIds: { dims: [batch.batchSize, batch.seqLength], data: batch.inputIds }, labels: { dims: batch.labelsDims, data: batch.labels } };
+    const check = (classes: number) => {
+      try {
+        if (setup.head === 'causal_lm') checkCausalLmBatch(tensors, { vocabSize: classes, tokenVocab });
+        else checkSequenceClassificationBatch(tensors, { classCount: classes, tokenVocab });
+      } catch (e) {
+        throw new Error(`${batchFile}: ${(e as Error).message}`);
+      }
+    };
+    // Building the graph runs the model on the batch (the shape probe): check the batch first, with the class
+    // count the model declares, or without an upper bound on labels until the probe has measured it.
+    const logits = declaredLogits(model)?.dims;
+    const declaredClasses = logits?.[logits.length - 1];
+    check(declaredClasses ?? Number.MAX_SAFE_INTEGER);
     const graph = await buildLoraTrainingGraph(model, { ...setup, precision }, batch);
     const logitsShape = graph.infos.get(graph.head.logits)?.shape ?? [];
-    const classes = logitsShape[logitsShape.length - 1];
-    const tensors = { inputIds: { dims: [batch.batchSize, batch.seqLength], data: batch.inputIds }, labels: { dims: batch.labelsDims, data: batch.labels } };
-    try {
-      if (setup.head === 'causal_lm') checkCausalLmBatch(tensors, { vocabSize: classes });
-      else checkSequenceClassificationBatch(tensors, { classCount: classes });
-    } catch (e) {
-      throw new Error(`${batchFile}: ${(e as Error).message}`);
-    }
+    if (declaredClasses === undefined) check(logitsShape[logitsShape.length - 1]);
     const session = await TrainStepSession.open(graph, {
       device: deviceOption(values),
-      threads: intOption(values, 'threads', 0, 0),
+      threads: threadsOption(values),
       onNotice: (m) => console.error(m),
     });
     const result = await session.run(batch, setup.values);

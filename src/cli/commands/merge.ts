@@ -4,7 +4,7 @@ import { MergeOutcome, mergeCheckpoint, mergePeftAdapter } from '../../core/merg
 import { MergeError } from '../../core/merge/merge-errors';
 import { UsageError } from '../cli-error';
 import type { CliCommand } from '../main';
-import { deviceOption, intOption, parseOptions, requireString } from '../parse-options';
+import { deviceOption, parseOptions, requireString, threadsOption } from '../parse-options';
 
 function printOutcome(outcome: MergeOutcome): void {
   const { report } = outcome;
@@ -43,7 +43,7 @@ export const mergeCommand: CliCommand = {
       outDir: values.out as string | undefined,
       batchFile: values.batch as string | undefined,
       device: values.device === undefined ? ('cpu' as const) : deviceOption(values),
-      threads: intOption(values, 'threads', 0, 0),
+      threads: threadsOption(values),
       verify: !values['no-verify'],
       onNotice: (m: string) => console.error(m),
     };

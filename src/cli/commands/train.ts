@@ -5,7 +5,7 @@ import { runTraining } from '../../core/train/run-training';
 import { UsageError } from '../cli-error';
 import type { CliCommand } from '../main';
 import { ProgressLine } from '../progress-line';
-import { deviceOption, intOption, parseOptions } from '../parse-options';
+import { deviceOption, parseOptions, threadsOption } from '../parse-options';
 
 export function describeEvent(e: RunEvent): string | undefined {
   switch (e.type) {
@@ -56,7 +56,7 @@ export const trainCommand: CliCommand = {
           resumeFrom: values.resume as string | undefined,
           method: method ? { name: method as 'thanora' } : undefined,
           device: values.device ? deviceOption(values) : undefined,
-          threads: values.threads ? intOption(values, 'threads', 0, 0) : undefined,
+          threads: values.threads !== undefined ? threadsOption(values) : undefined,
           runsDir: values['runs-dir'] as string | undefined,
           signal: controller.signal,
           onLog: (line) => progress.log(line),

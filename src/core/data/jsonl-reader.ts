@@ -1,8 +1,10 @@
-// JSON Lines: one JSON object per line. Blank lines are skipped (editors often leave a trailing one); every
-// other line must parse to an object, or it becomes an issue at file:line and reading continues.
+// JSON Lines: one JSON object per line, in UTF-8. Blank lines are skipped (editors often leave a trailing one);
+// every other line must parse to an object, or it becomes an issue at file:line and reading continues. A file
+// with bytes that are not UTF-8 yields no records, only an issue per bad line.
 import * as fs from 'fs';
 import { JsonSyntaxError, parseJsonWithLocations } from '../experiment/json-source-map';
 import { IssueCollector } from './data-errors';
+import { decodeUtf8, firstInvalidUtf8 } from './utf8';
 
 export interface JsonlRecord {
   /** 1-based line number in the file. */
@@ -31,13 +33,29 @@ function jsonTypeName(value: unknown): string {
  * `task` as they are met, so a caller that checks each record adds its own issues in line order too.
  */
 export function* readJsonlFile(file: string, issues: IssueCollector, task?: string): Generator<JsonlRecord> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, expected a .jsonl file' : String((e as Error).message);
     issues.add({ file, task, message: reason });
+    return;
+  }
+  let text = decodeUtf8(bytes);
+  if (text === undefined) {
+    // Name the lines with invalid bytes; the rest still gets checked so every problem is reported at once.
+    let start = 0;
+    for (let line = 1; start <= bytes.length; line++) {
+      const newline = bytes.indexOf(0x0a, start);
+      const end = newline < 0 ? bytes.length : newline;
+      const bad = firstInvalidUtf8(bytes.subarray(start, end));
+      if (bad >= 0) {
+        const shown = [...bytes.subarray(start + bad, Math.min(end, start + bad + 4))].map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(' ');
+        issues.add({ file, line, task, message: `byte ${bad + 1} of the line (${shown}) is not valid UTF-8; save the file as UTF-8 (in VS Code: Save with Encoding → UTF-8)` });
+      }
+      start = end + 1;
+    }
     return;
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

@@ -123,7 +123,9 @@ export function loadTaskData(sources: readonly TaskDataSource[], tokenizer: Text
   const notes: string[] = [];
   let objective: { kind: ObjectiveKind; from: string } | undefined;
   for (const source of sources) {
-    const splits = { train: loadSplit(source.train, source, tokenizer, options, issues), eval: loadSplit(source.eval, source, tokenizer, options, issues) };
+    const train = loadSplit(source.train, source, tokenizer, options, issues);
+    // One file for both splits is read once: its problems are reported once.
+    const splits = { train, eval: source.eval === source.train ? train : loadSplit(source.eval, source, tokenizer, options, issues) };
     for (const split of ['train', 'eval'] as const) {
       const { format, examples, report } = splits[split];
       const file = source[split];

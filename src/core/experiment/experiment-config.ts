@@ -90,6 +90,8 @@ export interface ExperimentConfig {
   threads: number;
   /** Absolute path of the output folder. */
   output: string;
+  /** The user allowed `output` outside the workspace. */
+  outputOutsideWorkspace: boolean;
 }
 
 export const DEFAULT_TRAINING_STEPS = 1000;

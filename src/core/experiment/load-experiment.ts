@@ -53,7 +53,14 @@ function byPosition(a: ConfigIssue, b: ConfigIssue): number {
  * Parses and checks the text of a thanora.json. `file` is where it lives (or would live): relative paths resolve
  * against its folder and messages name it. Throws ExperimentConfigError listing every problem found.
  */
-export function parseExperiment(text: string, file: string): ExperimentConfig {
+export interface LoadExperimentOptions {
+  /** The folder `output` must stay inside (a VS Code workspace folder); default the experiment file's folder. */
+  workspaceRoot?: string;
+  /** The caller replaces `output` (`--runs-dir`), so where the file's points does not matter. */
+  outputReplaced?: boolean;
+}
+
+export function parseExperiment(text: string, file: string, options: LoadExperimentOptions = {}): ExperimentConfig {
   const absoluteFile = path.resolve(file);
   const fail = (issues: ConfigIssue[]): never => {
     throw new ExperimentConfigError(absoluteFile, [...issues].sort(byPosition));
@@ -81,13 +88,13 @@ export function parseExperiment(text: string, file: string): ExperimentConfig {
   }
   if (issues.length > 0) return fail(issues);
   const config = resolveExperiment(value, given, absoluteFile);
-  const ruleIssues = checkExperimentRules(config, given).map((issue) => ({ ...issue, position: locate(locations, issue.pointer, 'value') }));
+  const ruleIssues = checkExperimentRules(config, given, options.outputReplaced ? null : (options.workspaceRoot ?? path.dirname(absoluteFile))).map((issue) => ({ ...issue, position: locate(locations, issue.pointer, 'value') }));
   if (ruleIssues.length > 0) return fail(ruleIssues);
   return config;
 }
 
 /** Reads, validates and resolves the experiment file at `file`. */
-export function loadExperiment(file: string): ExperimentConfig {
+export function loadExperiment(file: string, options: LoadExperimentOptions = {}): ExperimentConfig {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -96,5 +103,19 @@ export function loadExperiment(file: string): ExperimentConfig {
     const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder; pass the thanora.json inside it' : (e as Error).message;
     throw new ExperimentConfigError(path.resolve(file), [{ pointer: '', message: `cannot read the experiment file: ${reason}` }]);
   }
-  return parseExperiment(text, file);
+  return parseExperiment(text, file, options);
+}
+
+/**
+ * An ExperimentConfigError for a problem found after loading (against the model, the data), located at
+ * `pointer` in the file's current text when it can still be read.
+ */
+export function experimentIssue(file: string, pointer: string, message: string): ExperimentConfigError {
+  let position: SourcePosition | undefined;
+  try {
+    position = locate(parseJsonWithLocations(fs.readFileSync(file, 'utf8')).locations, pointer, 'value');
+  } catch {
+    // The file moved or no longer parses: the pointer alone still names the field.
+  }
+  return new ExperimentConfigError(path.resolve(file), [{ pointer, message, position }]);
 }

@@ -1,5 +1,6 @@
 // From a schema-valid, default-filled thanora.json value to the typed ExperimentConfig, plus the rules one
-// field's schema cannot express: unique task names, the rank budget, steps vs epochs, files that must exist.
+// field's schema cannot express: unique task names, the rank budget, steps vs epochs, files that must exist,
+// threads within this machine's cores, the output folder inside the workspace.
 // `given` is the value as the user wrote it (before defaults), to tell an explicit setting from a default.
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,6 +15,7 @@ import {
   TrainingLength,
 } from './experiment-config';
 import type { ConfigIssue } from './experiment-error';
+import { threadCountProblem } from '../runtime/thread-count';
 
 // The value has passed the schema, so its shape is known; `any` avoids restating the schema as casts.
 type Json = any;
@@ -77,6 +79,7 @@ export function resolveExperiment(value: Json, given: Json, file: string): Exper
     device: value.device,
     threads: value.threads,
     output: absolute(value.output),
+    outputOutsideWorkspace: value.outputOutsideWorkspace,
   };
 }
 
@@ -87,6 +90,33 @@ function fileProblem(file: string, folderFallback?: string): string | undefined 
     return folderFallback ? `is a folder without a ${folderFallback}` : 'is a folder, expected a file';
   }
   return undefined;
+}
+
+/** `target` with symbolic links resolved as far as it exists (a folder still to be made keeps its tail). */
+function realTarget(target: string): string {
+  const tail: string[] = [];
+  let p = path.resolve(target);
+  while (!fs.existsSync(p) && path.dirname(p) !== p) {
+    tail.unshift(path.basename(p));
+    p = path.dirname(p);
+  }
+  return path.join(fs.realpathSync(p), ...tail);
+}
+
+function isInside(target: string, root: string): boolean {
+  const rel = path.relative(realTarget(root), realTarget(target));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function checkOutput(config: ExperimentConfig, given: Json, workspaceRoot: string): ConfigIssue[] {
+  if (config.outputOutsideWorkspace || isInside(config.output, workspaceRoot)) return [];
+  const written = given.output === undefined ? 'the default output' : `output ${JSON.stringify(given.output)}`;
+  return [
+    {
+      pointer: '/output',
+      message: `${written} resolves to ${config.output}, outside the workspace ${workspaceRoot}; write runs inside it (e.g. "runs"), or set "outputOutsideWorkspace": true to allow it`,
+    },
+  ];
 }
 
 function checkFiles(config: ExperimentConfig): ConfigIssue[] {
@@ -152,7 +182,16 @@ function checkTasksAndTraining(config: ExperimentConfig, given: Json): ConfigIss
   return issues;
 }
 
-/** Every cross-field problem of a resolved config, in file order of the fields they point to. */
-export function checkExperimentRules(config: ExperimentConfig, given: Json): ConfigIssue[] {
-  return [...checkTasksAndTraining(config, given), ...checkRanks(config, given), ...checkFiles(config)];
+function checkMachine(config: ExperimentConfig): ConfigIssue[] {
+  const problem = threadCountProblem(config.threads, 'threads');
+  return problem ? [{ pointer: '/threads', message: problem }] : [];
+}
+
+/**
+ * Every cross-field problem of a resolved config, in file order of the fields they point to. `workspaceRoot`
+ * (default: the file's folder) is the folder `output` must stay in; null when `output` is replaced.
+ */
+export function checkExperimentRules(config: ExperimentConfig, given: Json, workspaceRoot: string | null = path.dirname(config.file)): ConfigIssue[] {
+  const output = workspaceRoot === null ? [] : checkOutput(config, given, workspaceRoot);
+  return [...checkTasksAndTraining(config, given), ...checkRanks(config, given), ...checkFiles(config), ...output, ...checkMachine(config)];
 }

@@ -91,10 +91,25 @@ export interface LabelledBatchTensors {
 export type CausalLmBatchTensors = LabelledBatchTensors;
 export type ClassificationBatchTensors = LabelledBatchTensors;
 
-/** input_ids is [batch, sequence] and attention_mask, when given, has its shape; returns input_ids. */
-function checkTokenInputs(batch: LabelledBatchTensors): Grid {
+/**
+ * Every input id indexes a row of the embedding table: in [0, tokenVocab). A negative id would not fail in ONNX
+ * Runtime's Gather but count from the end of the table, so it is refused even when the size is unknown.
+ */
+export function checkInputIdRange(inputIds: IntTensorLike, tokenVocab: number | undefined): void {
+  const ids = toGrid('input_ids', inputIds);
+  ids.values.forEach((v, i) => {
+    if (Number.isInteger(v) && v >= 0 && (tokenVocab === undefined || v < tokenVocab)) return;
+    const range = tokenVocab === undefined ? 'a token id (≥ 0)' : `a token id in [0, ${tokenVocab})`;
+    const why = tokenVocab === undefined ? '' : ` (the model's embedding table has ${tokenVocab} rows)`;
+    throw new LabelCheckError(`${at('input_ids', ids.dims, i)} = ${v} is not ${range}${why}; check that the tokenizer matches the model`);
+  });
+}
+
+/** input_ids is [batch, sequence] of ids in range, and attention_mask, when given, has its shape; returns input_ids. */
+function checkTokenInputs(batch: LabelledBatchTensors, tokenVocab: number | undefined): Grid {
   const ids = toGrid('input_ids', batch.inputIds);
   requireRank(ids, 'input_ids', 2, '[batch, sequence]');
+  checkInputIdRange(batch.inputIds, tokenVocab);
   if (batch.attentionMask !== undefined) {
     sameShape(ids, 'input_ids', toGrid('attention_mask', batch.attentionMask), 'attention_mask', 'they must match (one mask value per token)');
   }
@@ -103,6 +118,8 @@ function checkTokenInputs(batch: LabelledBatchTensors): Grid {
 
 export interface CausalLmLabelLimits {
   vocabSize: number;
+  /** Rows of the embedding table (token-vocabulary.ts), when known; input ids must be below it. */
+  tokenVocab?: number;
   ignoreIndex?: number;
   taskCount?: number;
 }
@@ -114,8 +131,14 @@ export interface CausalLmLabelLimits {
  */
 export function checkCausalLmBatch(batch: CausalLmBatchTensors, limits: CausalLmLabelLimits): { countedTokens: number } {
   const ignoreIndex = limits.ignoreIndex ?? DEFAULT_IGNORE_INDEX;
-  const ids = checkTokenInputs(batch);
+  const ids = checkTokenInputs(batch, limits.tokenVocab);
   const labels = toGrid('labels', batch.labels);
+  if (labels.dims.length === 1) {
+    throw new LabelCheckError(
+      `labels has shape ${shapeText(labels.dims)}, one class per row, but this is a causal-LM head, which needs one label per token: ` +
+        `give labels of input_ids' shape ${shapeText(ids.dims)} (−100 where no loss is wanted), or use a sequence-classification adapter`,
+    );
+  }
   sameShape(ids, 'input_ids', labels, 'labels', 'they must match (one label per token, −100 where no loss is wanted)');
   checkTaskIds(batch.taskIds, limits.taskCount, ids.dims[0]);
   const seq = ids.dims[1];
@@ -132,6 +155,7 @@ export function checkCausalLmBatch(batch: CausalLmBatchTensors, limits: CausalLm
 
 export interface ClassificationLabelLimits {
   classCount: number;
+  tokenVocab?: number;
   ignoreIndex?: number;
   taskCount?: number;
 }
@@ -139,7 +163,7 @@ export interface ClassificationLabelLimits {
 /** input_ids and attention_mask share [b, s]; labels [b] are class ids or ignore_index, at least one counted. */
 export function checkSequenceClassificationBatch(batch: ClassificationBatchTensors, limits: ClassificationLabelLimits): { countedRows: number } {
   const ignoreIndex = limits.ignoreIndex ?? DEFAULT_IGNORE_INDEX;
-  const ids = checkTokenInputs(batch);
+  const ids = checkTokenInputs(batch, limits.tokenVocab);
   const labels = toGrid('labels', batch.labels);
   if (labels.dims.length !== 1 || labels.dims[0] !== ids.dims[0]) {
     throw new LabelCheckError(

@@ -51,7 +51,7 @@ export interface LossHead {
 
 export const DEFAULT_IGNORE_INDEX = -100;
 /** SoftmaxCrossEntropyLoss exists from opset 12. */
-const MIN_OPSET = 12;
+export const LOSS_MIN_OPSET = 12;
 
 /** Appends nodes and constants under `LossHead/…` names that cannot clash with the model's own. */
 export class HeadBuilder {
@@ -113,9 +113,9 @@ export function opsetOf(model: ModelProto): number {
 /** The logits output the head attaches to, checked for rank and float type. */
 export function findLogits(model: ModelProto, requested: string | undefined, rank: number, headName: string): ValueInfo {
   const opset = opsetOf(model);
-  if (opset < MIN_OPSET) {
+  if (opset < LOSS_MIN_OPSET) {
     throw new LossHeadError(
-      `${headName}: the model imports ONNX opset ${opset}, but SoftmaxCrossEntropyLoss needs opset ≥ ${MIN_OPSET}; re-export it with opset_version=17`,
+      `${headName}: the model imports ONNX opset ${opset}, but SoftmaxCrossEntropyLoss needs opset ≥ ${LOSS_MIN_OPSET}; re-export it with opset_version=17`,
     );
   }
   const outputs = model.graph.outputs;

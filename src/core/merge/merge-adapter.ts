@@ -11,7 +11,8 @@ import { MergePlan, attachInitBlocks, planAdapterMerge, weightPatches } from './
 import { Verification, verifyMerge } from './merge-verify';
 import { BaseModel, WrittenModel, openBaseModel, writeMergedModel } from './merged-model-writer';
 import { peftExportOf, writePeftExport } from './peft-export';
-import { ProbeBatch, modelVocabSize, probeFromBatchFile, probesFromRunConfig, syntheticProbe } from './probe-batches';
+import { inputIdsVocabulary } from '../onnx/token-vocabulary';
+import { ProbeBatch, probeFromBatchFile, probesFromRunConfig, syntheticProbe } from './probe-batches';
 
 export { MERGED_MODEL_FILE, MERGE_REPORT_FILE };
 
@@ -97,9 +98,9 @@ async function finish(
 }
 
 function chooseProbes(base: BaseModel, options: MergeOptions, runConfigFile?: string): { source: MergeReport['probes']['source']; batches: ProbeBatch[] } {
-  if (options.batchFile) return { source: 'batch file', batches: probeFromBatchFile(options.batchFile) };
+  if (options.batchFile) return { source: 'batch file', batches: probeFromBatchFile(options.batchFile, base.model) };
   if (runConfigFile) {
-    const batches = probesFromRunConfig(runConfigFile, modelVocabSize(base.model));
+    const batches = probesFromRunConfig(runConfigFile, inputIdsVocabulary(base.model));
     if (batches.length > 0) return { source: 'run eval files', batches };
   }
   return { source: 'synthetic', batches: [syntheticProbe(base.model)] };

@@ -9,6 +9,7 @@ import { writeAll, writeFileAtomic } from '../io/atomic-write';
 import { describeFileError } from '../io/file-errors';
 import { tempName } from '../io/temp-names';
 import { decodeModel, encodeModel } from '../onnx/model-codec';
+import { checkModelSupport } from '../onnx/runtime-support';
 import { ModelProto, TensorProto } from '../onnx/types';
 import { MergeInputError, MergeMismatchError, MergeOutputError } from './merge-errors';
 
@@ -25,6 +26,7 @@ export function openBaseModel(file: string): BaseModel {
   if (!fs.existsSync(file)) throw new MergeInputError(`base model ${file} does not exist; pass the ONNX model the adapter was trained on`);
   const buffer = fs.readFileSync(file);
   const model = decodeModel(buffer, file);
+  checkModelSupport(model, file);
   return { file, buffer, model, hasExternalData: model.graph.initializers.some((t) => t.external) };
 }
 

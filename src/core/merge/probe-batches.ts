@@ -8,7 +8,8 @@ import { loadTaskData } from '../data/load-task-data';
 import { Rng } from '../data/rng';
 import { TokenizerSetting, loadTokenizer } from '../data/tokenizer';
 import { Batch, readBatchFile } from '../io/batch-file';
-import { indexGraph } from '../lora/graph-index';
+import { checkInputIdRange } from '../loss/label-checks';
+import { inputIdsVocabulary } from '../onnx/token-vocabulary';
 import { ModelProto } from '../onnx/types';
 import { MergeInputError } from './merge-errors';
 
@@ -76,26 +77,20 @@ export function probesFromRunConfig(configFile: string, vocabLimit: number | und
   });
 }
 
-export function probeFromBatchFile(file: string): ProbeBatch[] {
-  return [{ task: path.basename(file), batch: readBatchFile(file) }];
-}
-
-/** Rows of the embedding table that input_ids index (Gather(table, input_ids), possibly after a Cast). */
-export function modelVocabSize(model: ModelProto): number | undefined {
-  const index = indexGraph(model.graph);
-  const idNames = new Set(['input_ids']);
-  for (const node of index.consumers.get('input_ids') ?? []) if (node.opType === 'Cast') idNames.add(node.outputs[0]);
-  for (const node of model.graph.nodes) {
-    if (node.opType !== 'Gather' || !idNames.has(node.inputs[1])) continue;
-    const table = index.initializers.get(node.inputs[0]);
-    if (table && table.dims.length === 2) return table.dims[0];
+/** The user's batch, its ids checked against the model's embedding table (ONNX Runtime's Gather would not). */
+export function probeFromBatchFile(file: string, model: ModelProto): ProbeBatch[] {
+  const batch = readBatchFile(file);
+  try {
+    checkInputIdRange({ dims: [batch.batchSize, batch.seqLength], data: batch.inputIds }, inputIdsVocabulary(model));
+  } catch (e) {
+    throw new MergeInputError(`${file}: ${(e as Error).message}`);
   }
-  return undefined;
+  return [{ task: path.basename(file), batch }];
 }
 
 /** Two rows of seeded random token ids, the second half-padded, so masking is exercised too. */
 export function syntheticProbe(model: ModelProto, seqLength = 16, seed = 0): ProbeBatch {
-  const vocab = modelVocabSize(model) ?? 2;
+  const vocab = inputIdsVocabulary(model) ?? 2;
   const rng = Rng.fromSeed(seed);
   const rows = 2;
   const inputIds = Int32Array.from({ length: rows * seqLength }, () => rng.nextInt(vocab));

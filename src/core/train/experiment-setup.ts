@@ -4,10 +4,13 @@ import { loadTaskData, LoadedTaskData } from '../data/load-task-data';
 import { stepsForEpochs } from '../data/task-mixer';
 import { loadTokenizer, TextTokenizer } from '../data/tokenizer';
 import { ExperimentConfig, LoraTargets } from '../experiment/experiment-config';
-import { loadExperiment } from '../experiment/load-experiment';
+import { experimentIssue, loadExperiment } from '../experiment/load-experiment';
 import { ResolvedModule } from '../lora/linear-modules';
 import { TargetSpec, resolveTargets } from '../lora/resolve-targets';
+import { LOSS_MIN_OPSET } from '../loss/loss-head';
 import { readModelFile } from '../onnx/model-file';
+import { checkModelSupport, SupportRequirements } from '../onnx/runtime-support';
+import { declaredLogits, inputIdsVocabulary } from '../onnx/token-vocabulary';
 import { ModelProto } from '../onnx/types';
 import { TaskHead } from './lora-training-graph';
 
@@ -30,18 +33,33 @@ export function targetSpecOf(targets: LoraTargets): TargetSpec {
   ) as TargetSpec;
 }
 
-/** The vocabulary of a language model: the static last dim of its [b, s, V] logits, when declared. */
-function declaredVocabulary(model: ModelProto): number | undefined {
-  const out = model.graph.outputs.find((o) => o.name === 'logits') ?? model.graph.outputs[0];
-  if (out?.shape?.length !== 3) return undefined;
-  return out.shape[2].value;
+/** What training adds to a model (the loss head) needs of its opset, on top of what ONNX Runtime loads. */
+export const TRAINING_SUPPORT: SupportRequirements = { minOpset: { version: LOSS_MIN_OPSET, why: 'training (its loss is SoftmaxCrossEntropyLoss)' } };
+
+/** r ≤ min(d_in, d_out) for every target: a rank-r update of a d_out × d_in weight has at most that many directions. */
+function checkRankFits(cfg: ExperimentConfig, modules: readonly ResolvedModule[]): void {
+  const { r } = cfg.lora;
+  const narrow = modules.filter((m) => r > Math.min(m.dIn, m.dOut));
+  if (narrow.length === 0) return;
+  const widest = Math.min(...narrow.map((m) => Math.min(m.dIn, m.dOut)));
+  const e = narrow[0];
+  throw experimentIssue(
+    cfg.file,
+    '/lora/r',
+    `lora.r = ${r} exceeds min(d_in, d_out) of ${narrow.length} target module${narrow.length === 1 ? '' : 's'}, e.g. ${e.peftName} ` +
+      `(d_in ${e.dIn}, d_out ${e.dOut}): a rank-r update of a d_out × d_in weight has at most min(d_in, d_out) directions; ` +
+      `lower lora.r to ≤ ${widest} or leave those modules out of lora.targets`,
+  );
 }
 
 export function setupExperiment(config: ExperimentConfig | string): ExperimentSetup {
   const cfg = typeof config === 'string' ? loadExperiment(config) : config;
   const tokenizer = loadTokenizer(cfg.tokenizer);
   const model = readModelFile(cfg.baseModel);
-  const vocabSize = declaredVocabulary(model);
+  checkModelSupport(model, cfg.baseModel, TRAINING_SUPPORT);
+  // Ids index the embedding table; a model without a recognisable one may still declare its logits' vocabulary.
+  const logits = declaredLogits(model)?.dims;
+  const vocabSize = inputIdsVocabulary(model) ?? (logits?.length === 3 ? logits[2] : undefined);
   const data = loadTaskData(
     cfg.tasks.map((t) => ({ name: t.name, train: t.train, eval: t.eval, format: t.format, labels: t.labels })),
     tokenizer,
@@ -54,6 +72,7 @@ export function setupExperiment(config: ExperimentConfig | string): ExperimentSe
     );
   }
   const modules = resolveTargets(model, targetSpecOf(cfg.lora.targets));
+  checkRankFits(cfg, modules);
   const length = cfg.training.length;
   const trainExamples = data.tasks.reduce((s, t) => s + t.train.length, 0);
   const totalSteps = length.unit === 'steps' ? length.steps : stepsForEpochs(length.epochs, trainExamples, cfg.training.batchSize);

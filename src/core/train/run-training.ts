@@ -3,7 +3,8 @@
 // event) and returned, never thrown past the run folder.
 import { ExperimentConfig, MethodConfig } from '../experiment/experiment-config';
 import { loadExperiment } from '../experiment/load-experiment';
-import { RunEvent } from '../../protocol/run-events';
+import { RUN_FILES, RunEvent } from '../../protocol/run-events';
+import { threadCountProblem } from '../runtime/thread-count';
 import { Device } from '../runtime/session';
 import { setupExperiment } from './experiment-setup';
 import { isCheckpointFolder, recordRunFailure, RunFolder } from '../run-folder';
@@ -14,10 +15,13 @@ import * as path from 'path';
 export interface RunTrainingOptions {
   /** A run folder or one of its checkpoints: continue from the (last) checkpoint. */
   resumeFrom?: string;
+  /** Override the experiment's (or, resuming, the run's) device and thread count. */
   device?: Device;
   threads?: number;
-  /** Overrides the experiment's output folder. */
+  /** Overrides the experiment's output folder (anywhere: the caller chose it explicitly). */
   runsDir?: string;
+  /** The folder the experiment's `output` must stay inside (a VS Code workspace folder; default its own folder). */
+  workspaceRoot?: string;
   signal?: AbortSignal;
   /** Method overrides (e.g. a baseline for comparison), applied over the file's method section. */
   method?: Partial<MethodConfig>;
@@ -67,13 +71,18 @@ export async function runTraining(
       checkpointDir = target.checkpoint ?? folder.lastCheckpoint();
       if (!checkpointDir) throw new Error(`${folder.dir} has no checkpoint yet (checkpoints/step-*); start a new run instead`);
       config = folder.readConfig<ExperimentConfig>();
+      // Where and how fast to run may change between sessions (another machine); what is trained may not.
+      if (options.device) config.device = options.device;
+      if (options.threads !== undefined) config.threads = options.threads;
     } else {
-      config = loadExperiment(experimentFile);
+      config = loadExperiment(experimentFile, { workspaceRoot: options.workspaceRoot, outputReplaced: options.runsDir !== undefined });
       config = { ...config, method: { ...config.method, ...options.method } };
       if (options.device) config.device = options.device;
       if (options.threads !== undefined) config.threads = options.threads;
       if (options.runsDir) config.output = path.resolve(options.runsDir);
     }
+    const threads = threadCountProblem(config.threads, options.threads !== undefined || !folder ? 'threads' : `threads in ${folder.file(RUN_FILES.config)}`);
+    if (threads) throw new Error(options.threads === undefined && folder ? `${threads} (or resume with --threads N)` : threads);
     const setup = setupExperiment(config);
     for (const note of setup.data.notes) options.onLog?.(note);
     totalSteps = setup.totalSteps;

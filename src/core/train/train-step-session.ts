@@ -4,6 +4,7 @@ import { Batch } from '../io/batch-file';
 import { OpenedSession, SessionOptions } from '../runtime/session';
 import { batchFeeds, unfedInputs } from './batch-feeds';
 import { LoraTrainingGraph, adapterTensor } from './lora-training-graph';
+import { explainNonFiniteLoss } from './non-finite-loss';
 import { ModelSessionOptions, openModelSession } from '../runtime/model-session';
 
 export interface StepResult {
@@ -73,9 +74,7 @@ export class TrainStepSession {
     };
     const loss = scalar(g.lossOutput);
     if (!Number.isFinite(loss)) {
-      throw new NonFiniteLossError(
-        `the loss is ${loss} on this batch: check for labels that are all −100, a learning rate that is too high, or float16 overflow`,
-      );
+      throw new NonFiniteLossError(`the loss is ${loss} on this batch: ${explainNonFiniteLoss(g.model, adapterValues, g.precision)}`);
     }
     const grads = new Map<string, Float32Array>();
     for (const [input, output] of g.gradOutputs) grads.set(input, floats(output));

@@ -16,10 +16,12 @@ import {
   readRunStatus,
 } from '../../../src/core/run-folder';
 import { RunEvent, StepEvent } from '../../../src/protocol/run-events';
+import { TOTAL_STEPS } from '../../support/tiny-experiment';
+
+export { TOTAL_STEPS, writeTinyExperiment as writeFaultExperiment } from '../../support/tiny-experiment';
 
 const root = path.resolve(__dirname, '../../../..');
 export const bin = path.join(root, 'bin/thanora.js');
-export const TOTAL_STEPS = 12;
 
 /** How many kills the randomized tests make: a few by default, THANORA_FAULT_SWEEP=N for a long sweep. */
 export function sweepSize(defaultCount: number): number {
@@ -31,37 +33,6 @@ export function sweepSize(defaultCount: number): number {
 export function faultRng(label: string): { rng: Rng; seed: number } {
   const seed = Number(process.env.THANORA_FAULT_SEED ?? 10);
   return { rng: Rng.derive(seed, label), seed };
-}
-
-export function writeFaultExperiment(dir: string, output = 'runs'): string {
-  const line = (ids: number[], promptLength: number) => JSON.stringify({ input_ids: ids, labels: ids.map((v, i) => (i < promptLength ? -100 : v)) });
-  const count = (start: number) => Array.from({ length: 10 }, (_, i) => 5 + ((start + i) % 40));
-  const copy = (k: number) => {
-    const half = Array.from({ length: 5 }, (_, i) => 50 + ((k * 7 + i * 3) % 40));
-    return [...half, 1, ...half];
-  };
-  fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'data/count.jsonl'), Array.from({ length: 24 }, (_, k) => line(count(k), 3)).join('\n') + '\n');
-  fs.writeFileSync(path.join(dir, 'data/copy.jsonl'), Array.from({ length: 24 }, (_, k) => line(copy(k), 6)).join('\n') + '\n');
-  const file = path.join(dir, 'thanora.json');
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      baseModel: path.join(root, 'test/fixtures/tiny-llama/model.onnx'),
-      tokenizer: 'bytes',
-      tasks: [
-        { name: 'count', train: 'data/count.jsonl', eval: 'data/count.jsonl' },
-        { name: 'copy', train: 'data/copy.jsonl', eval: 'data/copy.jsonl' },
-      ],
-      lora: { targets: ['q_proj', 'v_proj', 'down_proj'], r: 6, alpha: 12 },
-      method: { name: 'thanora', previewSamples: 8, lambda: 0.01 },
-      training: { steps: TOTAL_STEPS, batchSize: 4, seqLength: 16, lr: 0.01, warmupSteps: 1, evalEvery: 0, checkpointEvery: 2, seed: 3 },
-      device: 'cpu',
-      threads: 1,
-      output,
-    }),
-  );
-  return file;
 }
 
 export interface Finished {

@@ -5,7 +5,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { acquireLock, LockedError } from '../../../../src/core/io/file-lock';
-import { mergeCheckpoint, MergeOutputError } from '../../../../src/core/merge';
+import { mergeCheckpoint, MergeInputError, MergeOutputError } from '../../../../src/core/merge';
+import { writeMergeOutput } from '../../../../src/core/merge/merge-output';
 import { assertReportMatchesFolder, makeTempDir, sha256 } from './merge-test-helpers';
 import { buildSyntheticRun } from './synthetic-run';
 
@@ -34,13 +35,28 @@ describe('merge output folder', function () {
     const run = buildSyntheticRun(path.join(tmp, 'run'), { residual: false });
     const first = await mergeCheckpoint(run.runDir, noVerify);
     const report = fs.readFileSync(path.join(first.outDir, 'merge-report.json'), 'utf8');
-    // A batch file of the wrong vocabulary makes verification fail after the new files are written.
-    const batch = path.join(tmp, 'batch.json');
-    fs.writeFileSync(batch, JSON.stringify({ input_ids: [[1, 2, 500]], labels: [[1, 2, 3]] }));
-    await assert.rejects(mergeCheckpoint(run.runDir, { batchFile: batch }));
+    // A failure after new outputs were written (verification, a full disk): they never reach the folder.
+    await assert.rejects(
+      writeMergeOutput(first.outDir, {}, async (out) => {
+        fs.writeFileSync(path.join(out.staging, 'model.onnx'), 'new and unverified');
+        throw new Error('verification failed to run');
+      }),
+      /verification failed to run/,
+    );
     assert.strictEqual(fs.readFileSync(path.join(first.outDir, 'merge-report.json'), 'utf8'), report);
     assertReportMatchesFolder(first.outDir);
     assert.deepStrictEqual(fs.readdirSync(run.runDir).filter((n) => n.startsWith('merged')), ['merged']);
+  });
+
+  it('a batch file with ids outside the vocabulary is refused before anything is written', async () => {
+    const run = buildSyntheticRun(path.join(tmp, 'run'), { residual: false });
+    const batch = path.join(tmp, 'batch.json');
+    fs.writeFileSync(batch, JSON.stringify({ input_ids: [[1, 2, 500]], labels: [[1, 2, 3]] }));
+    await assert.rejects(
+      mergeCheckpoint(run.runDir, { batchFile: batch }),
+      (e: Error) => e instanceof MergeInputError && e.message === `${batch}: input_ids[0][2] = 500 is not a token id in [0, 96) (the model's embedding table has 96 rows); check that the tokenizer matches the model`,
+    );
+    assert.ok(!fs.existsSync(path.join(run.runDir, 'merged')));
   });
 
   it('refuses a folder holding other files, and one holding its own inputs', async () => {
