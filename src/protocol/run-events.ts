@@ -92,23 +92,35 @@ export interface CheckpointEvent {
   path: string;
 }
 
+/** The loss says training may have diverged (src/core/train/divergence-monitor.ts); each rule once per session. */
+export interface RunWarningEvent {
+  type: 'warning';
+  step: number;
+  rule: 'uniform' | 'rising-eval';
+  message: string;
+}
+
 export interface EndEvent {
   type: 'end';
   step: number;
   time: string;
-  /** 'interrupted': the process died without ending the run (written when the run is next opened to resume). */
-  state: 'finished' | 'stopped' | 'failed' | 'interrupted';
+  /**
+   * 'interrupted': the process died without ending the run (written when the run is next opened to resume).
+   * 'diverged': stopped by training.onDivergence = "stop" (error holds the warning); no checkpoint was written
+   * after the warning, so the last checkpoint precedes it.
+   */
+  state: 'finished' | 'stopped' | 'failed' | 'interrupted' | 'diverged';
   error?: string;
 }
 
-export type RunEvent = RunStartEvent | AllocationEvent | StepEvent | AnglesEvent | EvalEvent | CheckpointEvent | EndEvent;
+export type RunEvent = RunStartEvent | AllocationEvent | StepEvent | AnglesEvent | EvalEvent | CheckpointEvent | RunWarningEvent | EndEvent;
 
 export interface RunStatus {
   /**
    * As written by the run's process, except 'interrupted', which readers report for a 'running' run whose
    * process is gone (killed, crashed, machine restarted): it can be resumed from its last checkpoint.
    */
-  state: 'running' | 'finished' | 'stopped' | 'failed' | 'interrupted';
+  state: 'running' | 'finished' | 'stopped' | 'failed' | 'interrupted' | 'diverged';
   runId: string;
   step: number;
   totalSteps: number;

@@ -46,8 +46,8 @@ export interface WorkerLog {
 export interface WorkerFinished {
   type: 'finished';
   runDir: string;
-  state: 'finished' | 'stopped' | 'failed';
-  /** With state "failed": what went wrong (the trainer also wrote it to status.json). */
+  state: 'finished' | 'stopped' | 'failed' | 'diverged';
+  /** With state "failed" or "diverged": what went wrong (the trainer also wrote it to status.json). */
   error?: string;
 }
 

@@ -71,6 +71,7 @@ export class TrainingController implements vscode.Disposable {
                 this.showStatus(`$(sync~spin) ThanoRA ${event.step}/${total}`, `Training ${runDir}\nloss ${event.loss.toFixed(4)} · ${Math.round(event.tokensPerSecond)} tokens/s`);
               }
               if (event.type === 'start') this.lastStart = event;
+              if (event.type === 'warning') void vscode.window.showWarningMessage(`ThanoRA: ${event.message}`);
               this.runEvent.fire({ event, runDir });
             },
             onLog: (line) => this.log.append(line),
@@ -104,7 +105,9 @@ export class TrainingController implements vscode.Disposable {
     this.log.appendLine(`training ${outcome.state}${where}${outcome.error ? `: ${outcome.error}` : ''}`);
     this.statusBar.hide();
     this.changed.fire();
-    if (outcome.state === 'failed') {
+    if (outcome.state === 'diverged') {
+      void vscode.window.showWarningMessage(`ThanoRA training stopped because it diverged${where}: ${outcome.error}`, 'Show Log').then((choice) => choice && this.log.show());
+    } else if (outcome.state === 'failed') {
       void vscode.window.showErrorMessage(`ThanoRA training failed${where}: ${outcome.error ?? 'see the ThanoRA output'}`, 'Show Log').then((choice) => choice && this.log.show());
     } else {
       void vscode.window.showInformationMessage(`ThanoRA training ${outcome.state}${where}.`);

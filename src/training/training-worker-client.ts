@@ -7,7 +7,7 @@ import type { StartTrainingRequest, WorkerToHostMessage } from '../protocol/work
 import { markRunFailed } from '../core/run-folder';
 
 export interface TrainingOutcome {
-  state: 'finished' | 'stopped' | 'failed';
+  state: 'finished' | 'stopped' | 'failed' | 'diverged';
   runDir?: string;
   error?: string;
 }

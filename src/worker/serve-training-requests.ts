@@ -8,7 +8,7 @@ export type TrainingRunner = (
   experimentFile: string,
   options: { resumeFrom?: string; device?: 'auto' | 'cuda' | 'cpu'; threads?: number; runsDir?: string; workspaceRoot?: string; signal?: AbortSignal; onLog?: (line: string) => void },
   onEvent?: (e: RunEvent, runDir: string) => void,
-) => Promise<{ runDir: string; state: 'finished' | 'stopped' | 'failed'; error?: string }>;
+) => Promise<{ runDir: string; state: 'finished' | 'stopped' | 'failed' | 'diverged'; error?: string }>;
 
 /** Merges and verifies; resolves with the summary the host shows (the full report is on disk). */
 export type MergeRunner = (request: MergeRequest, onNotice: (message: string) => void) => Promise<Omit<WorkerMerged, 'type'>>;

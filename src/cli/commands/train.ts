@@ -17,9 +17,11 @@ export function describeEvent(e: RunEvent): string | undefined {
       return `eval @ step ${e.step}: ` + e.tasks.map((t) => `${t.task} loss ${t.loss.toFixed(3)} acc ${(100 * t.accuracy).toFixed(1)}%`).join(', ');
     case 'checkpoint':
       return `checkpoint: ${e.path}`;
+    case 'warning':
+      return `warning: ${e.message}`;
     case 'end':
       // A failure is printed once, as the command's error.
-      return e.state === 'failed' ? undefined : `run ${e.state} at step ${e.step}`;
+      return e.state === 'failed' || e.state === 'diverged' ? undefined : `run ${e.state} at step ${e.step}`;
     default:
       return undefined;
   }
@@ -74,7 +76,7 @@ export const trainCommand: CliCommand = {
       );
       progress.end();
       console.log(JSON.stringify(result));
-      if (result.state === 'failed') {
+      if (result.state === 'failed' || result.state === 'diverged') {
         // Scripts read the JSON line on stdout; people read stderr.
         console.error(`thanora train: ${result.error}`);
         process.exitCode = 1;

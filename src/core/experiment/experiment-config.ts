@@ -73,6 +73,8 @@ export interface TrainingConfig {
   evalEvery: number;
   /** 0 = only at the end. */
   checkpointEvery: number;
+  /** What a divergence warning does (src/core/train/divergence-monitor.ts). */
+  onDivergence: 'warn' | 'stop';
   mixing: MixingMode;
 }
 

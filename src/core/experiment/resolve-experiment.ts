@@ -74,6 +74,7 @@ export function resolveExperiment(value: Json, given: Json, file: string): Exper
       seed: t.seed,
       evalEvery: t.evalEvery,
       checkpointEvery: t.checkpointEvery,
+      onDivergence: t.onDivergence,
       mixing: t.mixing,
     },
     device: value.device,

@@ -35,7 +35,8 @@ export interface RunTrainingOptions {
 
 export interface RunTrainingResult {
   runDir: string;
-  state: 'finished' | 'stopped' | 'failed';
+  /** 'diverged': stopped by training.onDivergence = "stop", `error` says why. */
+  state: 'finished' | 'stopped' | 'failed' | 'diverged';
   error?: string;
 }
 
@@ -104,8 +105,8 @@ export async function runTraining(
       onEvent: (e) => onEvent?.(e, folder!.dir),
       label: options.label ?? runLabel(config.method),
     });
-    const state = await run.train(options.signal, (s) => (step = s));
-    return { runDir: folder.dir, state };
+    const ended = await run.train(options.signal, (s) => (step = s));
+    return { runDir: folder.dir, ...ended };
   } catch (e) {
     let error = (e as Error).message;
     if (folder) {

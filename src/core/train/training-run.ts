@@ -12,8 +12,9 @@ import { sprLossTerm } from '../method/spr-term';
 import { AdamW } from '../optim/adamw';
 import { clipGradNorm, globalGradNorm } from '../optim/grad-clip';
 import { makeLrSchedule } from '../optim/lr-schedule';
-import { CheckpointMeta, RunEvent, TrainerState } from '../../protocol/run-events';
+import { CheckpointMeta, RunEvent, RunWarningEvent, TrainerState } from '../../protocol/run-events';
 import { LoadedCheckpoint, writeCheckpoint } from './checkpoint';
+import { DivergenceMonitor } from './divergence-monitor';
 import { evaluateTasks } from './evaluate';
 import { ExperimentSetup } from './experiment-setup';
 import { buildLoraTrainingGraph, LoraTrainingGraph } from './lora-training-graph';
@@ -38,6 +39,9 @@ export class TrainingRun {
   private step: number;
   /** The newest checkpoint of this run's own history: the one resumed from, then each one written. */
   private lastCheckpointDir?: string;
+  private readonly divergence: DivergenceMonitor;
+  /** The warning that stopped the run (training.onDivergence = "stop"). */
+  private divergedBy?: RunWarningEvent;
 
   private constructor(
     private readonly setup: ExperimentSetup,
@@ -53,6 +57,8 @@ export class TrainingRun {
   ) {
     this.step = startStep;
     this.lastCheckpointDir = options.checkpoint?.dir;
+    const logits = graph.infos.get(graph.head.logits)?.shape ?? [];
+    this.divergence = new DivergenceMonitor(Number(logits[logits.length - 1]));
   }
 
   static async prepare(setup: ExperimentSetup, folder: RunFolder, options: PrepareOptions): Promise<TrainingRun> {
@@ -133,6 +139,14 @@ export class TrainingRun {
       eosId: tokenizer.special.eos,
     });
     this.emit({ type: 'eval', step: this.step, tasks });
+    this.watchDivergence(this.divergence.onEval(this.step, tasks.map((t) => t.loss)));
+  }
+
+  /** Records a divergence warning; under onDivergence "stop" it also ends the loop (see train). */
+  private watchDivergence(warning: RunWarningEvent | undefined): void {
+    if (!warning) return;
+    this.emit(warning);
+    if (this.setup.config.training.onDivergence === 'stop') this.divergedBy ??= warning;
   }
 
   private checkpoint(): void {
@@ -163,7 +177,7 @@ export class TrainingRun {
     this.writeStatus('running');
   }
 
-  private writeStatus(state: 'running' | 'finished' | 'stopped'): void {
+  private writeStatus(state: 'running' | 'finished' | 'stopped' | 'diverged', error?: string): void {
     const last = this.lastCheckpointDir;
     this.folder.writeStatus({
       state,
@@ -171,11 +185,12 @@ export class TrainingRun {
       totalSteps: this.totalSteps,
       lastCheckpoint: last ? path.relative(this.folder.dir, last) : undefined,
       pid: state === 'running' ? process.pid : undefined,
+      error,
     });
   }
 
   /** Trains until the last step or until `signal` aborts (checked between steps). */
-  async train(signal?: AbortSignal, onStep?: (step: number) => void): Promise<'finished' | 'stopped'> {
+  async train(signal?: AbortSignal, onStep?: (step: number) => void): Promise<{ state: 'finished' | 'stopped' | 'diverged'; error?: string }> {
     const { config, data, tokenizer } = this.setup;
     const t = config.training;
     const schedule = makeLrSchedule({ kind: t.schedule, peakLr: t.lr, totalSteps: this.totalSteps, warmupSteps: t.warmupSteps });
@@ -195,6 +210,7 @@ export class TrainingRun {
           stopped = true;
           break;
         }
+        if (this.divergedBy) break;
         const t0 = performance.now();
         const batch = engineBatch(this.mixer.nextBatch(trainSets, t.batchSize, collate));
         const result = await this.session.run(batch, this.init.values);
@@ -224,9 +240,17 @@ export class TrainingRun {
           tokensPerSecond: tokens / (ms / 1000),
           stepMs: ms,
         });
+        this.watchDivergence(this.divergence.onStep(this.step, result.taskLoss));
         if (every(anglesInterval(this.totalSteps))) this.emitAngles();
         if (every(t.evalEvery) && this.step < this.totalSteps) await this.evaluate();
-        if (every(t.checkpointEvery) && this.step < this.totalSteps) this.checkpoint();
+        if (every(t.checkpointEvery) && this.step < this.totalSteps && !this.divergedBy) this.checkpoint();
+      }
+      if (this.divergedBy) {
+        // The diverged weights are not checkpointed: the run's last checkpoint stays the one before the warning.
+        const error = this.divergedBy.message;
+        this.emit({ type: 'end', step: this.step, time: new Date().toISOString(), state: 'diverged', error });
+        this.writeStatus('diverged', error);
+        return { state: 'diverged', error };
       }
       if (!stopped) {
         if (!every(anglesInterval(this.totalSteps))) this.emitAngles();
@@ -236,7 +260,7 @@ export class TrainingRun {
       const state = stopped ? 'stopped' : 'finished';
       this.emit({ type: 'end', step: this.step, time: new Date().toISOString(), state });
       this.writeStatus(state);
-      return state;
+      return { state };
     } finally {
       await this.session.release();
       await this.evalSession.release();
