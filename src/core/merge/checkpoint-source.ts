@@ -22,6 +22,8 @@ export interface CheckpointSource {
   baseModelFile: string;
   /** `<run>/merged` for a run folder, `<checkpoint>/merged` for a checkpoint. */
   defaultOutDir: string;
+  /** Set when the run's recorded last checkpoint was missing and another was taken. */
+  note?: string;
 }
 
 /** Reads a run folder (its last checkpoint) or a checkpoint folder. `baseModel` overrides the recorded path. */
@@ -43,5 +45,5 @@ export function readCheckpoint(input: string, options: { baseModel?: string } = 
     throw new MergeInputError(`the run's base model ${baseModelFile} (baseModel "${meta.baseModel}" in ${adapter.configFile}) does not exist; pass --model with its new location`);
   }
   const defaultOutDir = path.join(located.givenDirectly ? checkpointDir : path.resolve(input), RUN_FILES.merged);
-  return { checkpointDir, runDir, runConfigFile, meta, adapter, init, baseModelFile, defaultOutDir };
+  return { checkpointDir, runDir, runConfigFile, meta, adapter, init, baseModelFile, defaultOutDir, note: located.note };
 }

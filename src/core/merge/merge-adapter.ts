@@ -109,6 +109,7 @@ function chooseProbes(base: BaseModel, options: MergeOptions, runConfigFile?: st
 /** Merges a run's last checkpoint (or a given checkpoint) and exports its PEFT adapter. */
 export async function mergeCheckpoint(input: string, options: MergeOptions = {}): Promise<MergeOutcome> {
   const source = readCheckpoint(input, { baseModel: options.baseModel });
+  if (source.note) options.onNotice?.(source.note);
   let base: BaseModel | undefined = openBaseModel(source.baseModelFile);
   const plan = planAdapterMerge(base.model, source.adapter, source.adapter.configFile);
   if (source.init) attachInitBlocks(plan, source.init, path.join(source.checkpointDir, 'init_adapter.safetensors'));

@@ -60,16 +60,25 @@ export function listCheckpoints(runDir: string): string[] {
     .map((n) => path.join(root, n));
 }
 
-/** The checkpoint status.json names when it is there, else the newest complete one; undefined when none is. */
-export function lastCheckpoint(runDir: string): string | undefined {
+/**
+ * The checkpoint status.json names when it is there, else the newest complete one (with a note saying so: the
+ * named one was deleted by hand, since writes never leave it missing); undefined when there is none.
+ */
+export function findLastCheckpoint(runDir: string): { dir?: string; note?: string } {
   const named = readRunStatus(runDir)?.lastCheckpoint;
   if (named) {
     const dir = path.resolve(runDir, named);
     recoverCheckpoints(path.dirname(dir));
-    if (isCheckpointFolder(dir)) return dir;
+    if (isCheckpointFolder(dir)) return { dir };
   }
   const all = listCheckpoints(runDir);
-  return all[all.length - 1];
+  const dir = all[all.length - 1];
+  const note = named && dir ? `status.json names ${named}, which is missing; using ${path.relative(runDir, dir)}, the newest complete checkpoint` : undefined;
+  return { dir, note };
+}
+
+export function lastCheckpoint(runDir: string): string | undefined {
+  return findLastCheckpoint(runDir).dir;
 }
 
 export interface CheckpointRecord {
@@ -158,6 +167,8 @@ export function readInitBlocks(file: string): Map<string, LoraPair> {
 
 export interface LocatedCheckpoint {
   checkpointDir: string;
+  /** Set when the run's named last checkpoint was missing and another was taken. */
+  note?: string;
   /** The run folder when the checkpoint sits in `<run>/checkpoints/` or a run folder was given. */
   runDir?: string;
   /** True when the input was the checkpoint folder itself (not a run folder). */
@@ -172,11 +183,11 @@ export function locateCheckpoint(input: string): LocatedCheckpoint {
     const parent = path.dirname(given);
     return { checkpointDir: given, runDir: path.basename(parent) === RUN_FILES.checkpoints ? path.dirname(parent) : undefined, givenDirectly: true };
   }
-  const checkpointDir = lastCheckpoint(given);
+  const { dir: checkpointDir, note } = findLastCheckpoint(given);
   if (!checkpointDir) {
     throw new CheckpointError(`run ${given} has no checkpoint yet (no ${RUN_FILES.checkpoints}/step-*/${ADAPTER_CONFIG_FILE}); wait for the first checkpoint or pass a checkpoint folder`);
   }
-  return { checkpointDir, runDir: given, givenDirectly: false };
+  return { checkpointDir, runDir: given, givenDirectly: false, note };
 }
 
 export interface CheckpointAdapter {

@@ -13,6 +13,7 @@ export {
   CheckpointError,
   checkpointName,
   isCheckpointFolder,
+  findLastCheckpoint,
   lastCheckpoint,
   listCheckpoints,
   locateCheckpoint,

@@ -7,7 +7,7 @@ import { RUN_FILES, RunEvent } from '../../protocol/run-events';
 import { threadCountProblem } from '../runtime/thread-count';
 import { Device } from '../runtime/session';
 import { setupExperiment } from './experiment-setup';
-import { isCheckpointFolder, recordRunFailure, RunFolder } from '../run-folder';
+import { findLastCheckpoint, isCheckpointFolder, recordRunFailure, RunFolder } from '../run-folder';
 import { TrainingRun } from './training-run';
 import { readCheckpoint } from './checkpoint';
 import * as path from 'path';
@@ -69,7 +69,9 @@ export async function runTraining(
     if (options.resumeFrom) {
       const target = resumeTarget(options.resumeFrom);
       folder = RunFolder.openForWriting(target.runDir);
-      checkpointDir = target.checkpoint ?? folder.lastCheckpoint();
+      const last = target.checkpoint ? { dir: target.checkpoint } : findLastCheckpoint(folder.dir);
+      if (last.note) options.onLog?.(last.note);
+      checkpointDir = last.dir;
       if (!checkpointDir) throw new Error(`${folder.dir} has no checkpoint yet (checkpoints/step-*); start a new run instead`);
       config = folder.readConfig<ExperimentConfig>();
       // Where and how fast to run may change between sessions (another machine); what is trained may not.

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CheckpointRecord, lastCheckpoint, listCheckpoints, readCheckpointAdapter, readCheckpointTrainingState, writeCheckpointFolder } from '../../../../src/core/run-folder';
+import { CheckpointRecord, findLastCheckpoint, lastCheckpoint, listCheckpoints, readCheckpointAdapter, readCheckpointTrainingState, writeCheckpointFolder } from '../../../../src/core/run-folder';
 import { CheckpointMeta } from '../../../../src/protocol/run-events';
 import { deadPid } from '../../../support/tmpfs';
 
@@ -63,6 +63,12 @@ describe('run folder: checkpoints', () => {
     fs.writeFileSync(path.join(run, 'status.json'), JSON.stringify({ state: 'stopped', lastCheckpoint: 'checkpoints/step-00000002' }));
     assert.strictEqual(path.basename(lastCheckpoint(run)!), 'step-00000002');
     assert.deepStrictEqual(listCheckpoints(run).map((d) => path.basename(d)), ['step-00000002', 'step-00000010']);
+    // A named checkpoint deleted by hand: the newest complete one is taken, and the caller is told.
+    fs.writeFileSync(path.join(run, 'status.json'), JSON.stringify({ state: 'stopped', lastCheckpoint: 'checkpoints/step-00000008' }));
+    assert.deepStrictEqual(findLastCheckpoint(run), {
+      dir: path.join(root, 'step-00000010'),
+      note: `status.json names checkpoints/step-00000008, which is missing; using ${path.join('checkpoints', 'step-00000010')}, the newest complete checkpoint`,
+    });
   });
 
   it('a rewrite of the same step replaces it whole', () => {
