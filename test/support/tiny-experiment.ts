@@ -1,12 +1,14 @@
-// A small real experiment for tests that run the CLI: the tiny-llama fixture, two pre-tokenized tasks (counting,
-// copying), ThanoRA, 12 steps with a checkpoint every 2. `overrides` replace top-level fields of thanora.json.
+// A small real experiment for tests that train: the tiny-llama fixture, two pre-tokenized tasks of different
+// structure over its 96-token vocabulary (counting, copying), ThanoRA, 12 steps with a checkpoint every 2.
+// `overrides` replace top-level fields of thanora.json, except `training` and `method`, which are merged in.
 import * as fs from 'fs';
 import * as path from 'path';
 
 const root = path.resolve(__dirname, '../../..');
 export const TOTAL_STEPS = 12;
 
-export function writeTinyExperiment(dir: string, overrides: Record<string, unknown> = {}): string {
+export function writeTinyExperiment(dir: string, overrides: { training?: object; method?: object; [field: string]: unknown } = {}): string {
+  const { training, method, ...fields } = overrides;
   const line = (ids: number[], promptLength: number) => JSON.stringify({ input_ids: ids, labels: ids.map((v, i) => (i < promptLength ? -100 : v)) });
   const count = (start: number) => Array.from({ length: 10 }, (_, i) => 5 + ((start + i) % 40));
   const copy = (k: number) => {
@@ -27,12 +29,12 @@ export function writeTinyExperiment(dir: string, overrides: Record<string, unkno
         { name: 'copy', train: 'data/copy.jsonl', eval: 'data/copy.jsonl' },
       ],
       lora: { targets: ['q_proj', 'v_proj', 'down_proj'], r: 6, alpha: 12 },
-      method: { name: 'thanora', previewSamples: 8, lambda: 0.01 },
-      training: { steps: TOTAL_STEPS, batchSize: 4, seqLength: 16, lr: 0.01, warmupSteps: 1, evalEvery: 0, checkpointEvery: 2, seed: 3 },
+      method: { name: 'thanora', previewSamples: 8, lambda: 0.01, ...method },
+      training: { steps: TOTAL_STEPS, batchSize: 4, seqLength: 16, lr: 0.01, warmupSteps: 1, evalEvery: 0, checkpointEvery: 2, seed: 3, ...training },
       device: 'cpu',
       threads: 1,
       output: 'runs',
-      ...overrides,
+      ...fields,
     }, null, 2),
   );
   return file;

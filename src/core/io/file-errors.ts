@@ -29,7 +29,7 @@ export class FileSystemError extends Error {
   }
 }
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   if (n < 1024) return `${n} bytes`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let v = n / 1024;
@@ -42,7 +42,7 @@ export function formatBytes(n: number): string {
 }
 
 /** Free bytes for unprivileged writers on the disk holding `target` (or its nearest existing folder). */
-export function freeBytes(target: string): number | undefined {
+function freeBytes(target: string): number | undefined {
   for (let dir = target; ; dir = path.dirname(dir)) {
     try {
       const s = fs.statfsSync(dir);

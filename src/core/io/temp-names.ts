@@ -13,7 +13,7 @@ export function tempName(target: string, kind: 'tmp' | 'old' = 'tmp'): string {
 
 const pattern = /^(.+)\.(tmp|old)-(\d+)-[0-9a-z]+$/;
 
-export interface TempEntry {
+interface TempEntry {
   /** Absolute path of the leftover. */
   path: string;
   /** The path it was written for. */
@@ -23,7 +23,7 @@ export interface TempEntry {
 }
 
 /** Temp entries directly inside `dir` left by processes that are gone (optionally only those for `targetName`). */
-export function deadTemps(dir: string, targetName?: string): TempEntry[] {
+function deadTemps(dir: string, targetName?: string): TempEntry[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir);

@@ -4,7 +4,7 @@ export { RunFolder } from './run-folder';
 export type { StatusFields } from './run-folder';
 export { LockedError } from '../io/file-lock';
 export { MetricsTail, RunFolderError, dropPartialLastLine, parseMetricsLines, readRunEvents } from './metrics-log';
-export { isRunFolder, readRecordedStatus, readRunStatus, runIsLive } from './run-status';
+export { isRunFolder, readRecordedStatus, readRunStatus } from './run-status';
 export { markRunFailed, recordRunFailure } from './run-end';
 export type { RunFailure } from './run-end';
 export { findRunFolders, listRuns, siblingRuns, summarizeRun } from './list-runs';

@@ -8,9 +8,8 @@ import { describeFileError, ensureFolder, errnoOf } from '../io/file-errors';
 import { acquireLock, FileLock, LockHolder } from '../io/file-lock';
 import { cleanDeadTemps, tempName } from '../io/temp-names';
 import { RUN_FILES, RunEvent, RunStatus } from '../../protocol/run-events';
-import { lastCheckpoint } from './checkpoints';
 import { dropPartialLastLine, readRunEvents } from './metrics-log';
-import { readRecordedStatus, readRunStatus, runIsLive } from './run-status';
+import { readRecordedStatus, runIsLive } from './run-status';
 
 function timestamp(d = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
@@ -122,16 +121,7 @@ export class RunFolder {
     writeJsonAtomic(this.file(RUN_FILES.status), { ...status, runId: this.runId, updated: new Date().toISOString() });
   }
 
-  readStatus(): RunStatus | null {
-    return readRunStatus(this.dir);
-  }
-
   checkpointsDir(): string {
     return this.file(RUN_FILES.checkpoints);
-  }
-
-  /** The last checkpoint folder (see checkpoints.ts), or undefined. */
-  lastCheckpoint(): string | undefined {
-    return lastCheckpoint(this.dir);
   }
 }

@@ -4,33 +4,16 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { writeTinyExperiment } from '../../support/tiny-experiment';
 
 const root = path.resolve(__dirname, '../../../..');
 
 function experiment(dir: string): string {
-  const ids = (k: number) => Array.from({ length: 12 }, (_, i) => 5 + ((k + i) % 60));
-  const lines = Array.from({ length: 16 }, (_, k) => JSON.stringify({ input_ids: ids(k) })).join('\n');
-  fs.writeFileSync(path.join(dir, 'a.jsonl'), lines + '\n');
-  fs.writeFileSync(path.join(dir, 'b.jsonl'), lines + '\n');
-  const file = path.join(dir, 'thanora.json');
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      baseModel: path.join(root, 'test/fixtures/tiny-llama/model.onnx'),
-      tokenizer: 'bytes',
-      tasks: [
-        { name: 'a', train: 'a.jsonl', eval: 'a.jsonl' },
-        { name: 'b', train: 'b.jsonl', eval: 'b.jsonl' },
-      ],
-      lora: { targets: ['q_proj', 'v_proj'], r: 4, alpha: 8 },
-      method: { name: 'lora' },
-      training: { steps: 100000, batchSize: 2, seqLength: 16, lr: 0.001, warmupSteps: 0, evalEvery: 0, checkpointEvery: 0 },
-      device: 'cpu',
-      threads: 1,
-      output: 'runs',
-    }),
-  );
-  return file;
+  return writeTinyExperiment(dir, {
+    lora: { targets: ['q_proj', 'v_proj'], r: 4, alpha: 8 },
+    method: { name: 'lora' },
+    training: { steps: 100000, batchSize: 2, lr: 0.001, warmupSteps: 0, checkpointEvery: 0 },
+  });
 }
 
 describe('thanora train, interrupted', function () {

@@ -65,6 +65,7 @@ describe('faults: kill -9 of thanora train', function () {
       writeFaultExperiment(dir);
       const { runDir, moment } = await killTraining(dir, rng);
       const where = `kill ${k} (seed ${seed}) ${moment}`;
+      if (process.env.THANORA_FAULT_LOG) console.log(`      ${where}: ${runDir ? `${stepCount(runDir)} steps recorded` : 'no run folder yet'}`);
       if (!runDir) {
         // Killed before the run folder was renamed into place: at most a staging folder of the dead process.
         assert.ok(leftovers(path.join(dir, 'runs')).every((p) => /\.tmp-\d+-/.test(p)), where);

@@ -8,39 +8,10 @@ import { RunEvent, RunStatus, StepEvent } from '../../../../src/protocol/run-eve
 import { runTraining } from '../../../../src/core/train/run-training';
 import { readRunEvents } from '../../../../src/core/run-folder';
 import { mergeCheckpoint } from '../../../../src/core/merge';
+import { writeTinyExperiment } from '../../../support/tiny-experiment';
 
-const fixture = path.resolve(__dirname, '../../../../../test/fixtures/tiny-llama/model.onnx');
-
-/** Two tasks of different structure over the 96-token vocabulary: a counting task and a copy task. */
 function writeExperiment(dir: string, training: Record<string, unknown> = {}, method: Record<string, unknown> = {}): string {
-  const line = (ids: number[], promptLength: number) => JSON.stringify({ input_ids: ids, labels: ids.map((v, i) => (i < promptLength ? -100 : v)) });
-  const count = (start: number) => Array.from({ length: 10 }, (_, i) => 5 + ((start + i) % 40));
-  const copy = (k: number) => {
-    const half = Array.from({ length: 5 }, (_, i) => 50 + ((k * 7 + i * 3) % 40));
-    return [...half, 1, ...half];
-  };
-  fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'data/count.jsonl'), Array.from({ length: 24 }, (_, k) => line(count(k), 3)).join('\n') + '\n');
-  fs.writeFileSync(path.join(dir, 'data/copy.jsonl'), Array.from({ length: 24 }, (_, k) => line(copy(k), 6)).join('\n') + '\n');
-  const file = path.join(dir, 'thanora.json');
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      baseModel: fixture,
-      tokenizer: 'bytes',
-      tasks: [
-        { name: 'count', train: 'data/count.jsonl', eval: 'data/count.jsonl' },
-        { name: 'copy', train: 'data/copy.jsonl', eval: 'data/copy.jsonl' },
-      ],
-      lora: { targets: ['q_proj', 'v_proj', 'down_proj'], r: 6, alpha: 12 },
-      method: { name: 'thanora', previewSamples: 8, lambda: 0.01, ...method },
-      training: { steps: 6, batchSize: 4, seqLength: 16, lr: 0.01, warmupSteps: 1, evalEvery: 0, checkpointEvery: 2, seed: 3, ...training },
-      device: 'cpu',
-      threads: 1,
-      output: 'runs',
-    }),
-  );
-  return file;
+  return writeTinyExperiment(dir, { training: { steps: 6, ...training }, method });
 }
 
 const steps = (events: RunEvent[]) => events.filter((e): e is StepEvent => e.type === 'step');
