@@ -68,7 +68,7 @@ function collectIntegerConstants(g: Graph, infos: ReadonlyMap<string, TensorInfo
     if (info.values && !varying.has(name)) out.set(name, info.values);
   }
   const take = (name: string, t: TensorProto | undefined) => {
-    if (!t || !t.raw || (t.dataType !== DataType.INT64 && t.dataType !== DataType.INT32)) return;
+    if (!t || (!t.raw && !t.external) || (t.dataType !== DataType.INT64 && t.dataType !== DataType.INT32)) return;
     if (t.dims.reduce((a, b) => a * b, 1) > 64) return;
     out.set(name, tensorToNumbers(t));
   };

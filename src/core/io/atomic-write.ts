@@ -3,12 +3,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-export function writeFileAtomic(file: string, data: string | Uint8Array | readonly Uint8Array[]): void {
+/** `data` may be a generator, so a large file is produced chunk by chunk without holding it all. */
+export function writeFileAtomic(file: string, data: string | Uint8Array | Iterable<Uint8Array>): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${Date.now().toString(36)}`;
   const fd = fs.openSync(tmp, 'w');
   try {
-    const chunks = typeof data === 'string' ? [Buffer.from(data)] : data instanceof Uint8Array ? [data] : data;
+    const chunks: Iterable<Uint8Array> = typeof data === 'string' ? [Buffer.from(data)] : data instanceof Uint8Array ? [data] : data;
     for (const chunk of chunks) fs.writeSync(fd, chunk);
     fs.fsyncSync(fd);
   } catch (e) {

@@ -49,6 +49,11 @@ export interface ExternalDataRef {
   offset: number;
   length: number;
   checksum?: string;
+  /**
+   * Absolute folder `location` is relative to: set when the model is read from a file, so the bytes can be
+   * read on demand (readTensorBytes) and a session can map them from there. Not part of onnx.proto.
+   */
+  baseDir?: string;
 }
 
 export interface TensorProto {
