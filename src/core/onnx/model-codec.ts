@@ -385,11 +385,10 @@ export function encodeTensor(t: TensorProto): ProtoWriter {
   if (t.raw && !t.external) w.bytesField(9, t.raw);
   w.stringField(12, t.docString);
   if (t.external) {
-    const entries: [string, string][] = [
-      ['location', t.external.location],
-      ['offset', String(t.external.offset)],
-      ['length', String(t.external.length)],
-    ];
+    // offset 0 and an unknown length (-1: "to the end of the file") are written as absent keys, as exporters do.
+    const entries: [string, string][] = [['location', t.external.location]];
+    if (t.external.offset > 0) entries.push(['offset', String(t.external.offset)]);
+    if (t.external.length >= 0) entries.push(['length', String(t.external.length)]);
     if (t.external.checksum) entries.push(['checksum', t.external.checksum]);
     for (const [key, value] of entries) w.message(13, new ProtoWriter().stringField(1, key).stringField(2, value));
     w.varintField(14, 1);
