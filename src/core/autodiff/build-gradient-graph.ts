@@ -145,10 +145,11 @@ export function buildGradientGraph(req: GradientGraphRequest): GradientGraph {
   addGrad(loss, seedName);
 
   for (const node of active) {
-    if (node.domain && node.domain !== 'ai.onnx' && node.domain !== 'com.microsoft') {
+    const standard = !node.domain || node.domain === 'ai.onnx' || node.domain === 'com.microsoft';
+    const rule = gradientRules.get(standard ? node.opType : `${node.domain}:${node.opType}`);
+    if (!standard && !rule) {
       throw new GradientError(`node '${node.name}' uses op ${node.domain}.${node.opType}, which has no gradient rule`);
     }
-    const rule = gradientRules.get(node.opType);
     const path = () => describePath(node.outputs[0], cause);
     if (!rule) {
       const why = noGradientOps.has(node.opType) ? 'is not differentiable' : 'has no gradient rule yet';

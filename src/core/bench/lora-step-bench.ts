@@ -149,6 +149,7 @@ export async function benchLoraStep(base: ModelProto, options: BenchOptions): Pr
       timeByOp: profile.byOp.slice(0, 8).map((o) => ({ ...o, ms: Math.round(o.ms) })),
     };
   } finally {
-    fs.rmSync(profileDir, { recursive: true, force: true });
+    if (process.env.THANORA_KEEP_PROFILE) console.error(`profile kept in ${profileDir}`);
+    else fs.rmSync(profileDir, { recursive: true, force: true });
   }
 }
