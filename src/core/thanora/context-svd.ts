@@ -62,7 +62,9 @@ export async function analyseTaskContext(w: Matrix, c: Matrix, options: ContextS
   const entropyRank = Math.min(options.entropyRank ?? defaultEntropyRank(w.cols, w.rows), minDim);
   const keep = Math.min(options.keep, minDim);
   const count = Math.min(Math.max(entropyRank, keep), minDim);
-  const m = await mul(w, damped.damped);
+  // M = W·(C + shift·I) = W·C + shift·W
+  const m = await mul(w, c);
+  for (let i = 0; i < m.data.length; i++) m.data[i] += damped.shift * w.data[i];
   const f = minDim <= (options.exactSvdMaxDim ?? 512) ? svd(m, count) : await spectrumByGram(m, count, keep, mul);
   const u = f.u.cols === keep ? f.u : sliceCols(f.u, 0, keep);
   return { u, s: f.s.subarray(0, count), epsilon: damped.epsilon, entropy: spectralEntropy(f.s.subarray(0, entropyRank), entropyRank) };

@@ -36,8 +36,8 @@ describe('linalg/cholesky', () => {
       const d = shifted(c, delta * scale);
       const plain = tryCholesky(d) !== undefined;
       assert.strictEqual(plain, delta > 0, `plain factorization at δ = ${delta}`);
-      assert.strictEqual(await choleskySucceeds(d, jsMatmul, 32), plain, `blocked (32) at δ = ${delta}`);
-      assert.strictEqual(await choleskySucceeds(d, jsMatmul, 100), plain, `blocked (100) at δ = ${delta}`);
+      assert.strictEqual(await choleskySucceeds(d, jsMatmul, 0, 32), plain, `blocked (32) at δ = ${delta}`);
+      assert.strictEqual(await choleskySucceeds(c, jsMatmul, delta * scale, 100), plain, `blocked (100), shift given, at δ = ${delta}`);
     }
   });
 
@@ -48,7 +48,8 @@ describe('linalg/cholesky', () => {
     const first = await dampCovariance(c, jsMatmul, 1e-4);
     assert.strictEqual(first.epsilon, 1e-4);
     assert.strictEqual(first.attempts, 1);
-    assert.ok(tryCholesky(first.damped));
+    assert.ok(tryCholesky(shifted(c, first.shift)));
+    assert.ok(Math.abs(first.shift - 1e-4 * (c.data.reduce((s, v, i) => (i % 7 === 0 ? s + v : s), 0) / 6)) < 1e-15);
     // A matrix with a negative eigenvalue −0.01·mean(diag) needs ε > 1e-2: tried 1e-4, 1e-3, 1e-2, 1e-1.
     const raised = await dampCovariance(fromRows([[1, 0], [0, -0.01]]), jsMatmul, 1e-4);
     assert.strictEqual(raised.attempts, 4);
@@ -57,7 +58,7 @@ describe('linalg/cholesky', () => {
 
   it('a zero covariance is damped to ε·I and a strongly indefinite matrix fails with a named error', async () => {
     const z = await dampCovariance(zeros(3, 3), jsMatmul, 1e-4);
-    assert.ok(Math.abs(z.damped.data[0] - 1e-4) < 1e-18);
+    assert.ok(Math.abs(z.shift - 1e-4) < 1e-18);
     await assert.rejects(dampCovariance(fromRows([[1, 0], [0, -1e12]]), jsMatmul, 1e-4, 3), /NotPositiveDefinite|stayed indefinite/);
   });
 });
