@@ -7,9 +7,10 @@ import * as path from 'path';
 import { describeFileError, ensureFolder } from './file-errors';
 import { tempName } from './temp-names';
 
-type Data = string | Uint8Array | readonly Uint8Array[];
+/** A whole file: text, bytes, or chunks; a generator of chunks produces a large file without holding it all. */
+type Data = string | Uint8Array | Iterable<Uint8Array>;
 
-function chunksOf(data: Data): readonly Uint8Array[] {
+function chunksOf(data: Data): Iterable<Uint8Array> {
   return typeof data === 'string' ? [Buffer.from(data)] : data instanceof Uint8Array ? [data] : data;
 }
 
@@ -26,7 +27,8 @@ export function writeAll(fd: number, bytes: Uint8Array, position?: number): void
 export function writeFileAtomic(file: string, data: Data): void {
   ensureFolder(path.dirname(file));
   const chunks = chunksOf(data);
-  const total = chunks.reduce((s, c) => s + c.length, 0);
+  // The size is known up front unless the chunks come from a generator.
+  const total = Array.isArray(chunks) ? chunks.reduce((s: number, c: Uint8Array) => s + c.length, 0) : undefined;
   const tmp = tempName(file);
   let fd: number | undefined;
   try {

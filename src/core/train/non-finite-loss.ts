@@ -1,6 +1,7 @@
 // Why a loss came out NaN or ±Inf, said from what is known rather than as a list of guesses: the inputs that
 // carry numbers into the loss are checked, the trained adapter first, then the frozen base weights. Only when
 // both are finite is the cause in the arithmetic (an overflowing forward pass).
+import { readTensorBytes } from '../onnx/external-data';
 import { isFloatType, tensorToFloat32, tensorToNumbers } from '../onnx/tensor-data';
 import { DataType, ModelProto } from '../onnx/types';
 
@@ -18,9 +19,10 @@ export function explainNonFiniteLoss(model: ModelProto, adapterValues: ReadonlyM
     }
   }
   for (const t of model.graph.initializers) {
-    if (!isFloatType(t.dataType) || !t.raw) continue;
-    // float64 read as float64: a large finite double is not an overflow.
-    const values = t.dataType === DataType.DOUBLE ? tensorToNumbers(t) : tensorToFloat32(t);
+    if (!isFloatType(t.dataType) || (!t.raw && !t.external)) continue;
+    // Weights kept in external data are read one tensor at a time; float64 stays float64 (no false overflow).
+    const loaded = t.raw ? t : { ...t, raw: readTensorBytes(t), external: undefined };
+    const values = t.dataType === DataType.DOUBLE ? tensorToNumbers(loaded) : tensorToFloat32(loaded);
     const i = firstNonFinite(values);
     if (i >= 0) return `the base model's weight '${t.name}' holds ${values[i]} (element ${i}); the base model is damaged: re-export it`;
   }
