@@ -51,7 +51,7 @@ describe('loadExperiment', () => {
     });
     assert.deepStrictEqual(config.training, {
       length: { unit: 'steps', steps: 1000 }, batchSize: 8, gradAccumulation: 1, seqLength: 512, padding: 'longest', lr: 2e-4, warmupSteps: 0,
-      schedule: 'cosine', weightDecay: 0, gradClip: 1, seed: 42, evalEvery: 100, checkpointEvery: 500, mixing: 'proportional',
+      schedule: 'cosine', weightDecay: 0, gradClip: 1, seed: 42, evalEvery: 100, checkpointEvery: 500, onDivergence: 'warn', mixing: 'proportional',
     });
     assert.deepStrictEqual([config.device, config.threads], ['auto', 0]);
   });
