@@ -138,6 +138,59 @@ export function parseSafetensors(bytes: Uint8Array, source = '<buffer>'): Safete
   return { tensors, metadata };
 }
 
+/** Where one tensor's bytes lie in its file (absolute byte offset), without reading them. */
+export interface SafetensorsEntry {
+  dtype: SafetensorsDtype;
+  shape: number[];
+  offset: number;
+  length: number;
+}
+
+export interface SafetensorsHeader {
+  file: string;
+  /** In file (offset) order. */
+  tensors: Map<string, SafetensorsEntry>;
+  metadata?: Record<string, string>;
+  fileSize: number;
+}
+
+/**
+ * Reads only the length prefix and the JSON header and checks the layout against the file's size, so a
+ * multi-gigabyte checkpoint can be described (and referenced in place) without reading its data.
+ */
+export function readSafetensorsHeader(file: string): SafetensorsHeader {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    throw new SafetensorsError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    const fileSize = fs.fstatSync(fd).size;
+    const prefix = new Uint8Array(8);
+    if (fileSize < 8 || fs.readSync(fd, prefix, 0, 8, 0) !== 8) {
+      throw new SafetensorsTruncatedError(`${file} has ${fileSize} bytes, fewer than the 8-byte header length; the file is empty or cut short`);
+    }
+    const headerLength = new DataView(prefix.buffer).getBigUint64(0, true);
+    if (headerLength > BigInt(MAX_HEADER_BYTES)) {
+      throw new SafetensorsHeaderTooLargeError(`${file} declares a ${headerLength}-byte header, above the ${MAX_HEADER_BYTES}-byte limit; the file is not safetensors or is corrupt`);
+    }
+    const n = Number(headerLength);
+    if (8 + n > fileSize) {
+      throw new SafetensorsTruncatedError(`${file} declares a ${n}-byte header but has only ${fileSize - 8} bytes after the length; the file was cut short`);
+    }
+    const headerBytes = new Uint8Array(n);
+    fs.readSync(fd, headerBytes, 0, n, 8);
+    const { entries, metadata } = parseHeader(file, headerBytes);
+    checkLayout(file, entries, fileSize - 8 - n);
+    const tensors = new Map<string, SafetensorsEntry>();
+    for (const e of entries) tensors.set(e.name, { dtype: e.dtype, shape: e.shape, offset: 8 + n + e.begin, length: e.end - e.begin });
+    return { file, tensors, metadata, fileSize };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export function readSafetensors(file: string): SafetensorsFile {
   let bytes: Buffer;
   try {
