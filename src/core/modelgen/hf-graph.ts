@@ -32,6 +32,11 @@ export const activationNames: Record<string, Activation> = {
 /** Which keys each query may see: causal, causal within a window of `window` keys, or every key. */
 export type MaskKind = { causal: true; window?: number } | { causal: false };
 
+export interface AttentionMask {
+  bias: string;
+  rows: string;
+}
+
 export interface AttentionShape {
   heads: number;
   kvHeads: number;
@@ -50,7 +55,7 @@ export class HfGraph {
   readonly batchSeq: string;
   /** s as a 1-D int64 tensor [1]. */
   readonly seqLen: string;
-  private readonly masks = new Map<string, string>();
+  private readonly masks = new Map<string, AttentionMask>();
   private readonly ropes = new Map<RopeSpec, { cos: string; sin: string }>();
 
   constructor(
@@ -223,10 +228,13 @@ export class HfGraph {
   }
 
   /**
-   * Float32 bias [b, 1, 1, s, s]: 0 where query i may attend key j, MASKED_SCORE elsewhere. A key is allowed
-   * when attention_mask[b, j] = 1 and, for causal masks, j ≤ i (and i − j < window for sliding windows).
+   * The mask as float32 [b, 1, 1, s, s] scores bias (0 where query i may attend key j, MASKED_SCORE elsewhere)
+   * and [b, 1, 1, s, 1] query rows (1 when the row may attend some key, else 0). A key is allowed when
+   * attention_mask[b, j] = 1 and, for causal masks, j ≤ i (and i − j < window for sliding windows). A row
+   * with no allowed key (a padded query whose window holds only padding) gets a zero context, as torch's
+   * scaled_dot_product_attention gives it; the rows with allowed keys never depend on it.
    */
-  attentionBias(kind: MaskKind): string {
+  maskFor(kind: MaskKind): AttentionMask {
     const key = kind.causal ? `causal:${kind.window ?? ''}` : 'bidirectional';
     const cached = this.masks.get(key);
     if (cached) return cached;
@@ -247,15 +255,17 @@ export class HfGraph {
       allowed = b.op(scope, 'And', [padded, visible]);
     }
     const bias = b.op(scope, 'Where', [allowed, this.scalar(scope, 0, F), this.scalar(scope, MASKED_SCORE, F)]);
-    this.masks.set(key, bias);
-    return bias;
+    const rows = this.fromFloat(scope, b.op(scope, 'ReduceMax', [b.op(scope, 'Cast', [allowed], { to: F })], { axes: [-1], keepdims: 1 }));
+    const mask = { bias, rows };
+    this.masks.set(key, mask);
+    return mask;
   }
 
   /**
    * softmax(q·kᵀ·scaling + bias)·v for q [N, H·hd], k and v [N, KV·hd] → [N, H·hd]. q and k may be
    * transformed per head first (`perHead`: q/k norms, rotary), on [b, heads, s, hd].
    */
-  attention(scope: string, q: string, k: string, v: string, shape: AttentionShape, bias: string, perHead: (which: 'q' | 'k', x: string) => string = (_, x) => x): string {
+  attention(scope: string, q: string, k: string, v: string, shape: AttentionShape, mask: AttentionMask, perHead: (which: 'q' | 'k', x: string) => string = (_, x) => x): string {
     const { b } = this;
     const { heads, kvHeads, headDim } = shape;
     const groups = heads / kvHeads;
@@ -272,9 +282,10 @@ export class HfGraph {
       const cap = shape.softcap;
       scores = b.op(scope, 'Mul', [b.op(scope, 'Tanh', [b.op(scope, 'Mul', [scores, this.scalar(scope, 1 / cap, F)])]), this.scalar(scope, cap, F)]);
     }
-    const probs = this.fromFloat(scope, b.op(scope, 'Softmax', [b.op(scope, 'Add', [scores, bias])], { axis: -1 }));
+    const probs = this.fromFloat(scope, b.op(scope, 'Softmax', [b.op(scope, 'Add', [scores, mask.bias])], { axis: -1 }));
     // context [b, KV, groups, s, hd] → [b, H, s, hd] → [b, s, H, hd] → [N, H·hd]
-    const context = b.op(scope, 'Reshape', [b.op(scope, 'MatMul', [probs, v5]), b.int64s(scope, [0, heads, -1, headDim])]);
+    const attended = b.op(scope, 'Mul', [b.op(scope, 'MatMul', [probs, v5]), mask.rows]);
+    const context = b.op(scope, 'Reshape', [attended, b.int64s(scope, [0, heads, -1, headDim])]);
     return b.op(scope, 'Reshape', [transposeHeads(context), b.int64s(scope, [-1, heads * headDim])]);
   }
 

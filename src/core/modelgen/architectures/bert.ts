@@ -69,14 +69,14 @@ export function buildBertClassifier(spec: BertSpec, weights: CheckpointWeights):
   const type0 = b.op(scope, 'Gather', [typeTable, b.constant(scope, [], DataType.INT64, [0])]);
   const summed = b.op(scope, 'Add', [b.op(scope, 'Add', [word, type0]), pos]);
   let h = g.layerNorm('bert.embeddings.LayerNorm', b.op(scope, 'Reshape', [summed, b.int64s(scope, [-1, d])]), d, eps);
-  const bias = g.attentionBias({ causal: false });
+  const mask = g.maskFor({ causal: false });
   for (let l = 0; l < layers; l++) {
     const p = `bert.encoder.layer.${l}`;
     const attnScope = `/bert/encoder/layer.${l}/attention/self`;
     const q = g.linear(h, `${p}.attention.self.query`, d, d, { bias: true });
     const k = g.linear(h, `${p}.attention.self.key`, d, d, { bias: true });
     const v = g.linear(h, `${p}.attention.self.value`, d, d, { bias: true });
-    const context = g.attention(attnScope, q, k, v, { heads, kvHeads: heads, headDim, scaling: headDim ** -0.5 }, bias);
+    const context = g.attention(attnScope, q, k, v, { heads, kvHeads: heads, headDim, scaling: headDim ** -0.5 }, mask);
     const attnOut = g.linear(context, `${p}.attention.output.dense`, d, d, { bias: true });
     h = g.layerNorm(`${p}.attention.output.LayerNorm`, b.op(`/bert/encoder/layer.${l}/attention/output`, 'Add', [attnOut, h]), d, eps);
     const mid = g.activation(`/bert/encoder/layer.${l}/intermediate/act`, g.linear(h, `${p}.intermediate.dense`, d, inner, { bias: true }), activation);

@@ -62,8 +62,8 @@ function attentionBlock(g: HfGraph, spec: DecoderSpec, l: number, x: string): st
   }
   const shape: AttentionShape = { heads: spec.heads, kvHeads: spec.kvHeads, headDim: spec.headDim, scaling: spec.attentionScaling, softcap: spec.attentionSoftcap };
   const window = spec.layerWindows[l];
-  const bias = g.attentionBias({ causal: true, window });
-  const context = g.attention(scope, q, k, v, shape, bias, (which, heads) => {
+  const mask = g.maskFor({ causal: true, window });
+  const context = g.attention(scope, q, k, v, shape, mask, (which, heads) => {
     // q_norm/k_norm normalise each head over head_dim; on [b, heads, s, hd] that is the last axis, as in HF.
     const normed = spec.qkNorm ? g.rmsNorm(`${p}.${which}_norm`, heads, spec.headDim, spec.normEps, spec.normStyle) : heads;
     return g.applyRotary(`${scope}/rotary_${which}`, normed, spec.rope, spec.headDim);

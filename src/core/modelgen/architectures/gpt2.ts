@@ -59,7 +59,7 @@ export function buildGpt2(spec: Gpt2Spec, weights: CheckpointWeights): ModelProt
   const tokens = b.op(`${scope}/wte`, 'Gather', [wte, g.inputIds]);
   const posRows = b.op(`${scope}/wpe`, 'Slice', [wpe, b.int64s(`${scope}/wpe`, [0]), g.seqLen, b.int64s(`${scope}/wpe`, [0])]);
   let h = b.op(scope, 'Reshape', [b.op(scope, 'Add', [tokens, posRows]), b.int64s(scope, [-1, d])]);
-  const bias = g.attentionBias({ causal: true });
+  const mask = g.maskFor({ causal: true });
   for (let l = 0; l < layers; l++) {
     const p = `transformer.h.${l}`;
     const attnScope = `/transformer/h.${l}/attn`;
@@ -67,7 +67,7 @@ export function buildGpt2(spec: Gpt2Spec, weights: CheckpointWeights): ModelProt
     const qkv = g.linear(x, `${p}.attn.c_attn`, d, 3 * d, { bias: true, layout: 'in_out' });
     const [q, k, v] = b.ops(attnScope, 'Split', [qkv, b.int64s(attnScope, [d, d, d])], { axis: 1 }, 3);
     const scaling = (scaleWeights ? headDim ** -0.5 : 1) / (byLayer ? l + 1 : 1);
-    const context = g.attention(attnScope, q, k, v, { heads, kvHeads: heads, headDim, scaling }, bias);
+    const context = g.attention(attnScope, q, k, v, { heads, kvHeads: heads, headDim, scaling }, mask);
     h = b.op(`/transformer/h.${l}`, 'Add', [h, g.linear(context, `${p}.attn.c_proj`, d, d, { bias: true, layout: 'in_out' })]);
     const y = g.layerNorm(`${p}.ln_2`, h, d, eps);
     const fc = g.activation(`/transformer/h.${l}/mlp/act`, g.linear(y, `${p}.mlp.c_fc`, d, inner, { bias: true, layout: 'in_out' }), activation);
