@@ -54,8 +54,8 @@ function sameInode(a: string, b: string): boolean {
 }
 
 // Makes the safetensors file `source` readable from `dir`: in place when it already lies inside (real
-// paths), else a hard link (no bytes copied) or, across file systems, a copy.
-function placeWeightFile(source: string, dir: string, spareDir: string): WrittenWeightFile {
+// paths), else a hard link (no bytes copied) or, across file systems, a copy (by the OS, off the event loop).
+async function placeWeightFile(source: string, dir: string, spareDir: string): Promise<WrittenWeightFile> {
   const real = fs.realpathSync(source);
   const bytes = fs.statSync(real).size;
   const inside = path.relative(fs.realpathSync(dir), real);
@@ -72,7 +72,7 @@ function placeWeightFile(source: string, dir: string, spareDir: string): Written
       return { location: toPosix(path.relative(dir, target)), how: 'hard link', bytes };
     } catch {
       const tmp = `${target}.tmp-${process.pid}`;
-      fs.copyFileSync(real, tmp);
+      await fs.promises.copyFile(real, tmp);
       fs.renameSync(tmp, target);
       return { location: toPosix(path.relative(dir, target)), how: 'copy', bytes };
     }
@@ -111,11 +111,14 @@ function convert(src: Uint8Array, dtype: SafetensorsDtype, dst: DataType): Uint8
 }
 
 // Writes the converted tensors to `file` (temp name, then renamed) and returns each one's offset and length.
-function writeConverted(file: string, weights: readonly PlannedWeight[]): Map<string, { offset: number; length: number }> {
+// Converts one chunk at a time and yields between chunks, so a caller's event loop (the extension host) runs on.
+async function writeConverted(file: string, weights: readonly PlannedWeight[], onProgress?: (done: number, total: number) => void): Promise<Map<string, { offset: number; length: number }>> {
   const placed = new Map<string, { offset: number; length: number }>();
   const tmp = `${file}.tmp-${process.pid}`;
   const out = fs.openSync(tmp, 'w');
   const inputs = new Map<string, number>();
+  const total = weights.reduce((sum, w) => sum + w.source.length, 0);
+  let converted = 0;
   try {
     let offset = 0;
     for (const w of weights) {
@@ -130,10 +133,13 @@ function writeConverted(file: string, weights: readonly PlannedWeight[]): Map<st
         const length = Math.min(CHUNK_ELEMENTS * elementSize, w.source.length - done);
         const chunk = new Uint8Array(length);
         fs.readSync(fd, chunk, 0, length, w.source.offset + done);
-        const converted = convert(chunk, w.source.dtype, w.dataType);
-        fs.writeSync(out, converted);
-        offset += converted.length;
+        const bytes = convert(chunk, w.source.dtype, w.dataType);
+        fs.writeSync(out, bytes);
+        offset += bytes.length;
         done += length;
+        converted += length;
+        onProgress?.(converted, total);
+        await new Promise((resolve) => setImmediate(resolve));
       }
       placed.set(w.name, { offset: start, length: offset - start });
     }
@@ -150,8 +156,13 @@ function writeConverted(file: string, weights: readonly PlannedWeight[]): Map<st
   return placed;
 }
 
+export interface WriteImportOptions {
+  /** Bytes of converted weights written so far, of the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
 /** Writes `imported` to `outFile` (model.onnx) and returns where its weights are. */
-export function writeImportedModel(imported: ImportedModel, outFile: string): WrittenImport {
+export async function writeImportedModel(imported: ImportedModel, outFile: string, options: WriteImportOptions = {}): Promise<WrittenImport> {
   const file = path.resolve(outFile);
   const dir = path.dirname(file);
   fs.mkdirSync(dir, { recursive: true });
@@ -162,14 +173,14 @@ export function writeImportedModel(imported: ImportedModel, outFile: string): Wr
   const weightFiles: WrittenWeightFile[] = [];
   const locations = new Map<string, string>();
   for (const source of new Set(inPlace.map((w) => w.source.file))) {
-    const placed = placeWeightFile(source, dir, spareDir);
+    const placed = await placeWeightFile(source, dir, spareDir);
     locations.set(source, placed.location);
     weightFiles.push(placed);
   }
   for (const w of inPlace) byName.get(w.name)!.external = { location: locations.get(w.source.file)!, offset: w.source.offset, length: w.source.length };
   if (converted.length > 0) {
     const dataName = `${path.basename(file)}.data`;
-    const placed = writeConverted(path.join(dir, dataName), converted);
+    const placed = await writeConverted(path.join(dir, dataName), converted, options.onProgress);
     for (const w of converted) byName.get(w.name)!.external = { location: dataName, ...placed.get(w.name)! };
     weightFiles.push({ location: dataName, how: 'converted', bytes: fs.statSync(path.join(dir, dataName)).size });
   }

@@ -25,7 +25,7 @@ export function tempDir(prefix = 'thanora-import-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export function importInto(hfDir: string, outDir: string, dtype: ImportDtype = 'float32'): WrittenImport {
+export function importInto(hfDir: string, outDir: string, dtype: ImportDtype = 'float32'): Promise<WrittenImport> {
   return writeImportedModel(importHfModel(hfDir, { dtype }), path.join(outDir, 'model.onnx'));
 }
 

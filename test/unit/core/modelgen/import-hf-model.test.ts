@@ -32,7 +32,7 @@ describe('importHfModel: logits equal transformers (float32, 1e-5 relative)', fu
   for (const arch of hfArchitectures) {
     it(`test/fixtures/hf/hf-${arch}-ts/hf_base on its padded batch`, async () => {
       const dir = hfFixture(`hf-${arch}-ts`);
-      const written = importInto(path.join(dir, 'hf_base'), path.join(out, arch));
+      const written = await importInto(path.join(dir, 'hf_base'), path.join(out, arch));
       const batch = readJson<TokenBatch>(path.join(dir, 'batch.json'));
       const expected = expectedLogits(path.join(dir, 'expected_logits.safetensors')).get('base')!;
       const { data, dims } = await logitsOf(written.file, batch);
@@ -45,7 +45,7 @@ describe('importHfModel: logits equal transformers (float32, 1e-5 relative)', fu
   for (const name of importCases()) {
     it(`test/fixtures/hf-import/${name} (${readJson<{ exercises: string }>(path.join(importFixture(name), 'meta.json')).exercises})`, async () => {
       const dir = importFixture(name);
-      const written = importInto(path.join(dir, 'hf_base'), path.join(out, name));
+      const written = await importInto(path.join(dir, 'hf_base'), path.join(out, name));
       const { batches } = readJson<{ batches: Record<string, TokenBatch> }>(path.join(dir, 'batches.json'));
       const expected = expectedLogits(path.join(dir, 'expected_logits.safetensors'));
       for (const [batchName, batch] of Object.entries(batches)) {
@@ -73,7 +73,7 @@ describe('importHfModel: logits equal transformers (float32, 1e-5 relative)', fu
       change(config);
       fs.writeFileSync(path.join(copy, 'config.json'), JSON.stringify(config));
       fs.copyFileSync(path.join(src, 'model.safetensors'), path.join(copy, 'model.safetensors'));
-      const written = importInto(copy, path.join(copy, 'onnx'));
+      const written = await importInto(copy, path.join(copy, 'onnx'));
       const { batches } = readJson<{ batches: Record<string, TokenBatch> }>(path.join(importFixture(name), 'batches.json'));
       const batchName = batches.long ? 'long' : 'right';
       const { data } = await logitsOf(written.file, batches[batchName]);
@@ -90,7 +90,7 @@ describe('importHfModel --dtype float16', function () {
 
   it('a float16 checkpoint is referenced in place and runs within 3e-3 of the float64 reference, ≤ 1.5× torch float16', async () => {
     const dir = importFixture('llama-fp16');
-    const written = importInto(path.join(dir, 'hf_base'), out, 'float16');
+    const written = await importInto(path.join(dir, 'hf_base'), out, 'float16');
     assert.deepStrictEqual(written.weightFiles.map((w) => w.how), ['hard link']);
     const model = readModelFile(written.file, { loadExternalData: false });
     assert.ok(model.graph.initializers.filter((t) => t.name.endsWith('_proj.weight')).every((t) => t.dataType === DataType.FLOAT16));
@@ -107,7 +107,7 @@ describe('importHfModel --dtype float16', function () {
   for (const name of ['qwen3', 'gemma2', 'gpt2-variants', 'bert-cls-2']) {
     it(`${name}: float32 weights converted once to float16 run within 3e-3 of the float64 reference`, async () => {
       const dir = importFixture(name);
-      const written = importInto(path.join(dir, 'hf_base'), path.join(out, name), 'float16');
+      const written = await importInto(path.join(dir, 'hf_base'), path.join(out, name), 'float16');
       assert.deepStrictEqual(written.weightFiles.map((w) => [w.location, w.how]), [['model.onnx.data', 'converted']]);
       const { batches } = readJson<{ batches: Record<string, TokenBatch> }>(path.join(dir, 'batches.json'));
       const { data } = await logitsOf(written.file, batches.right);

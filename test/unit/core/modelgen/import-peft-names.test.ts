@@ -34,7 +34,7 @@ describe('imported graphs carry PEFT module names', function () {
     });
 
     it(`${arch}: the PEFT adapter merges into the imported graph to transformers' merged logits`, async () => {
-      const written = importInto(path.join(dir, 'hf_base'), path.join(out, arch));
+      const written = await importInto(path.join(dir, 'hf_base'), path.join(out, arch));
       const merged = await mergePeftAdapter(written.file, dir, { outDir: path.join(out, `${arch}-merged`), batchFile: path.join(dir, 'batch.json') });
       assert.strictEqual(merged.report.pass, true);
       const batch = readJson<TokenBatch>(path.join(dir, 'batch.json'));
@@ -55,8 +55,8 @@ describe('imported graphs carry PEFT module names', function () {
     assert.deepStrictEqual([head.peftName, head.initializer, head.stored], ['lm_head', 'model.embed_tokens.weight', 'out_in']);
   });
 
-  it('weights keep the checkpoint layout: Linear [out, in] read with transB = 1, GPT-2 Conv1D [in, out] as is', () => {
-    const llama = readModelFile(importInto(path.join(hfFixture('hf-llama-ts'), 'hf_base'), path.join(out, 'layout-llama')).file, { loadExternalData: false });
+  it('weights keep the checkpoint layout: Linear [out, in] read with transB = 1, GPT-2 Conv1D [in, out] as is', async () => {
+    const llama = readModelFile((await importInto(path.join(hfFixture('hf-llama-ts'), 'hf_base'), path.join(out, 'layout-llama'))).file, { loadExternalData: false });
     const q = llama.graph.initializers.find((t) => t.name === 'model.layers.0.self_attn.q_proj.weight')!;
     assert.deepStrictEqual(q.dims, [64, 64]);
     assert.strictEqual(q.external!.location, 'model.safetensors');

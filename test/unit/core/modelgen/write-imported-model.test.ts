@@ -28,7 +28,7 @@ describe('writeImportedModel', function () {
   it('inside the Hugging Face folder: the initializers point into model.safetensors itself, nothing is copied', async () => {
     const hf = copyFolder(llamaDir, path.join(root, 'in-place'));
     const before = fs.statSync(path.join(hf, 'model.safetensors'));
-    const written = writeImportedModel(importHfModel(hf), path.join(hf, 'model.onnx'));
+    const written = await writeImportedModel(importHfModel(hf), path.join(hf, 'model.onnx'));
     assert.deepStrictEqual(written.weightFiles, [{ location: 'model.safetensors', how: 'in place', bytes: before.size }]);
     assert.deepStrictEqual(written.copied, []);
     const model = readModelFile(written.file, { loadExternalData: false });
@@ -52,7 +52,7 @@ describe('writeImportedModel', function () {
       fs.copyFileSync(path.join(llamaDir, f), path.join(cache, 'blobs', `${f}.blob`));
       fs.symlinkSync(path.join('..', '..', 'blobs', `${f}.blob`), path.join(snapshot, f));
     }
-    const written = writeImportedModel(importHfModel(snapshot), path.join(snapshot, 'model.onnx'));
+    const written = await writeImportedModel(importHfModel(snapshot), path.join(snapshot, 'model.onnx'));
     assert.deepStrictEqual(written.weightFiles.map((w) => [w.location, w.how]), [['model.onnx.weights/model.safetensors', 'hard link']]);
     const linked = fs.statSync(path.join(snapshot, 'model.onnx.weights', 'model.safetensors'));
     assert.strictEqual(linked.ino, fs.statSync(path.join(cache, 'blobs', 'model.safetensors.blob')).ino);
@@ -63,17 +63,17 @@ describe('writeImportedModel', function () {
     const hf = copyFolder(llamaDir, path.join(root, 'src'));
     fs.copyFileSync(path.join(hfFixture('train_assets'), 'tokenizer.json'), path.join(hf, 'tokenizer.json'));
     const out = path.join(root, 'workspace', 'llama');
-    const first = writeImportedModel(importHfModel(hf), path.join(out, 'model.onnx'));
+    const first = await writeImportedModel(importHfModel(hf), path.join(out, 'model.onnx'));
     assert.deepStrictEqual(first.weightFiles.map((w) => [w.location, w.how]), [['model.safetensors', 'hard link']]);
     assert.deepStrictEqual(first.copied, ['config.json', 'generation_config.json', 'tokenizer.json']);
-    const again = writeImportedModel(importHfModel(hf), path.join(out, 'model.onnx'));
+    const again = await writeImportedModel(importHfModel(hf), path.join(out, 'model.onnx'));
     assert.deepStrictEqual(again.weightFiles.map((w) => [w.location, w.how]), [['model.safetensors', 'hard link']]);
     assert.ok(relativeError((await logitsOf(again.file, batch)).data, expected.data) < 1e-5);
   });
 
-  it('a bfloat16 checkpoint for a float32 graph: one data file, page-aligned, values widened exactly', () => {
+  it('a bfloat16 checkpoint for a float32 graph: one data file, page-aligned, values widened exactly', async () => {
     const hf = path.join(importFixture('qwen2-bf16'), 'hf_base');
-    const written = writeImportedModel(importHfModel(hf), path.join(root, 'bf16', 'model.onnx'));
+    const written = await writeImportedModel(importHfModel(hf), path.join(root, 'bf16', 'model.onnx'));
     assert.deepStrictEqual(written.weightFiles.map((w) => [w.location, w.how]), [['model.onnx.data', 'converted']]);
     const model = readModelFile(written.file);
     const header = readSafetensorsHeader(path.join(hf, 'model.safetensors'));
