@@ -4,6 +4,7 @@
 // tensors ordered by descending dtype alignment then name, compact JSON, __metadata__ first.
 import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import { writeFileAtomic } from './atomic-write';
 import {
   SafetensorsDtypeSizeError,
@@ -207,6 +208,22 @@ function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
+function headerChunks(fields: string[]): Uint8Array[] {
+  const json = Buffer.from(`{${fields.join(',')}}`, 'utf8');
+  const padded = Buffer.alloc(Math.ceil(json.length / 8) * 8, 0x20);
+  json.copy(padded);
+  const length = new Uint8Array(8);
+  new DataView(length.buffer).setBigUint64(0, BigInt(padded.length), true);
+  return [length, padded];
+}
+
+function metadataField(metadata: Readonly<Record<string, string>>): string {
+  for (const [key, value] of Object.entries(metadata)) {
+    if (typeof value !== 'string') throw new SafetensorsWriteError(`metadata '${key}' must be a string, got ${typeof value}`);
+  }
+  return `"__metadata__":${JSON.stringify(metadata)}`;
+}
+
 /**
  * Serializes tensors as the chunks of a safetensors file (8-byte length, padded header, data).
  * Metadata is written when given, in its key order, even when empty.
@@ -219,13 +236,7 @@ export function encodeSafetensors(
   // Descending alignment keeps every tensor aligned to its element size within the data.
   list.sort(([na, a], [nb, b]) => dtypeAlignmentRank[b.dtype] - dtypeAlignmentRank[a.dtype] || byteOrder(na, nb));
   // Built by hand: a JS object would move integer-like names ("0", "1") to the front.
-  const fields: string[] = [];
-  if (metadata) {
-    for (const [key, value] of Object.entries(metadata)) {
-      if (typeof value !== 'string') throw new SafetensorsWriteError(`metadata '${key}' must be a string, got ${typeof value}`);
-    }
-    fields.push(`"__metadata__":${JSON.stringify(metadata)}`);
-  }
+  const fields: string[] = metadata ? [metadataField(metadata)] : [];
   const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const [name, tensor] of list) {
@@ -236,12 +247,50 @@ export function encodeSafetensors(
     chunks.push(bytes);
     offset += bytes.length;
   }
-  const json = Buffer.from(`{${fields.join(',')}}`, 'utf8');
-  const padded = Buffer.alloc(Math.ceil(json.length / 8) * 8, 0x20);
-  json.copy(padded);
-  const length = new Uint8Array(8);
-  new DataView(length.buffer).setBigUint64(0, BigInt(padded.length), true);
-  return [length, padded, ...chunks];
+  return [...headerChunks(fields), ...chunks];
+}
+
+/** A tensor written by streamSafetensors: its bytes are produced only when they are written. */
+export interface StreamedTensor {
+  name: string;
+  dtype: SafetensorsDtype;
+  shape: number[];
+  /** Little-endian bytes, exactly prod(shape) elements of dtype. */
+  bytes(): Uint8Array;
+}
+
+/**
+ * Writes a safetensors file (temp name, then renamed) holding one tensor's bytes in memory at a time, in the
+ * reference serializer's order, so a model-sized file never needs the model in memory.
+ */
+export function streamSafetensors(file: string, tensors: readonly StreamedTensor[], metadata?: Readonly<Record<string, string>>): void {
+  const list = [...tensors].sort((a, b) => dtypeAlignmentRank[b.dtype] - dtypeAlignmentRank[a.dtype] || byteOrder(a.name, b.name));
+  const fields: string[] = metadata ? [metadataField(metadata)] : [];
+  let offset = 0;
+  for (const t of list) {
+    const length = t.shape.reduce((a, b) => a * b, 1) * dtypeByteSize[t.dtype];
+    fields.push(`${JSON.stringify(t.name)}:${JSON.stringify({ dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + length] })}`);
+    offset += length;
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    for (const chunk of headerChunks(fields)) fs.writeSync(fd, chunk);
+    for (const t of list) {
+      const bytes = t.bytes();
+      const length = t.shape.reduce((a, b) => a * b, 1) * dtypeByteSize[t.dtype];
+      if (bytes.length !== length) throw new SafetensorsWriteError(`tensor '${t.name}': ${bytes.length} bytes for shape [${t.shape}] of ${t.dtype} (${length})`);
+      fs.writeSync(fd, bytes);
+    }
+    fs.fsyncSync(fd);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
+  fs.renameSync(tmp, file);
 }
 
 /** Writes a safetensors file atomically (temp file + rename). */

@@ -8,6 +8,7 @@ import {
   parseSafetensors,
   readSafetensors,
   readSafetensorsHeader,
+  streamSafetensors,
   writeSafetensors,
 } from '../../../../src/core/io/safetensors';
 import {
@@ -19,6 +20,7 @@ import {
   SafetensorsTruncatedError,
   SafetensorsWriteError,
 } from '../../../../src/core/io/safetensors-errors';
+import { tensorDataToBytes } from '../../../../src/core/io/safetensors-dtypes';
 
 const fixturesDir = path.join(__dirname, '../../../../../test/fixtures');
 const concat = (chunks: Uint8Array[]) => Buffer.concat(chunks);
@@ -285,6 +287,23 @@ describe('safetensors', () => {
       throwsNamed(() => encodeSafetensors({ w: { dtype: 'I64', shape: [2], data: Int32Array.from([1, 2]) } }), SafetensorsWriteError, "'w'", 'BigInt64Array');
       throwsNamed(() => encodeSafetensors({ w: { dtype: 'F32', shape: [3], data: new Float32Array(2) } }), SafetensorsWriteError, "'w'", '3 elements');
       throwsNamed(() => encodeSafetensors({}, { step: 3 as unknown as string }), SafetensorsWriteError, "'step'");
+    });
+
+    it('streams tensors one at a time into the same bytes the in-memory writer produces', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'st-'));
+      const tensors = new Map<string, SafeTensor>([
+        ['b.weight', { dtype: 'F16', shape: [3], data: new Float32Array([1, -2, 0.5]) }],
+        ['a.weight', { dtype: 'F32', shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) }],
+        ['10', { dtype: 'I64', shape: [1], data: new BigInt64Array([7n]) }],
+      ]);
+      const file = path.join(dir, 'streamed.safetensors');
+      let produced = 0;
+      const streamed = [...tensors].map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape, bytes: () => (produced++, tensorDataToBytes(name, t)) }));
+      streamSafetensors(file, streamed, { format: 'pt' });
+      assert.strictEqual(produced, 3);
+      assert.ok(fs.readFileSync(file).equals(concat(encodeSafetensors(tensors, { format: 'pt' }))));
+      assert.throws(() => streamSafetensors(file, [{ name: 'x', dtype: 'F32', shape: [2], bytes: () => new Uint8Array(4) }]), SafetensorsWriteError);
+      fs.rmSync(dir, { recursive: true });
     });
 
     it('writes atomically and reads back', () => {
