@@ -30,7 +30,7 @@ from safetensors.torch import save_file
 torch.set_num_threads(1)
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-BASE = dict(vocab_size=128, hidden_size=64, intermediate_size=96, num_hidden_layers=2, num_attention_heads=4,
+BASE = dict(vocab_size=256, hidden_size=64, intermediate_size=96, num_hidden_layers=2, num_attention_heads=4,
             num_key_value_heads=2, max_position_embeddings=64, pad_token_id=0, bos_token_id=1, eos_token_id=2)
 
 CASES = {
@@ -62,10 +62,10 @@ CASES = {
     "mistral-gqa": dict(cls="MistralForCausalLM", config="MistralConfig", why="MQA, head_dim 8 != hidden/heads, window 3",
                         cfg=dict(BASE, num_attention_heads=8, num_key_value_heads=1, head_dim=8, sliding_window=3)),
     "gpt2-variants": dict(cls="GPT2LMHeadModel", config="GPT2Config", why="scale by inverse layer index, exact GELU, n_inner",
-                          cfg=dict(vocab_size=128, n_positions=32, n_embd=64, n_layer=2, n_head=4, n_inner=80, activation_function="gelu",
+                          cfg=dict(vocab_size=256, n_positions=32, n_embd=64, n_layer=2, n_head=4, n_inner=80, activation_function="gelu",
                                    scale_attn_by_inverse_layer_idx=True, bos_token_id=1, eos_token_id=2)),
     "bert-cls-2": dict(cls="BertForSequenceClassification", config="BertConfig", why="two labels, one token type, relu",
-                       cfg=dict(vocab_size=128, hidden_size=64, num_hidden_layers=2, num_attention_heads=2, intermediate_size=80,
+                       cfg=dict(vocab_size=256, hidden_size=64, num_hidden_layers=2, num_attention_heads=2, intermediate_size=80,
                                 max_position_embeddings=32, type_vocab_size=1, hidden_act="relu", num_labels=2, pad_token_id=0), kind="cls"),
     "llama-sharded": dict(cls="LlamaForCausalLM", config="LlamaConfig", why="sharded checkpoint (model.safetensors.index.json)",
                           cfg=dict(BASE, tie_word_embeddings=False), shard="60KB"),

@@ -23,7 +23,7 @@ const WORDS = 'apple river stone ocean tiger paper cloud green lemon mouse piano
 
 type Row = Record<string, unknown>;
 
-function exampleRows(format: HfExperiment['dataFormat'], task: 'reverse' | 'uppercase', labels: number): Row[] {
+function exampleRows(format: HfExperiment['dataFormat'], task: 'reverse' | 'uppercase' | 'vowels', labels: number): Row[] {
   return WORDS.map((word, i) => {
     const answer = task === 'reverse' ? [...word].reverse().join('') : word.toUpperCase();
     const question = `${task}: ${word}`;
@@ -62,7 +62,7 @@ export async function createHfExperiment(hfDir: string, dir: string, options: Wr
   const labels = classifier ? Object.keys((config.id2label as object | undefined) ?? { 0: 0, 1: 1 }).length : 0;
   const taskNames = classifier ? (['vowels'] as const) : (['reverse', 'uppercase'] as const);
   const tasks = taskNames.map((name) => {
-    const rows = exampleRows(dataFormat, name === 'vowels' ? 'reverse' : name, labels);
+    const rows = exampleRows(dataFormat, name, labels);
     writeJsonl(path.join(target, 'data', `${name}.train.jsonl`), rows.slice(0, 28));
     writeJsonl(path.join(target, 'data', `${name}.eval.jsonl`), rows.slice(28));
     return { name, train: `data/${name}.train.jsonl`, eval: `data/${name}.eval.jsonl` };
@@ -71,7 +71,9 @@ export async function createHfExperiment(hfDir: string, dir: string, options: Wr
     baseModel: 'model/model.onnx',
     tokenizer: 'model/tokenizer.json',
     tasks,
-    lora: { targets: 'all-linear', r: 16, alpha: 32 },
+    // A classifier's pooler reads one vector per example, which the method's per-token preview cannot use, so
+    // classifiers get PEFT's default BERT targets; decoders get every linear layer but the head.
+    lora: { targets: classifier ? ['query', 'value'] : 'all-linear', r: 16, alpha: 32 },
     method: { name: 'thanora' },
     training: {
       steps: 200,

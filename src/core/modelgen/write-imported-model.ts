@@ -13,6 +13,7 @@ import { encodeModel } from '../onnx/model-codec';
 import { bfloat16ToFloat, floatToHalf, halfToFloat } from '../onnx/tensor-data';
 import { DataType, dataTypeSize } from '../onnx/types';
 import { PlannedWeight, safetensorsDataType } from './checkpoint-weights';
+import { SAFETENSORS_INDEX_FILE } from './hf-folder';
 import { ImportedModel } from './import-hf-model';
 import { HfImportError } from './import-errors';
 
@@ -186,7 +187,9 @@ export async function writeImportedModel(imported: ImportedModel, outFile: strin
   }
   const copied: string[] = [];
   if (fs.realpathSync(dir) !== fs.realpathSync(imported.folder.dir)) {
-    for (const name of HF_SIDE_FILES) {
+    // The shard index goes along when the shards do, for the Hugging Face export of a merged model.
+    const sideFiles = converted.length === 0 && imported.folder.indexFile ? [...HF_SIDE_FILES, SAFETENSORS_INDEX_FILE] : HF_SIDE_FILES;
+    for (const name of sideFiles) {
       const src = path.join(imported.folder.dir, name);
       if (!fs.existsSync(src)) continue;
       writeFileAtomic(path.join(dir, name), fs.readFileSync(src));
