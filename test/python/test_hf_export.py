@@ -1,7 +1,8 @@
 """A whole run from a Hugging Face folder, checked with transformers: `thanora import --experiment` → `thanora
 train` (method thanora) → `thanora merge`, then the merged Hugging Face folder (<run>/merged/hf) loads in
 transformers and reproduces the merged ONNX model's logits (onnxruntime) within 1e-5 relative (max |Δ| / max
-|ref|) in float32, and within 3e-3 for a float16 import. Cases: the tiny transformers fixtures in
+|ref|) in float32, and within 3e-3 for a float16 import; the run's PEFT export, loaded with peft.PeftModel on
+the original folder, gives the same logits. Cases: the tiny transformers fixtures in
 test/fixtures/hf (weights referenced in place, so the export links the merge's patched safetensors) and the
 bfloat16 checkpoint of test/fixtures/hf-import (weights converted at import, so the export streams a new
 model.safetensors).
@@ -18,6 +19,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 import numpy as np
 import onnxruntime as ort
+import peft
 import torch
 import transformers
 
@@ -74,7 +76,7 @@ def onnx_logits(model_file, ids, am):
 
 
 class MergedHuggingFaceFolder(unittest.TestCase):
-    def check(self, hf_base, cls_name, dtype="float32", tol=1e-5, expect_weights=None):
+    def check(self, hf_base, cls_name, dtype="float32", tol=1e-5, expect_weights=None, check_peft=True):
         with tempfile.TemporaryDirectory() as work:
             merged = run_from_hf(hf_base, work, dtype)
             report = json.load(open(os.path.join(merged, "merge-report.json")))
@@ -96,6 +98,16 @@ class MergedHuggingFaceFolder(unittest.TestCase):
                 hf, ours, base = hf[keep], ours[keep], base[keep]
             self.assertLess(rel(ours, hf), tol, f"merged ONNX vs transformers on {hf_dir}")
             self.assertGreater(rel(base, hf), 10 * tol, "training must have changed the model")
+            if not check_peft:
+                return
+            # The PEFT export of the same run loads against the original Hugging Face folder.
+            original = getattr(transformers, cls_name).from_pretrained(os.path.join(work, "hf"), dtype=torch.float32)
+            peft_model = peft.PeftModel.from_pretrained(original, merged).eval()
+            with torch.no_grad():
+                adapted = peft_model(input_ids=ids, attention_mask=am).logits.double().numpy()
+            if adapted.ndim == 3:
+                adapted = adapted[keep]
+            self.assertLess(rel(adapted, ours), max(tol, 1e-5), f"PEFT adapter on the original folder vs merged ONNX")
 
     def test_llama_linked_safetensors(self):
         self.check(os.path.join(FIXTURES, "hf", "hf-llama-ts", "hf_base"), "LlamaForCausalLM", expect_weights=["model.safetensors"])
@@ -110,6 +122,12 @@ class MergedHuggingFaceFolder(unittest.TestCase):
         self.check(os.path.join(FIXTURES, "hf", "hf-gpt2-ts", "hf_base"), "GPT2LMHeadModel")
 
     def test_bert_classifier(self):
+        self.check(os.path.join(FIXTURES, "hf", "hf-bert-cls-ts", "hf_base"), "BertForSequenceClassification", check_peft=False)
+
+    # Issue 8 (real PEFT adapters): the PEFT export of a classification run says task_type CAUSAL_LM and carries
+    # no classifier, so PEFT cannot load it yet. Remove the decorator when that lands.
+    @unittest.expectedFailure
+    def test_bert_classifier_peft_export(self):
         self.check(os.path.join(FIXTURES, "hf", "hf-bert-cls-ts", "hf_base"), "BertForSequenceClassification")
 
     def test_sharded(self):

@@ -47,6 +47,14 @@ export interface AttentionShape {
   softcap?: number;
 }
 
+/**
+ * The node scope of a module as torch.onnx names it: `model.layers.0.self_attn.q_proj` →
+ * `/model/layers.0/self_attn/q_proj` (a ModuleList index stays with its list).
+ */
+export function moduleScope(module: string): string {
+  return `/${module.replace(/\.(?!\d+(\.|$))/g, '/')}`;
+}
+
 export class HfGraph {
   readonly b: GraphBuilder;
   readonly inputIds: string;
@@ -105,7 +113,7 @@ export class HfGraph {
     options: { bias?: boolean; layout?: 'out_in' | 'in_out'; weightName?: string; output?: string } = {},
   ): string {
     const layout = options.layout ?? 'out_in';
-    const scope = `/${module.replace(/\./g, '/')}`;
+    const scope = moduleScope(module);
     const dims = layout === 'out_in' ? [dOut, dIn] : [dIn, dOut];
     const w = options.weightName ?? this.weight(`${module}.weight`, dims, layout === 'out_in' ? `[out ${dOut}, in ${dIn}]` : `[in ${dIn}, out ${dOut}]`);
     const inputs = [x, w];
@@ -119,7 +127,7 @@ export class HfGraph {
    */
   rmsNorm(module: string, x: string, dim: number, eps: number, style: 'weight' | 'one_plus_weight' = 'weight'): string {
     const { b } = this;
-    const scope = `/${module.replace(/\./g, '/')}`;
+    const scope = moduleScope(module);
     const w = this.weight(`${module}.weight`, [dim], `${dim}`);
     const x32 = this.toFloat(scope, x);
     const meanSquare = b.op(scope, 'ReduceMean', [b.op(scope, 'Mul', [x32, x32])], { axes: [-1], keepdims: 1 });
@@ -131,7 +139,7 @@ export class HfGraph {
 
   /** LayerNorm over the last axis: (x − mean)/√(var + ε) ⊙ w + b, statistics in float32. */
   layerNorm(module: string, x: string, dim: number, eps: number): string {
-    const scope = `/${module.replace(/\./g, '/')}`;
+    const scope = moduleScope(module);
     const w = this.weight(`${module}.weight`, [dim], `${dim}`);
     const bias = this.weight(`${module}.bias`, [dim], `${dim}`);
     return this.b.op(scope, 'LayerNormalization', [x, w, bias], { axis: -1, epsilon: { float: eps }, stash_type: 1 });

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { resolveTargets } from '../../../../src/core/lora/resolve-targets';
 import { mergePeftAdapter } from '../../../../src/core/merge/merge-adapter';
+import { moduleScope } from '../../../../src/core/modelgen/hf-graph';
 import { importHfModel } from '../../../../src/core/modelgen/import-hf-model';
 import { readModelFile } from '../../../../src/core/onnx/model-file';
 import { TokenBatch, expectedLogits, hfFixture, importInto, logitsOf, readJson, relativeError, tempDir } from './hf-import-helpers';
@@ -29,7 +30,8 @@ describe('imported graphs carry PEFT module names', function () {
       assert.deepStrictEqual(resolved.map((m) => m.peftName).sort(), answer);
       for (const m of resolved) {
         assert.strictEqual(m.initializer, `${m.peftName}.weight`);
-        assert.ok(m.node.startsWith(`/${m.peftName.replace(/\./g, '/')}/`), `node ${m.node} of ${m.peftName}`);
+        // torch.onnx's node naming: `/model/layers.0/self_attn/q_proj/Gemm`
+        assert.strictEqual(m.node, `${moduleScope(m.peftName)}/Gemm`);
       }
     });
 
@@ -48,6 +50,8 @@ describe('imported graphs carry PEFT module names', function () {
 
   it("all-linear leaves the output head out; a tied head resolves as 'lm_head', reading the embedding", () => {
     const { model } = importHfModel(path.join(hfFixture('hf-qwen2-ts'), 'hf_base'));
+    // Node-name targets in torch.onnx's form resolve too.
+    assert.deepStrictEqual(resolveTargets(model, ['/model/layers.1/mlp/down_proj/Gemm']).map((m) => m.peftName), ['model.layers.1.mlp.down_proj']);
     const all = resolveTargets(model, 'all-linear').map((m) => m.peftName);
     assert.strictEqual(all.length, 2 * 7);
     assert.ok(!all.includes('lm_head'));
