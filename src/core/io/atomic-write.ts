@@ -3,7 +3,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-export function writeFileAtomic(file: string, data: string | Uint8Array | readonly Uint8Array[]): void {
+/** `data` may be a lazy iterable (a generator), so a large file never needs to be in memory at once. */
+export function writeFileAtomic(file: string, data: string | Uint8Array | Iterable<Uint8Array>): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${Date.now().toString(36)}`;
   const fd = fs.openSync(tmp, 'w');

@@ -4,7 +4,6 @@
 // tensors ordered by descending dtype alignment then name, compact JSON, __metadata__ first.
 import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
 import { writeFileAtomic } from './atomic-write';
 import {
   SafetensorsDtypeSizeError,
@@ -272,25 +271,16 @@ export function streamSafetensors(file: string, tensors: readonly StreamedTensor
     fields.push(`${JSON.stringify(t.name)}:${JSON.stringify({ dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + length] })}`);
     offset += length;
   }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Date.now().toString(36)}`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    for (const chunk of headerChunks(fields)) fs.writeSync(fd, chunk);
+  function* chunks(): Generator<Uint8Array> {
+    yield* headerChunks(fields);
     for (const t of list) {
       const bytes = t.bytes();
       const length = t.shape.reduce((a, b) => a * b, 1) * dtypeByteSize[t.dtype];
       if (bytes.length !== length) throw new SafetensorsWriteError(`tensor '${t.name}': ${bytes.length} bytes for shape [${t.shape}] of ${t.dtype} (${length})`);
-      fs.writeSync(fd, bytes);
+      yield bytes;
     }
-    fs.fsyncSync(fd);
-  } catch (e) {
-    fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw e;
   }
-  fs.closeSync(fd);
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, chunks());
 }
 
 /** Writes a safetensors file atomically (temp file + rename). */

@@ -8,19 +8,12 @@ import { ModelProto } from '../../onnx/types';
 import { CheckpointWeights } from '../checkpoint-weights';
 import { Activation, AttentionShape, HfGraph } from '../hf-graph';
 import { RopeSpec } from '../rope';
+import type { DecoderBasics } from './decoder-config';
 
-export interface DecoderSpec {
+export interface DecoderSpec extends Omit<DecoderBasics, 'maxPositions'> {
   /** Family name for the graph and the report (`llama`, `qwen3`, …). */
   family: string;
-  vocabSize: number;
-  hiddenSize: number;
-  layers: number;
-  heads: number;
-  kvHeads: number;
-  headDim: number;
-  intermediateSize: number;
   activation: Activation;
-  normEps: number;
   /** Llama: y ⊙ w; Gemma: y ⊙ (1 + w) in float32. */
   normStyle: 'weight' | 'one_plus_weight';
   /** Gemma: embeddings × √hidden_size (rounded to float32, as HF's buffer). */
@@ -41,7 +34,6 @@ export interface DecoderSpec {
   /** Sliding window per layer (undefined = full causal attention). */
   layerWindows: (number | undefined)[];
   rope: RopeSpec;
-  tieEmbeddings: boolean;
 }
 
 function attentionBlock(g: HfGraph, spec: DecoderSpec, l: number, x: string): string {

@@ -47,6 +47,5 @@ export function readGemmaFamily(config: HfConfig, family: 'gemma' | 'gemma2'): D
     finalSoftcap,
     layerWindows: windows,
     rope,
-    tieEmbeddings: basics.tieEmbeddings,
   };
 }

@@ -66,6 +66,5 @@ export function readLlamaFamily(config: HfConfig, family: LlamaFamily): DecoderS
     attentionScaling: basics.headDim ** -0.5,
     layerWindows: windows,
     rope,
-    tieEmbeddings: basics.tieEmbeddings,
   };
 }

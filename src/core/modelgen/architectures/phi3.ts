@@ -25,6 +25,5 @@ export function readPhi3(config: HfConfig): DecoderSpec {
     attentionScaling: basics.headDim ** -0.5,
     layerWindows: Array(basics.layers).fill(window),
     rope,
-    tieEmbeddings: basics.tieEmbeddings,
   };
 }
