@@ -1,41 +1,20 @@
-// `thanora bench`: the training-step benchmark, optionally side by side with the PyTorch eager reference
-// (shared/tools/torch_lora_step.py) in the same run, reported as ratios.
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
+// `thanora bench`: the training-step benchmark on a preset workload (or any model), optionally side by side
+// with transformers + PEFT (and PyTorch 1.13 for bench-llama) in the same run, reported as ratios.
 import { benchLoraStep } from '../../core/bench/lora-step-bench';
 import { resolveTargets } from '../../core/lora/resolve-targets';
 import { readModelFile } from '../../core/onnx/model-file';
+import { benchPresets, benchPython, ensureBenchModel } from '../bench/bench-presets';
+import { ReferenceTiming, peftReference, torch113Reference } from '../bench/reference-timings';
 import { UsageError } from '../cli-error';
 import type { CliCommand } from '../main';
 import { deviceOption, intOption, parseOptions, targetsOption } from '../parse-options';
 
-const repoRoot = path.resolve(__dirname, '../../../..');
-const llamaTargets = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
-const presets: Record<string, { model: string; targets: string[]; rank: number; batch: number; seq: number; threads: number; vocab: number }> = {
-  'bench-llama': { model: path.join(repoRoot, 'test/fixtures/bench-llama/model.onnx'), targets: llamaTargets, rank: 16, batch: 8, seq: 128, threads: 2, vocab: 512 },
-};
-
-/** The PyTorch reference script: shared/ beside the repository (CI and developer machines), if present. */
-function torchScript(): string | undefined {
-  for (const dir of [path.join(repoRoot, '../shared/tools'), path.join(repoRoot, 'shared/tools')]) {
-    const file = path.join(dir, 'torch_lora_step.py');
-    if (fs.existsSync(file)) return file;
-  }
-  return undefined;
-}
-
-function runTorch(script: string, threads: number, steps: number): { stepMs: number } | { error: string } {
-  const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
-  const r = spawnSync('/usr/bin/python3', [script, '--threads', String(threads), '--steps', String(steps)], { env, encoding: 'utf8' });
-  if (r.status !== 0) return { error: (r.stderr || r.error?.message || 'failed').trim().split('\n').pop()! };
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
-}
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 
 export const benchCommand: CliCommand = {
-  summary: 'time one LoRA training step (forward, backward, AdamW) and report GFLOP/s and memory',
+  summary: 'time one LoRA training step (forward, backward, AdamW): ms, GFLOP/s vs SGEMM peak, peak memory, set-up time',
   usage:
-    'thanora bench (--preset bench-llama | --model M.onnx --targets q_proj,v_proj --rank 16 --vocab V) [--batch 8] [--seq 128] [--steps 20] [--threads 2] [--device auto|cuda|cpu] [--compare-torch]',
+    'thanora bench [--preset bench-llama|qwen2-0.5b|qwen2-1.5b | --model M.onnx --targets q_proj,v_proj --rank 16 --vocab V] [--batch B] [--seq S] [--steps 5] [--threads 2] [--device auto|cuda|cpu] [--compare-torch]',
   async run(args) {
     const { values } = parseOptions(args, {
       preset: { type: 'string' },
@@ -50,17 +29,24 @@ export const benchCommand: CliCommand = {
       device: { type: 'string' },
       'compare-torch': { type: 'boolean' },
     });
-    const preset = values.preset ? presets[values.preset as string] : undefined;
-    if (values.preset && !preset) throw new UsageError(`unknown preset '${values.preset}'; known: ${Object.keys(presets).join(', ')}`);
-    const modelFile = (values.model as string | undefined) ?? preset?.model;
-    if (!modelFile) throw new UsageError('give --preset or --model');
-    const targets = targetsOption(values.targets as string | undefined) ?? preset?.targets ?? 'all-linear';
+    const presetName = (values.preset as string | undefined) ?? (values.model ? undefined : 'bench-llama');
+    const preset = presetName ? benchPresets[presetName] : undefined;
+    if (presetName && !preset) throw new UsageError(`unknown preset '${presetName}'; known: ${Object.keys(benchPresets).join(', ')}`);
+    const log = (line: string) => console.error(line);
+    const compare = values['compare-torch'] === true && !!preset;
+    const python = preset && (compare || !preset.hfOnly) ? benchPython(log) : undefined;
+    if (preset && !preset.hfOnly) {
+      if (typeof python !== 'string') throw new Error(`the ${presetName} model must be built with Python, but ${python?.error}`);
+      ensureBenchModel(preset, python, log);
+    }
+    const modelFile = (values.model as string | undefined) ?? preset!.model;
     const rank = intOption(values, 'rank', preset?.rank ?? 16);
     const threads = intOption(values, 'threads', preset?.threads ?? 2);
-    const steps = intOption(values, 'steps', 20);
+    const steps = intOption(values, 'steps', preset?.batch === 1 || (preset?.vocab ?? 0) > 10000 ? 3 : 10);
+    const loadStartedMs = performance.now();
     const model = readModelFile(modelFile);
     const result = await benchLoraStep(model, {
-      modules: resolveTargets(model, targets),
+      modules: resolveTargets(model, targetsOption(values.targets as string | undefined) ?? preset?.targets ?? 'all-linear'),
       rank,
       alpha: 2 * rank,
       batchSize: intOption(values, 'batch', preset?.batch ?? 8),
@@ -69,18 +55,26 @@ export const benchCommand: CliCommand = {
       threads,
       device: deviceOption(values),
       vocabSize: intOption(values, 'vocab', preset?.vocab ?? 2),
-      onNotice: (m) => console.error(m),
+      loadStartedMs,
+      onNotice: log,
     });
-    const report: Record<string, unknown> = { ...result };
-    if (values['compare-torch']) {
-      const script = torchScript();
-      if (!script || values.preset !== 'bench-llama') {
-        report.torch = { skipped: script ? 'the PyTorch reference exists for --preset bench-llama only' : 'shared/tools/torch_lora_step.py not found' };
+    const report: Record<string, unknown> = { preset: presetName, ...result };
+    log(
+      `ours: ${result.stepMs.toFixed(0)} ms/step, ${result.gflops.toFixed(0)} GFLOP/s = ${(100 * result.fractionOfPeak).toFixed(0)}% of SGEMM peak ${result.sgemmPeakGflops.toFixed(0)}, ` +
+        `peak RSS ${gib(result.peakRssBytes)} = ${result.memoryRatio.toFixed(2)} × (weights ${gib(result.weightBytes)} + activations ${gib(result.activationBytes)}), set-up ${result.setupS.toFixed(1)} s`,
+    );
+    if (compare) {
+      const references: ReferenceTiming[] = [];
+      if (preset.torch113) references.push(torch113Reference(steps));
+      if (typeof python === 'string') {
+        ensureBenchModel(preset, python, log);
+        references.push(peftReference(python, preset, steps));
       } else {
-        const torch = [1, 2].map((t) => ({ threads: t, ...runTorch(script, t, steps) }));
-        const times = torch.flatMap((t) => ('stepMs' in t ? [t.stepMs] : []));
-        report.torch = torch;
-        if (times.length) report.speedupVsTorchBest = Math.min(...times) / result.stepMs;
+        references.push({ name: 'transformers + PEFT', runs: [], skipped: python?.error ?? 'no Python' });
+      }
+      report.references = references.map((r) => ({ ...r, speedup: r.bestStepMs !== undefined ? r.bestStepMs / result.stepMs : undefined }));
+      for (const r of references) {
+        log(r.bestStepMs !== undefined ? `${r.name}: ${r.bestStepMs.toFixed(0)} ms/step (best of 1, 2 threads) → ours is ${(r.bestStepMs / result.stepMs).toFixed(2)}× faster` : `${r.name}: ${r.skipped ?? r.runs.map((x) => x.error).join('; ')}`);
       }
     }
     console.log(JSON.stringify(report, null, 2));

@@ -68,7 +68,7 @@ function collectIntegerConstants(g: Graph, infos: ReadonlyMap<string, TensorInfo
     if (info.values && !varying.has(name)) out.set(name, info.values);
   }
   const take = (name: string, t: TensorProto | undefined) => {
-    if (!t || !t.raw || (t.dataType !== DataType.INT64 && t.dataType !== DataType.INT32)) return;
+    if (!t || (!t.raw && !t.external) || (t.dataType !== DataType.INT64 && t.dataType !== DataType.INT32)) return;
     if (t.dims.reduce((a, b) => a * b, 1) > 64) return;
     out.set(name, tensorToNumbers(t));
   };
@@ -145,10 +145,11 @@ export function buildGradientGraph(req: GradientGraphRequest): GradientGraph {
   addGrad(loss, seedName);
 
   for (const node of active) {
-    if (node.domain && node.domain !== 'ai.onnx' && node.domain !== 'com.microsoft') {
+    const standard = !node.domain || node.domain === 'ai.onnx' || node.domain === 'com.microsoft';
+    const rule = gradientRules.get(standard ? node.opType : `${node.domain}:${node.opType}`);
+    if (!standard && !rule) {
       throw new GradientError(`node '${node.name}' uses op ${node.domain}.${node.opType}, which has no gradient rule`);
     }
-    const rule = gradientRules.get(node.opType);
     const path = () => describePath(node.outputs[0], cause);
     if (!rule) {
       const why = noGradientOps.has(node.opType) ? 'is not differentiable' : 'has no gradient rule yet';

@@ -59,7 +59,10 @@ export type TrainingLength = { unit: 'steps'; steps: number } | { unit: 'epochs'
 export interface TrainingConfig {
   /** Steps, or epochs to convert once the data is loaded (stepsForEpochs in core/data/task-mixer). */
   length: TrainingLength;
+  /** Rows of one micro-batch (one forward + backward). */
   batchSize: number;
+  /** Micro-batches per optimizer step: a step sees batchSize × gradAccumulation rows. */
+  gradAccumulation: number;
   seqLength: number;
   padding: PaddingMode;
   lr: number;

@@ -62,6 +62,7 @@ export function resolveExperiment(value: Json, given: Json, file: string): Exper
     training: {
       length,
       batchSize: t.batchSize,
+      gradAccumulation: t.gradAccumulation,
       seqLength: t.seqLength,
       padding: t.padding,
       lr: t.lr,

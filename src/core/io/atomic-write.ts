@@ -3,13 +3,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** `data` may be a lazy iterable (a generator), so a large file never needs to be in memory at once. */
+/** `data` may be a generator, so a large file is produced chunk by chunk without holding it all. */
 export function writeFileAtomic(file: string, data: string | Uint8Array | Iterable<Uint8Array>): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${Date.now().toString(36)}`;
   const fd = fs.openSync(tmp, 'w');
   try {
-    const chunks = typeof data === 'string' ? [Buffer.from(data)] : data instanceof Uint8Array ? [data] : data;
+    const chunks: Iterable<Uint8Array> = typeof data === 'string' ? [Buffer.from(data)] : data instanceof Uint8Array ? [data] : data;
     for (const chunk of chunks) fs.writeSync(fd, chunk);
     fs.fsyncSync(fd);
   } catch (e) {

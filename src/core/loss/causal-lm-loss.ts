@@ -15,6 +15,7 @@ import {
   headInterface,
   logitsInLossType,
   lossTypeOf,
+  opsetOf,
 } from './loss-head';
 
 const HEAD = 'causal LM loss head';
@@ -31,7 +32,7 @@ export function appendCausalLmLoss(model: ModelProto, options: LossHeadOptions =
   const ignoreIndex = options.ignoreIndex ?? DEFAULT_IGNORE_INDEX;
   const lossType = lossTypeOf(logitsInfo);
   const logits = logitsInfo.name;
-  const b = new HeadBuilder(model.graph);
+  const b = new HeadBuilder(model.graph, opsetOf(model));
   const names = claimHeadNames(b, logits, options);
   const { labels, taskIds } = names;
 

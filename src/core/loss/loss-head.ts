@@ -3,7 +3,8 @@
 // reshaping. The input model is never mutated: a head returns a new ModelProto sharing the old arrays' items.
 import { AttrValue, makeNode } from '../onnx/attributes';
 import { makeTensor } from '../onnx/tensor-data';
-import { DataType, Dim, Graph, ModelProto, NodeProto, TensorProto, ValueInfo, dataTypeName } from '../onnx/types';
+import { DataType, Dim, FunctionProto, Graph, ModelProto, NodeProto, TensorProto, ValueInfo, dataTypeName } from '../onnx/types';
+import { LOSS_FUNCTION_DOMAIN, ROW_CROSS_ENTROPY, rowCrossEntropyFunction } from './row-cross-entropy';
 
 export class LossHeadError extends Error {
   constructor(message: string) {
@@ -57,9 +58,13 @@ const MIN_OPSET = 12;
 export class HeadBuilder {
   readonly nodes: NodeProto[] = [];
   readonly initializers: TensorProto[] = [];
+  readonly functions: FunctionProto[] = [];
   private readonly used = new Set<string>();
 
-  constructor(graph: Graph) {
+  constructor(
+    graph: Graph,
+    private readonly opset: number,
+  ) {
     for (const v of [...graph.inputs, ...graph.outputs, ...graph.initializers]) this.used.add(v.name);
     for (const n of graph.nodes) {
       this.used.add(n.name);
@@ -103,6 +108,16 @@ export class HeadBuilder {
 
   int64s(values: number[]): string {
     return this.constant([values.length], DataType.INT64, values);
+  }
+
+  /** ℓ [N] of scores [N, C] (row-cross-entropy.ts), through the model-local function added with the head. */
+  rowCrossEntropy(scores: string, labels: string, ignoreIndex: number, lossType: DataType): string {
+    const name = this.unique('LossHead/RowCrossEntropy');
+    const loss = this.unique(`${name}_loss`);
+    const logProb = this.unique(`${name}_log_prob`);
+    this.nodes.push(makeNode(ROW_CROSS_ENTROPY, [scores, labels], [loss, logProb], name, { reduction: 'none', ignore_index: ignoreIndex }, LOSS_FUNCTION_DOMAIN));
+    if (!this.functions.length) this.functions.push(rowCrossEntropyFunction(this.opset, lossType, ignoreIndex));
+    return loss;
   }
 }
 
@@ -160,22 +175,19 @@ export interface ClassLossTail {
 }
 
 /**
- * Without tasks: loss = SCE(scores, labels, mean, ignore_index)  (the mean over counted labels).
- * With tasks, from one SCE with reduction 'none' (ℓ_i = 0 where ignored):
- *   counted_i = [y_i ≠ ignore],  loss = Σ ℓ / Σ counted  (the same mean),
+ * From the per-row cross-entropy ℓ (row-cross-entropy.ts; ℓ_i = 0 where ignored):
+ *   counted_i = [y_i ≠ ignore],  loss = Σ ℓ / Σ counted  (the mean over counted labels),
+ * and with tasks:
  *   M[i, t] = [task_i = t]  [N, T],  task_loss = (ℓ·M) / max(counted·M, 1)  [T]  (0 for a task with no label).
  */
 export function appendClassLossTail(b: HeadBuilder, tail: ClassLossTail): void {
   const { scores, labels, ignoreIndex, lossType } = tail;
-  if (!tail.taskIds || !tail.taskLossName) {
-    b.op('SoftmaxCrossEntropyLoss', [scores, labels], { reduction: 'mean', ignore_index: ignoreIndex }, tail.lossName);
-    return;
-  }
-  const tokenLoss = b.op('SoftmaxCrossEntropyLoss', [scores, labels], { reduction: 'none', ignore_index: ignoreIndex });
+  const tokenLoss = b.rowCrossEntropy(scores, labels, ignoreIndex, lossType);
   const ignored = b.op('Equal', [labels, b.int64s([ignoreIndex])]);
   const counted = b.op('Cast', [b.op('Not', [ignored])], { to: lossType });
   const sum = (x: string) => b.op('ReduceSum', [x], { keepdims: 0 });
   b.op('Div', [sum(tokenLoss), sum(counted)], {}, tail.lossName);
+  if (!tail.taskIds || !tail.taskLossName) return;
 
   const taskRange = b.int64s(Array.from({ length: tail.taskCount ?? 0 }, (_, t) => t));
   const column = b.op('Reshape', [tail.taskIds, b.int64s([-1, 1])]);
@@ -237,7 +249,14 @@ export function assembleHead(
     outputs: [...newOutputs, ...(keepOutputs ? g.outputs : [])],
     valueInfo: [...g.valueInfo],
   };
-  return { ...model, graph, opsetImports: [...model.opsetImports], metadata: [...model.metadata] };
+  const functions = [...(model.functions ?? []), ...b.functions];
+  if (b.functions.length && (model.functions ?? []).some((f) => f.domain === LOSS_FUNCTION_DOMAIN)) {
+    throw new LossHeadError(`the model already has functions in domain '${LOSS_FUNCTION_DOMAIN}' (a loss head was appended before); append the head to the model itself`);
+  }
+  const opsetImports = model.opsetImports.some((o) => o.domain === LOSS_FUNCTION_DOMAIN) || !b.functions.length
+    ? [...model.opsetImports]
+    : [...model.opsetImports, { domain: LOSS_FUNCTION_DOMAIN, version: 1 }];
+  return { ...model, graph, opsetImports, metadata: [...model.metadata], ...(functions.length ? { functions } : {}) };
 }
 
 export function checkTaskOptions(tasks: TaskLossOptions | undefined, headName: string): void {

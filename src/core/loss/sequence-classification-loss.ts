@@ -14,6 +14,7 @@ import {
   headInterface,
   logitsInLossType,
   lossTypeOf,
+  opsetOf,
 } from './loss-head';
 
 const HEAD = 'sequence classification loss head';
@@ -27,7 +28,7 @@ export function appendSequenceClassificationLoss(model: ModelProto, options: Los
   checkTaskOptions(options.tasks, HEAD);
   const lossType = lossTypeOf(logitsInfo);
   const logits = logitsInfo.name;
-  const b = new HeadBuilder(model.graph);
+  const b = new HeadBuilder(model.graph, opsetOf(model));
   const names = claimHeadNames(b, logits, options);
 
   // Rows are already the SoftmaxCrossEntropyLoss layout: scores [N = b, C], labels [N].

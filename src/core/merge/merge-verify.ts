@@ -7,7 +7,8 @@
 import * as ort from 'onnxruntime-node';
 import * as path from 'path';
 import { injectLora } from '../lora/inject-lora';
-import { loadExternalData, readModelFile } from '../onnx/model-file';
+import { readTensorBytes } from '../onnx/external-data';
+import { readModelFile } from '../onnx/model-file';
 import { halfToFloat } from '../onnx/tensor-data';
 import { DataType, ModelProto } from '../onnx/types';
 import { Device, openSession } from '../runtime/session';
@@ -73,12 +74,19 @@ const maxAbs = (a: Float64Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)),
 
 // The unmerged model: the stored base with W' where training had it, and the adapter as graph inputs.
 function unmergedModel(baseModelFile: string, plan: MergePlan): { model: ModelProto; base: ModelProto; external: boolean } {
-  const base = readModelFile(baseModelFile, { loadExternalData: false });
+  const base = readModelFile(baseModelFile);
   const external = base.graph.initializers.some((t) => t.external);
-  loadExternalData(base, path.dirname(baseModelFile), baseModelFile);
-  const byName = new Map(base.graph.initializers.map((t) => [t.name, t]));
-  for (const [name, patch] of weightPatches(plan, 'residual')) patch(byName.get(name)!.raw!, byName.get(name)!);
-  const injected = injectLora(base, plan.modules.map((m) => m.module), { rank: plan.rank, alpha: plan.alpha, dtype: DataType.FLOAT });
+  const patches = weightPatches(plan, 'residual');
+  const initializers = base.graph.initializers.map((t) => {
+    const patch = patches.get(t.name);
+    if (!patch) return t;
+    const bytes = Uint8Array.from(readTensorBytes(t, baseModelFile));
+    patch(bytes, t);
+    const { external: _external, ...rest } = t;
+    return { ...rest, raw: bytes };
+  });
+  const patched = { ...base, graph: { ...base.graph, initializers } };
+  const injected = injectLora(patched, plan.modules.map((m) => m.module), { rank: plan.rank, alpha: plan.alpha, dtype: DataType.FLOAT });
   return { model: injected.model, base, external };
 }
 

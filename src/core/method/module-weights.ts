@@ -4,6 +4,7 @@
 import { Matrix, transpose } from '../linalg/matrix';
 import { GraphIndex } from '../lora/graph-index';
 import { ResolvedModule } from '../lora/linear-modules';
+import { readTensorBytes } from '../onnx/external-data';
 import { makeTensor, tensorToFloat32 } from '../onnx/tensor-data';
 import { DataType, ModelProto, TensorProto } from '../onnx/types';
 import { weightToOutIn } from '../thanora/residual';
@@ -21,9 +22,10 @@ function initializerOf(index: GraphIndex, m: ResolvedModule): TensorProto {
 
 // float64 weights keep their precision; every other float type is widened exactly through float32.
 function storedValues(t: TensorProto): Float32Array | Float64Array {
-  if (t.dataType !== DataType.DOUBLE || !t.raw) return tensorToFloat32(t);
-  const dv = new DataView(t.raw.buffer, t.raw.byteOffset, t.raw.byteLength);
-  return Float64Array.from({ length: t.raw.byteLength / 8 }, (_, i) => dv.getFloat64(i * 8, true));
+  if (t.dataType !== DataType.DOUBLE) return tensorToFloat32(t);
+  const raw = readTensorBytes(t);
+  const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  return Float64Array.from({ length: raw.byteLength / 8 }, (_, i) => dv.getFloat64(i * 8, true));
 }
 
 /** W of each module, d_out×d_in in float64. */

@@ -7,8 +7,8 @@ import { Attribute, AttributeType, DataType, Graph, ModelProto, NodeProto, Tenso
 
 function tensorToDouble(t: TensorProto): TensorProto {
   if (t.dataType !== DataType.FLOAT) return t;
-  if (t.external) throw new Error(`tensor '${t.name}': load external data before converting precision`);
-  return { ...t, dataType: DataType.DOUBLE, raw: floatsToBytes(tensorToFloat32(t), DataType.DOUBLE) };
+  const { external: _external, ...rest } = t;
+  return { ...rest, dataType: DataType.DOUBLE, raw: floatsToBytes(tensorToFloat32(t), DataType.DOUBLE) };
 }
 
 function valueInfoToDouble(v: ValueInfo): ValueInfo {

@@ -6,9 +6,11 @@ import {
   AttributeType,
   DataType,
   Dim,
+  FunctionProto,
   Graph,
   ModelProto,
   NodeProto,
+  OpsetImport,
   TensorProto,
   ValueInfo,
   dataTypeSize,
@@ -305,6 +307,52 @@ export function decodeGraph(r: ProtoReader): Graph {
   return g;
 }
 
+function decodeOpset(s: ProtoReader): OpsetImport {
+  const op = { domain: '', version: 0 };
+  while (!s.done) {
+    const t = s.tag();
+    if (t.field === 1) op.domain = s.string();
+    else if (t.field === 2) op.version = s.int64();
+    else s.skip(t.wireType);
+  }
+  return op;
+}
+
+function encodeOpset(op: OpsetImport): ProtoWriter {
+  const w = new ProtoWriter().stringField(1, op.domain);
+  w.tag(2, 0).varint(op.version);
+  return w;
+}
+
+function decodeFunction(r: ProtoReader): FunctionProto {
+  const f: FunctionProto = { name: '', domain: '', inputs: [], outputs: [], attributes: [], nodes: [], opsetImports: [] };
+  while (!r.done) {
+    const { field, wireType } = r.tag();
+    if (field === 1) f.name = r.string();
+    else if (field === 4) f.inputs.push(r.string());
+    else if (field === 5) f.outputs.push(r.string());
+    else if (field === 6) f.attributes.push(r.string());
+    else if (field === 7) f.nodes.push(decodeNode(r.sub()));
+    else if (field === 8) f.docString = r.string();
+    else if (field === 9) f.opsetImports.push(decodeOpset(r.sub()));
+    else if (field === 10) f.domain = r.string();
+    else f.unknown = keepUnknown(f.unknown, field, wireType, r);
+  }
+  return f;
+}
+
+function encodeFunction(f: FunctionProto): ProtoWriter {
+  const w = new ProtoWriter().stringField(1, f.name);
+  for (const i of f.inputs) w.stringAlways(4, i);
+  for (const o of f.outputs) w.stringAlways(5, o);
+  for (const a of f.attributes) w.stringAlways(6, a);
+  for (const n of f.nodes) w.message(7, encodeNode(n));
+  w.stringField(8, f.docString);
+  for (const op of f.opsetImports) w.message(9, encodeOpset(op));
+  w.stringField(10, f.domain);
+  return w.unknown(f.unknown);
+}
+
 /** Decodes a serialized ModelProto. `source` names the file in errors. */
 export function decodeModel(buf: Uint8Array, source = '<buffer>'): ModelProto {
   const m: ModelProto = {
@@ -341,20 +389,14 @@ export function decodeModel(buf: Uint8Array, source = '<buffer>'): ModelProto {
           m.graph = decodeGraph(r.sub());
           sawGraph = true;
           break;
-        case 8: {
-          const s = r.sub();
-          const op = { domain: '', version: 0 };
-          while (!s.done) {
-            const t = s.tag();
-            if (t.field === 1) op.domain = s.string();
-            else if (t.field === 2) op.version = s.int64();
-            else s.skip(t.wireType);
-          }
-          m.opsetImports.push(op);
+        case 8:
+          m.opsetImports.push(decodeOpset(r.sub()));
           break;
-        }
         case 14:
           m.metadata.push(readStringEntry(r.sub()));
+          break;
+        case 25:
+          (m.functions ??= []).push(decodeFunction(r.sub()));
           break;
         default:
           m.unknown = keepUnknown(m.unknown, field, wireType, r);
@@ -385,11 +427,10 @@ export function encodeTensor(t: TensorProto): ProtoWriter {
   if (t.raw && !t.external) w.bytesField(9, t.raw);
   w.stringField(12, t.docString);
   if (t.external) {
-    const entries: [string, string][] = [
-      ['location', t.external.location],
-      ['offset', String(t.external.offset)],
-      ['length', String(t.external.length)],
-    ];
+    // offset 0 and an unknown length (-1: "to the end of the file") are written as absent keys, as exporters do.
+    const entries: [string, string][] = [['location', t.external.location]];
+    if (t.external.offset > 0) entries.push(['offset', String(t.external.offset)]);
+    if (t.external.length >= 0) entries.push(['length', String(t.external.length)]);
     if (t.external.checksum) entries.push(['checksum', t.external.checksum]);
     for (const [key, value] of entries) w.message(13, new ProtoWriter().stringField(1, key).stringField(2, value));
     w.varintField(14, 1);
@@ -465,12 +506,9 @@ export function encodeModel(m: ModelProto): Uint8Array {
   w.stringField(2, m.producerName).stringField(3, m.producerVersion).stringField(4, m.domain);
   w.varintField(5, m.modelVersion).stringField(6, m.docString);
   w.message(7, encodeGraph(m.graph));
-  for (const op of m.opsetImports) {
-    const ow = new ProtoWriter().stringField(1, op.domain);
-    ow.tag(2, 0).varint(op.version);
-    w.message(8, ow);
-  }
+  for (const op of m.opsetImports) w.message(8, encodeOpset(op));
   for (const e of m.metadata) w.message(14, new ProtoWriter().stringField(1, e.key).stringField(2, e.value));
+  for (const f of m.functions ?? []) w.message(25, encodeFunction(f));
   w.unknown(m.unknown);
   if (w.length >= 2 ** 31) {
     throw new OnnxFormatError(

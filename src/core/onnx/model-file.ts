@@ -1,12 +1,15 @@
 // Reading and writing .onnx files, with external data (weights in side files, required past 2 GiB).
+// A model read from a file keeps its external tensors on disk (see external-data.ts); writing streams them
+// one tensor at a time, so neither direction holds the weights in memory.
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../io/atomic-write';
+import { checkExternalData, readTensorBytes, withExternalDataLoaded } from './external-data';
 import { OnnxFormatError, decodeModel, encodeModel } from './model-codec';
 import { ModelProto, TensorProto } from './types';
 
 export interface ReadModelOptions {
-  /** Load external tensor data into memory (default true). When false, tensors keep their `external` refs. */
+  /** Read external tensor data into memory (default false: tensors keep their `external` refs). */
   loadExternalData?: boolean;
 }
 
@@ -18,45 +21,10 @@ export function readModelFile(file: string, options: ReadModelOptions = {}): Mod
     throw new OnnxFormatError(`cannot read model ${file}: ${(e as Error).message}`);
   }
   const model = decodeModel(buf, file);
-  if (options.loadExternalData ?? true) loadExternalData(model, path.dirname(file), file);
-  return model;
-}
-
-/** Replaces `external` refs by their bytes, read from files relative to `baseDir`. */
-export function loadExternalData(model: ModelProto, baseDir: string, source = 'model'): void {
-  const handles = new Map<string, number>();
-  try {
-    for (const t of model.graph.initializers) {
-      if (!t.external) continue;
-      const loc = t.external.location;
-      const file = path.resolve(baseDir, loc);
-      if (path.relative(baseDir, file).startsWith('..')) {
-        throw new OnnxFormatError(`${source}: tensor '${t.name}' points outside the model folder (${loc})`);
-      }
-      let fd = handles.get(file);
-      if (fd === undefined) {
-        try {
-          fd = fs.openSync(file, 'r');
-        } catch {
-          throw new OnnxFormatError(
-            `${source}: tensor '${t.name}' keeps its data in '${loc}', which is missing next to the model. Copy the model together with its data files.`,
-          );
-        }
-        handles.set(file, fd);
-      }
-      const size = fs.fstatSync(fd).size;
-      const length = t.external.length >= 0 ? t.external.length : size - t.external.offset;
-      if (t.external.offset + length > size) {
-        throw new OnnxFormatError(`${source}: tensor '${t.name}' needs bytes ${t.external.offset}..${t.external.offset + length} of '${loc}', which has ${size}`);
-      }
-      const raw = new Uint8Array(length);
-      fs.readSync(fd, raw, 0, length, t.external.offset);
-      t.raw = raw;
-      delete t.external;
-    }
-  } finally {
-    for (const fd of handles.values()) fs.closeSync(fd);
-  }
+  const baseDir = path.dirname(path.resolve(file));
+  for (const t of model.graph.initializers) if (t.external) t.external.baseDir = baseDir;
+  checkExternalData(model, file);
+  return options.loadExternalData ? withExternalDataLoaded(model, file) : model;
 }
 
 export interface WriteModelOptions {
@@ -70,36 +38,45 @@ export interface WriteModelOptions {
 
 const TWO_GIB = 2 ** 31;
 
-function initializerBytes(model: ModelProto): number {
-  return model.graph.initializers.reduce((s, t) => s + (t.raw?.length ?? 0), 0);
+function tensorByteLength(t: TensorProto): number {
+  return t.raw?.length ?? (t.external && t.external.length >= 0 ? t.external.length : readTensorBytes(t).length);
 }
 
 /** Writes the model atomically; tensors go to an external data file when asked or needed. */
 export function writeModelFile(file: string, model: ModelProto, options: WriteModelOptions = {}): void {
   const mode = options.externalData ?? 'auto';
-  const external = mode === 'always' || (mode === 'auto' && initializerBytes(model) > TWO_GIB - 64 * 2 ** 20);
+  const total = model.graph.initializers.reduce((s, t) => s + tensorByteLength(t), 0);
+  const external = mode === 'always' || (mode === 'auto' && total > TWO_GIB - 64 * 2 ** 20);
   if (!external) {
-    writeFileAtomic(file, encodeModel(model));
+    const initializers = model.graph.initializers.map((t) => (t.external ? { ...t, external: undefined, raw: readTensorBytes(t) } : t));
+    writeFileAtomic(file, encodeModel({ ...model, graph: { ...model.graph, initializers } }));
     return;
   }
   const dataName = options.dataFileName ?? `${path.basename(file)}.data`;
   const threshold = options.sizeThreshold ?? 1024;
-  const chunks: Uint8Array[] = [];
-  let offset = 0;
   const graph = { ...model.graph, initializers: [] as TensorProto[] };
+  const placed: { tensor: TensorProto; pad: number }[] = [];
+  let offset = 0;
   for (const t of model.graph.initializers) {
-    if (!t.raw || t.raw.length < threshold) {
-      graph.initializers.push(t);
+    const length = tensorByteLength(t);
+    if (length < threshold) {
+      graph.initializers.push(t.external ? { ...t, external: undefined, raw: readTensorBytes(t) } : t);
       continue;
     }
     // ONNX Runtime maps external data; 4 KiB alignment keeps every tensor page-aligned.
     const pad = (4096 - (offset % 4096)) % 4096;
-    if (pad) chunks.push(new Uint8Array(pad));
     offset += pad;
-    chunks.push(t.raw);
-    graph.initializers.push({ ...t, raw: undefined, external: { location: dataName, offset, length: t.raw.length } });
-    offset += t.raw.length;
+    placed.push({ tensor: t, pad });
+    graph.initializers.push({ ...t, raw: undefined, external: { location: dataName, offset, length } });
+    offset += length;
   }
-  writeFileAtomic(path.join(path.dirname(file), dataName), chunks);
+  // One tensor's bytes in memory at a time: external sources are read as the data file is written.
+  function* chunks(): Generator<Uint8Array> {
+    for (const { tensor, pad } of placed) {
+      if (pad) yield new Uint8Array(pad);
+      yield readTensorBytes(tensor);
+    }
+  }
+  writeFileAtomic(path.join(path.dirname(file), dataName), chunks());
   writeFileAtomic(file, encodeModel({ ...model, graph }));
 }

@@ -1,4 +1,5 @@
 // Conversions between TensorProto bytes and JS typed arrays, including float16 and bfloat16.
+import { readTensorBytes } from './external-data';
 import { DataType, TensorProto, dataTypeName, dataTypeSize } from './types';
 
 export type NumericArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
@@ -65,18 +66,9 @@ export function floatToBfloat16(v: number): number {
   return ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
 }
 
-function requireRaw(t: TensorProto): Uint8Array {
-  if (!t.raw) {
-    throw new Error(
-      `tensor '${t.name}' has no data in memory${t.external ? ` (its data is in external file '${t.external.location}'; load the model with its external data)` : ''}`,
-    );
-  }
-  return t.raw;
-}
-
-/** Any float or integer tensor as Float32Array (a copy; float16/bfloat16 are widened). */
+/** Any float or integer tensor as Float32Array (a copy; float16/bfloat16 are widened; external data is read). */
 export function tensorToFloat32(t: TensorProto): Float32Array {
-  const raw = requireRaw(t);
+  const raw = readTensorBytes(t);
   const n = elementCount(t.dims);
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const out = new Float32Array(n);
@@ -118,7 +110,7 @@ export function tensorToFloat32(t: TensorProto): Float32Array {
 
 /** Integer tensor values as JS numbers (shapes, axes, indices); int64, int32 and double are read exactly. */
 export function tensorToNumbers(t: TensorProto): number[] {
-  const raw = requireRaw(t);
+  const raw = readTensorBytes(t);
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const n = elementCount(t.dims);
   const read = (get: (i: number) => number) => Array.from({ length: n }, (_, i) => get(i));

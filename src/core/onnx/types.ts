@@ -49,6 +49,11 @@ export interface ExternalDataRef {
   offset: number;
   length: number;
   checksum?: string;
+  /**
+   * Absolute folder `location` is relative to: set when the model is read from a file, so the bytes can be
+   * read on demand (readTensorBytes) and a session can map them from there. Not part of onnx.proto.
+   */
+  baseDir?: string;
 }
 
 export interface TensorProto {
@@ -142,6 +147,20 @@ export interface OpsetImport {
   version: number;
 }
 
+/** A model-local function: ONNX Runtime inlines its body wherever a node calls (domain, name). */
+export interface FunctionProto {
+  name: string;
+  domain: string;
+  inputs: string[];
+  outputs: string[];
+  /** Names of the attributes a call may set (the body reads them through refAttrName). */
+  attributes: string[];
+  nodes: NodeProto[];
+  opsetImports: OpsetImport[];
+  docString?: string;
+  unknown?: RawField[];
+}
+
 export interface ModelProto {
   irVersion: number;
   opsetImports: OpsetImport[];
@@ -152,5 +171,7 @@ export interface ModelProto {
   docString?: string;
   graph: Graph;
   metadata: { key: string; value: string }[];
+  /** Model-local functions (field 25); absent when the model has none. */
+  functions?: FunctionProto[];
   unknown?: RawField[];
 }

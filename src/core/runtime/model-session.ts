@@ -1,29 +1,32 @@
-// Sessions over in-memory models of any size. A graph under ~2 GiB is handed to ONNX Runtime as one
-// protobuf buffer; past that protobuf cannot hold it, so it is written with its weights as external data to
-// a temp folder and opened from the path (the folder is removed once the session has loaded it).
+// Sessions over in-memory models of any size, without copying the weights. External tensors (a model read
+// from disk keeps its weights in its data files) stay where they are: the graph goes to ONNX Runtime as one
+// protobuf buffer and the runtime maps the data files from the model's folder
+// (`session.model_external_initializers_file_folder_path`), so the weights are in memory once, as pages of
+// those files. Only when the tensors held in memory pass protobuf's 2 GiB limit, or the external tensors
+// live in several folders, is the model written to a temp folder with its data and opened from there.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { externalDataDirs, inlineTensorBytes } from '../onnx/external-data';
 import { encodeModel } from '../onnx/model-codec';
 import { writeModelFile } from '../onnx/model-file';
 import { ModelProto } from '../onnx/types';
 import { OpenedSession, SessionOptions, openSession } from './session';
 
-/** Tensor bytes above which a model goes through a temp file with external data (protobuf's limit is 2 GiB). */
+/** In-memory tensor bytes above which a model goes through a temp file (protobuf's limit is 2 GiB). */
 export const INLINE_MODEL_LIMIT = 1.75 * 2 ** 30;
 
 export interface ModelSessionOptions extends SessionOptions {
-  /** Override of INLINE_MODEL_LIMIT (tests use 0 to exercise the external-data path on small models). */
+  /** Override of INLINE_MODEL_LIMIT (tests use 0 to exercise the temp-file path on small models). */
   inlineLimit?: number;
-}
-
-function tensorBytes(model: ModelProto): number {
-  return model.graph.initializers.reduce((sum, t) => sum + (t.raw?.length ?? 0), 0);
 }
 
 export async function openModelSession(model: ModelProto, options: ModelSessionOptions = {}): Promise<OpenedSession> {
   const { inlineLimit = INLINE_MODEL_LIMIT, ...sessionOptions } = options;
-  if (tensorBytes(model) <= inlineLimit) return openSession(encodeModel(model), sessionOptions);
+  const dirs = externalDataDirs(model);
+  if (inlineTensorBytes(model) <= inlineLimit && dirs.size <= 1) {
+    return openSession(encodeModel(model), { ...sessionOptions, externalDataFolder: [...dirs][0] });
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'thanora-session-'));
   try {
     const file = path.join(dir, 'model.onnx');

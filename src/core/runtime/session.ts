@@ -13,6 +13,10 @@ export interface SessionOptions {
   /** Called once with a one-line note when `auto` falls back to CPU. */
   onNotice?: (message: string) => void;
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Folder the external data of a model given as bytes is read from (see model-session.ts). */
+  externalDataFolder?: string;
+  /** Profile the runs (until `endProfiling`) into `<prefix>_<time>.json`. */
+  profileFilePrefix?: string;
 }
 
 export interface OpenedSession {
@@ -39,10 +43,19 @@ export function cudaUnavailableReason(): string | undefined {
 
 export async function openSession(model: Uint8Array | string, options: SessionOptions = {}): Promise<OpenedSession> {
   const device = options.device ?? 'auto';
+  const session: Record<string, string> = {
+    // Pre-packing gives every kernel that reads a constant weight its own packed copy (the forward MatMul and
+    // the backward Gemm of the same W: three copies in all) and reads mapped weights into anonymous memory.
+    // Without it the weights stay mapped pages of their files; MLAS packs panels on the fly at ~1% of the step.
+    disable_prepacking: '1',
+  };
+  if (options.externalDataFolder) session.model_external_initializers_file_folder_path = options.externalDataFolder;
   const base: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: options.optimization ?? 'all',
     logSeverityLevel: 3,
     ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+    extra: { session },
+    ...(options.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: options.profileFilePrefix } : {}),
   };
   const create = (providers: string[]) =>
     typeof model === 'string'

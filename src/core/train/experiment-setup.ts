@@ -56,7 +56,7 @@ export function setupExperiment(config: ExperimentConfig | string): ExperimentSe
   const modules = resolveTargets(model, targetSpecOf(cfg.lora.targets));
   const length = cfg.training.length;
   const trainExamples = data.tasks.reduce((s, t) => s + t.train.length, 0);
-  const totalSteps = length.unit === 'steps' ? length.steps : stepsForEpochs(length.epochs, trainExamples, cfg.training.batchSize);
+  const totalSteps = length.unit === 'steps' ? length.steps : stepsForEpochs(length.epochs, trainExamples, cfg.training.batchSize * cfg.training.gradAccumulation);
   return {
     config: cfg,
     tokenizer,

@@ -90,6 +90,11 @@ export class TrainStepSession {
     };
   }
 
+  /** Stops profiling (sessions opened with profileFilePrefix) and writes the profile file. */
+  endProfiling(): void {
+    this.opened.session.endProfiling();
+  }
+
   async release(): Promise<void> {
     await this.opened.session.release();
   }

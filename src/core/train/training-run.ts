@@ -14,6 +14,7 @@ import { AdamW } from '../optim/adamw';
 import { clipGradNorm, globalGradNorm } from '../optim/grad-clip';
 import { makeLrSchedule } from '../optim/lr-schedule';
 import { CheckpointMeta, RunEvent, TrainerState } from '../../protocol/run-events';
+import { accumulatedStep } from './accumulated-step';
 import { LoadedCheckpoint, writeCheckpoint } from './checkpoint';
 import { evaluateTasks } from './evaluate';
 import { ExperimentSetup } from './experiment-setup';
@@ -194,8 +195,8 @@ export class TrainingRun {
           break;
         }
         const t0 = performance.now();
-        const batch = engineBatch(this.mixer.nextBatch(trainSets, t.batchSize, collate));
-        const result = await this.session.run(batch, this.init.values);
+        const microBatches = Array.from({ length: t.gradAccumulation }, () => engineBatch(this.mixer.nextBatch(trainSets, t.batchSize, collate)));
+        const result = await accumulatedStep(this.session, microBatches, this.init.values, this.setup.head, config.tasks.length);
         const gradNorm = t.gradClip > 0 ? clipGradNorm(result.grads, t.gradClip) : globalGradNorm(result.grads);
         if (!Number.isFinite(gradNorm)) {
           throw new Error(
@@ -207,8 +208,7 @@ export class TrainingRun {
         this.step++;
         onStep?.(this.step);
         const ms = performance.now() - t0;
-        const tokens = batch.attentionMask.reduce((s, v) => s + v, 0);
-        const present = new Set(batch.taskIds);
+        const present = new Set(microBatches.flatMap((b) => Array.from(b.taskIds ?? [])));
         this.emit({
           type: 'step',
           step: this.step,
@@ -219,7 +219,7 @@ export class TrainingRun {
           sprLoss: result.terms.get('spr') ?? null,
           lr,
           gradNorm,
-          tokensPerSecond: tokens / (ms / 1000),
+          tokensPerSecond: result.tokens / (ms / 1000),
           stepMs: ms,
         });
         if (every(anglesInterval(this.totalSteps))) this.emitAngles();

@@ -50,7 +50,7 @@ describe('loadExperiment', () => {
       temperature: 0.05, allocation: 'module', gamma: 1, lambda: 1e-3, sprSides: 'both',
     });
     assert.deepStrictEqual(config.training, {
-      length: { unit: 'steps', steps: 1000 }, batchSize: 8, seqLength: 512, padding: 'longest', lr: 2e-4, warmupSteps: 0,
+      length: { unit: 'steps', steps: 1000 }, batchSize: 8, gradAccumulation: 1, seqLength: 512, padding: 'longest', lr: 2e-4, warmupSteps: 0,
       schedule: 'cosine', weightDecay: 0, gradClip: 1, seed: 42, evalEvery: 100, checkpointEvery: 500, mixing: 'proportional',
     });
     assert.deepStrictEqual([config.device, config.threads], ['auto', 0]);

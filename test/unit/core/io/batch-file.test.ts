@@ -37,9 +37,15 @@ describe('batch file', () => {
   });
 
   it('reads every fixture batch', () => {
-    for (const name of fs.readdirSync(fixturesDir)) {
-      const batch = readBatchFile(path.join(fixturesDir, name, 'batch.json'));
-      assert.strictEqual(batch.inputIds.length, batch.batchSize * batch.seqLength, name);
+    const hfDir = path.join(fixturesDir, 'hf');
+    const folders = [
+      ...fs.readdirSync(fixturesDir).filter((n) => n !== 'hf').map((n) => path.join(fixturesDir, n)),
+      ...fs.readdirSync(hfDir).filter((n) => n.startsWith('hf-')).map((n) => path.join(hfDir, n)),
+    ];
+    assert.ok(folders.length >= 18, `only ${folders.length} fixture folders`);
+    for (const dir of folders) {
+      const batch = readBatchFile(path.join(dir, 'batch.json'));
+      assert.strictEqual(batch.inputIds.length, batch.batchSize * batch.seqLength, dir);
     }
   });
 

@@ -1,7 +1,12 @@
 import * as assert from 'assert';
 import * as ort from 'onnxruntime-node';
 import { appendCausalLmLoss } from '../../../../src/core/loss/causal-lm-loss';
-import { encodeModel } from '../../../../src/core/onnx/model-codec';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ROW_CROSS_ENTROPY } from '../../../../src/core/loss/row-cross-entropy';
+import { decodeModel, encodeModel } from '../../../../src/core/onnx/model-codec';
+import { openSession } from '../../../../src/core/runtime/session';
 import { floatToHalf, halfToFloat } from '../../../../src/core/onnx/tensor-data';
 import { DataType } from '../../../../src/core/onnx/types';
 import { assertRelClose, checkHeadGradient, float64, int64, logitsModel, pseudoRandom, runModel } from './head-test-model';
@@ -107,5 +112,28 @@ describe('appendCausalLmLoss', () => {
   it('gradient matches finite differences with per-task outputs (reduction none path)', async () => {
     const head = appendCausalLmLoss(logitsModel(dynamicShape), { tasks: { taskCount: 2 } });
     await checkHeadGradient(head, { x: float64(logits, dims), labels: int64(labels), task_ids: int64([1, 0, 1]) });
+  });
+
+  // The cross-entropy is the model-local RowCrossEntropy function: ONNX Runtime inlines it, and its one
+  // LogSoftmax runs on the last axis of [N, C] (SoftmaxCrossEntropyLoss's own body would run it on a
+  // [N, C, 1] view, several times slower at 150k classes). The function survives encode/decode unchanged.
+  it('computes the cross-entropy through its model-local function, LogSoftmax on [N, C]', async () => {
+    const head = appendCausalLmLoss(logitsModel(dynamicShape));
+    const fn = head.model.functions?.find((f) => f.name === ROW_CROSS_ENTROPY);
+    assert.ok(fn && head.model.opsetImports.some((o) => o.domain === fn.domain));
+    assert.deepStrictEqual(decodeModel(encodeModel(head.model)).functions, head.model.functions);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'row-ce-'));
+    try {
+      const { session } = await openSession(encodeModel(head.model), { device: 'cpu', threads: 1, profileFilePrefix: path.join(dir, 'p') });
+      await session.run({ x: float64(logits, dims), labels: int64(labels) });
+      session.endProfiling();
+      await session.release();
+      const events = JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]), 'utf8')) as { args?: { op_name?: string; input_type_shape?: Record<string, number[]>[] } }[];
+      const logSoftmax = events.filter((e) => e.args?.op_name === 'LogSoftmax');
+      assert.strictEqual(logSoftmax.length, 1);
+      assert.deepStrictEqual(Object.values(logSoftmax[0].args!.input_type_shape![0])[0], [15, 7]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

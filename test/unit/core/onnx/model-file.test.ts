@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { OnnxFormatError, encodeModel } from '../../../../src/core/onnx/model-codec';
 import { readModelFile, writeModelFile } from '../../../../src/core/onnx/model-file';
+import { openModelSession } from '../../../../src/core/runtime/model-session';
 import { assertSameOutputs, fixtureFeeds, fixturesDir, runModel } from './codec-helpers';
 
 describe('ONNX model files with external data', () => {
@@ -29,9 +30,18 @@ describe('ONNX model files with external data', () => {
 
       const feeds = fixtureFeeds(name);
       const expected = await runModel(fs.readFileSync(originalFile), feeds);
-      const reloaded = readModelFile(file);
+      const reloaded = readModelFile(file, { loadExternalData: true });
       assert.ok(reloaded.graph.initializers.every((t) => !t.external && t.raw));
       assertSameOutputs(await runModel(encodeModel(reloaded), feeds), expected, `${name} reloaded`);
+      // Kept as refs (the default), the same model runs through a session mapping the data from its folder.
+      const lazy = readModelFile(file);
+      assert.ok(lazy.graph.initializers.some((t) => t.external && t.external.baseDir === tmp && !t.raw));
+      const opened = await openModelSession(lazy, { device: 'cpu' });
+      try {
+        assertSameOutputs(await opened.session.run(feeds), expected, `${name} mapped from its data file`);
+      } finally {
+        await opened.session.release();
+      }
       assertSameOutputs(await runModel(file, feeds), expected, `${name} loaded by ONNX Runtime from its path`);
     });
   }
@@ -41,6 +51,12 @@ describe('ONNX model files with external data', () => {
     const file = path.join(tmp, 'one.onnx');
     writeModelFile(file, model, { externalData: 'never' });
     assert.deepStrictEqual(fs.readdirSync(tmp), ['one.onnx']);
+    // and a model whose tensors are refs to another file is written self-contained, read tensor by tensor
+    const external = path.join(tmp, 'ext.onnx');
+    writeModelFile(external, model, { externalData: 'always' });
+    const inlined = path.join(tmp, 'inlined.onnx');
+    writeModelFile(inlined, readModelFile(external), { externalData: 'never' });
+    assert.deepStrictEqual(readModelFile(inlined), model);
     assert.deepStrictEqual(readModelFile(file), model);
   });
 
