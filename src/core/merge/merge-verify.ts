@@ -11,7 +11,7 @@ import { readTensorBytes } from '../onnx/external-data';
 import { readModelFile } from '../onnx/model-file';
 import { halfToFloat } from '../onnx/tensor-data';
 import { DataType, ModelProto } from '../onnx/types';
-import { Device, openSession } from '../runtime/session';
+import { Device } from '../runtime/session';
 import { batchFeeds } from '../train/batch-feeds';
 import { MergePlan, weightPatches } from './merge-plan';
 import { ProbeBatch } from './probe-batches';
@@ -123,7 +123,7 @@ export async function verifyMerge(options: VerifyOptions): Promise<Verification>
   } finally {
     await unmerged.session.release();
   }
-  const merged = await openSession(options.mergedModelFile, { device: options.device ?? 'cpu', threads: options.threads, onNotice: options.onNotice });
+  const merged = await openModelSession(readModelFile(options.mergedModelFile), { device: options.device ?? 'cpu', threads: options.threads, onNotice: options.onNotice });
   const comparisons: OutputComparison[] = [];
   try {
     for (const [k, probe] of options.probes.entries()) {
