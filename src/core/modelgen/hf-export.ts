@@ -8,8 +8,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic-write';
 import { SafetensorsDtype, streamSafetensors } from '../io/safetensors';
+import { readTensorBytes } from '../onnx/external-data';
 import { readModelFile } from '../onnx/model-file';
-import { DataType, ModelProto, TensorProto, dataTypeName } from '../onnx/types';
+import { DataType, ModelProto, dataTypeName } from '../onnx/types';
 import { SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE } from './hf-folder';
 import { readImportRecord } from './import-hf-model';
 import { HfImportError } from './import-errors';
@@ -35,18 +36,6 @@ function linkOrCopy(src: string, dst: string): void {
     fs.linkSync(src, dst);
   } catch {
     fs.copyFileSync(src, dst);
-  }
-}
-
-function readExternal(dir: string, t: TensorProto): Uint8Array {
-  const ext = t.external!;
-  const fd = fs.openSync(path.join(dir, ext.location), 'r');
-  try {
-    const bytes = new Uint8Array(ext.length);
-    if (fs.readSync(fd, bytes, 0, ext.length, ext.offset) !== ext.length) throw new HfImportError(`${ext.location}: tensor '${t.name}' is cut short`);
-    return bytes;
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
@@ -99,7 +88,7 @@ export function exportHuggingFaceFolder(baseModelFile: string, mergedModelFile: 
       if (!dtype) throw new HfImportError(`${mergedModelFile}: initializer '${name}' is ${dataTypeName(t.dataType)}; the export writes float32 and float16`);
       config.dtype = dtype.torch;
       if ('torch_dtype' in config) config.torch_dtype = dtype.torch;
-      return { name: key, dtype: dtype.safetensors, shape: t.dims, bytes: () => readExternal(mergedDir, t) };
+      return { name: key, dtype: dtype.safetensors, shape: t.dims, bytes: () => readTensorBytes(t, mergedModelFile) };
     });
     streamSafetensors(path.join(dir, SAFETENSORS_FILE), tensors, { format: 'pt' });
     files.push(SAFETENSORS_FILE);

@@ -29,7 +29,7 @@ function shorten(experimentFile: string): void {
 
 /** Every checkpoint weight of the merged model, as bytes, keyed by its initializer. */
 function mergedBytes(modelFile: string): Map<string, Buffer> {
-  const model = readModelFile(modelFile);
+  const model = readModelFile(modelFile, { loadExternalData: true });
   return new Map(model.graph.initializers.filter((t) => t.name.endsWith('.weight') || t.name.endsWith('.bias')).map((t) => [t.name, Buffer.from(t.raw!)]));
 }
 

@@ -75,7 +75,7 @@ describe('writeImportedModel', function () {
     const hf = path.join(importFixture('qwen2-bf16'), 'hf_base');
     const written = await writeImportedModel(importHfModel(hf), path.join(root, 'bf16', 'model.onnx'));
     assert.deepStrictEqual(written.weightFiles.map((w) => [w.location, w.how]), [['model.onnx.data', 'converted']]);
-    const model = readModelFile(written.file);
+    const model = readModelFile(written.file, { loadExternalData: true });
     const header = readSafetensorsHeader(path.join(hf, 'model.safetensors'));
     const source = fs.readFileSync(path.join(hf, 'model.safetensors'));
     const lazy = readModelFile(written.file, { loadExternalData: false });
