@@ -67,6 +67,12 @@ CASES = {
     "bert-cls-2": dict(cls="BertForSequenceClassification", config="BertConfig", why="two labels, one token type, relu",
                        cfg=dict(vocab_size=256, hidden_size=64, num_hidden_layers=2, num_attention_heads=2, intermediate_size=80,
                                 max_position_embeddings=32, type_vocab_size=1, hidden_act="relu", num_labels=2, pad_token_id=0), kind="cls"),
+    "roberta-cls": dict(cls="RobertaForSequenceClassification", config="RobertaConfig", why="positions from the ids (pad 1), classification head without pooler",
+                        cfg=dict(vocab_size=256, hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=80,
+                                 max_position_embeddings=40, type_vocab_size=1, num_labels=3, pad_token_id=1, bos_token_id=0, eos_token_id=2), kind="cls"),
+    "xlm-roberta-cls": dict(cls="XLMRobertaForSequenceClassification", config="XLMRobertaConfig", why="XLM-R: RoBERTa layout, GELU tanh",
+                            cfg=dict(vocab_size=256, hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=80, hidden_act="gelu_new",
+                                     max_position_embeddings=40, type_vocab_size=1, num_labels=2, pad_token_id=1, bos_token_id=0, eos_token_id=2), kind="cls"),
     "llama-sharded": dict(cls="LlamaForCausalLM", config="LlamaConfig", why="sharded checkpoint (model.safetensors.index.json)",
                           cfg=dict(BASE, tie_word_embeddings=False), shard="60KB"),
     "llama-fp16": dict(cls="LlamaForCausalLM", config="LlamaConfig", why="float16 checkpoint", cfg=dict(BASE, tie_word_embeddings=False), save_dtype="float16"),
@@ -79,7 +85,7 @@ def batches(spec, vocab, seed):
     out = {}
     if spec.get("kind") == "cls":
         ids = torch.randint(3, vocab, (4, 9), generator=g); am = torch.ones_like(ids)
-        am[-1, -3:] = 0; am[1, -2:] = 0; ids[am == 0] = 0
+        am[-1, -3:] = 0; am[1, -2:] = 0; ids[am == 0] = spec["cfg"].get("pad_token_id", 0)
         out["right"] = (ids, am)
         return out
     ids = torch.randint(3, vocab, (3, 12), generator=g); am = torch.ones_like(ids)

@@ -45,6 +45,13 @@ export const SUPPORTED_ARCHITECTURES: Record<string, Architecture> = {
   phi3: { className: 'Phi3ForCausalLM', prefix: 'model', task: 'causal_lm', read: decoder(readPhi3) },
   gpt2: { className: 'GPT2LMHeadModel', prefix: 'transformer', task: 'causal_lm', read: staged(readGpt2, buildGpt2) },
   bert: { className: 'BertForSequenceClassification', prefix: 'bert', task: 'sequence_classification', read: staged(readBert, buildBertClassifier) },
+  roberta: { className: 'RobertaForSequenceClassification', prefix: 'roberta', task: 'sequence_classification', read: staged((c) => readBert(c, 'roberta'), buildBertClassifier) },
+  'xlm-roberta': {
+    className: 'XLMRobertaForSequenceClassification',
+    prefix: 'roberta',
+    task: 'sequence_classification',
+    read: staged((c) => readBert(c, 'roberta'), buildBertClassifier),
+  },
 };
 
 const supportedList = () => Object.entries(SUPPORTED_ARCHITECTURES).map(([type, a]) => `${a.className} (model_type "${type}")`).join(', ');

@@ -1,12 +1,18 @@
-// BERT for sequence classification (BertForSequenceClassification): word + position + token-type-0
-// embeddings, post-LayerNorm encoder layers with bidirectional attention over the unpadded keys, the pooler
-// (tanh dense on the first token) and the classifier. Output logits [batch, num_labels].
+// BERT-style encoders for sequence classification, output logits [batch, num_labels]:
+//   BertForSequenceClassification         positions 0…s−1, pooler (tanh dense on the first token), classifier
+//   RobertaForSequenceClassification,     positions from the ids, as fairseq: non-pad tokens count up from
+//   XLMRobertaForSequenceClassification   padding_idx + 1, pad tokens keep padding_idx; head: classifier.dense,
+//                                         tanh, classifier.out_proj on the first token (no pooler)
+// Both: word + position + token-type-0 embeddings and LayerNorm, then post-LayerNorm layers with bidirectional
+// attention over the unpadded keys.
 import { DataType, ModelProto } from '../../onnx/types';
 import { CheckpointWeights } from '../checkpoint-weights';
 import { HfConfig, anyValue, only } from '../hf-config';
 import { Activation, HfGraph } from '../hf-graph';
 import { HfImportError } from '../import-errors';
 import { readActivation } from './decoder-config';
+
+export type EncoderFamily = 'bert' | 'roberta';
 
 function labelCount(config: HfConfig): number {
   const id2label = config.object('id2label');
@@ -16,6 +22,7 @@ function labelCount(config: HfConfig): number {
 }
 
 export interface BertSpec {
+  family: EncoderFamily;
   vocab: number;
   d: number;
   layers: number;
@@ -26,9 +33,11 @@ export interface BertSpec {
   typeVocab: number;
   eps: number;
   labels: number;
+  /** RoBERTa: the pad id, from which positions are counted. */
+  padId: number;
 }
 
-export function readBert(config: HfConfig): BertSpec {
+export function readBert(config: HfConfig, family: EncoderFamily = 'bert'): BertSpec {
   const vocab = config.positiveInt('vocab_size');
   const d = config.positiveInt('hidden_size', 768);
   const layers = config.positiveInt('num_hidden_layers', 12);
@@ -39,56 +48,77 @@ export function readBert(config: HfConfig): BertSpec {
   const typeVocab = config.positiveInt('type_vocab_size', 2);
   const eps = config.number('layer_norm_eps', 1e-12);
   const labels = labelCount(config);
+  // RoBERTa's positions depend on which ids are padding (RobertaConfig's default pad_token_id is 1).
+  const padId = family === 'roberta' ? config.int('pad_token_id', 1) : 0;
   config.accept({
     position_embedding_type: only('absolute', 'only absolute position embeddings are implemented'),
-    is_decoder: only(false, 'a decoder BERT is not a sequence classifier'),
+    is_decoder: only(false, 'a decoder is not a sequence classifier'),
     add_cross_attention: only(false, 'cross-attention is not implemented'),
     tie_word_embeddings: anyValue,
   });
   if (d % heads !== 0) throw new HfImportError(`${config.file}: hidden_size ${d} is not a multiple of num_attention_heads ${heads}`);
-  return { vocab, d, layers, heads, inner, activation, positions, typeVocab, eps, labels };
+  return { family, vocab, d, layers, heads, inner, activation, positions, typeVocab, eps, labels, padId };
+}
+
+// RoBERTa positions: m = (ids ≠ pad), pos = cumsum(m)·m + pad   [b, s]
+function robertaPositions(g: HfGraph, scope: string, padId: number): string {
+  const { b } = g;
+  const pad = b.constant(scope, [], DataType.INT64, [padId]);
+  const notPad = b.op(scope, 'Cast', [b.op(scope, 'Not', [b.op(scope, 'Equal', [g.inputIds, pad])])], { to: DataType.INT64 });
+  const counted = b.op(scope, 'CumSum', [notPad, b.constant(scope, [], DataType.INT64, [1])]);
+  return b.op(scope, 'Add', [b.op(scope, 'Mul', [counted, notPad]), pad]);
 }
 
 export function buildBertClassifier(spec: BertSpec, weights: CheckpointWeights): ModelProto {
-  const { vocab, d, layers, heads, inner, activation, positions, typeVocab, eps, labels } = spec;
-  if (!weights.has('classifier.weight')) {
+  const { family, vocab, d, layers, heads, inner, activation, positions, typeVocab, eps, labels } = spec;
+  const headWeight = family === 'bert' ? 'classifier.weight' : 'classifier.out_proj.weight';
+  if (!weights.has(headWeight)) {
     throw new HfImportError(
-      `the checkpoint in ${weights.folder.dir} has no classifier (classifier.weight): it is a BERT base or pre-training checkpoint, not a sequence classifier. ` +
-        `Create the head in transformers (BertForSequenceClassification.from_pretrained(folder, num_labels=N).save_pretrained(out)) and import that folder.`,
+      `the checkpoint in ${weights.folder.dir} has no classifier (${headWeight}): it is a base or pre-training checkpoint, not a sequence classifier. ` +
+        `Create the head in transformers (AutoModelForSequenceClassification.from_pretrained(folder, num_labels=N).save_pretrained(out)) and import that folder.`,
     );
   }
   const headDim = d / heads;
-  const g = new HfGraph('thanora_import_bert', weights, weights.dataType);
+  const g = new HfGraph(`thanora_import_${family}`, weights, weights.dataType);
   const { b } = g;
-  const scope = '/bert/embeddings';
-  const word = b.op(scope, 'Gather', [g.weight('bert.embeddings.word_embeddings.weight', [vocab, d], 'vocab_size × hidden_size'), g.inputIds]);
-  const posTable = g.weight('bert.embeddings.position_embeddings.weight', [positions, d], 'max_position_embeddings × hidden_size');
-  const pos = b.op(scope, 'Slice', [posTable, b.int64s(scope, [0]), g.seqLen, b.int64s(scope, [0])]);
-  // token_type_ids default to 0 (BERT's buffer), so every position adds row 0 of the token-type table.
-  const typeTable = g.weight('bert.embeddings.token_type_embeddings.weight', [typeVocab, d], 'type_vocab_size × hidden_size');
+  const root = family;
+  const scope = `/${root}/embeddings`;
+  const word = b.op(scope, 'Gather', [g.weight(`${root}.embeddings.word_embeddings.weight`, [vocab, d], 'vocab_size × hidden_size'), g.inputIds]);
+  const posTable = g.weight(`${root}.embeddings.position_embeddings.weight`, [positions, d], 'max_position_embeddings × hidden_size');
+  const pos =
+    family === 'bert'
+      ? b.op(scope, 'Slice', [posTable, b.int64s(scope, [0]), g.seqLen, b.int64s(scope, [0])])
+      : b.op(scope, 'Gather', [posTable, robertaPositions(g, scope, spec.padId)]);
+  // token_type_ids default to 0 (the model's buffer), so every position adds row 0 of the token-type table.
+  const typeTable = g.weight(`${root}.embeddings.token_type_embeddings.weight`, [typeVocab, d], 'type_vocab_size × hidden_size');
   const type0 = b.op(scope, 'Gather', [typeTable, b.constant(scope, [], DataType.INT64, [0])]);
   const summed = b.op(scope, 'Add', [b.op(scope, 'Add', [word, type0]), pos]);
-  let h = g.layerNorm('bert.embeddings.LayerNorm', b.op(scope, 'Reshape', [summed, b.int64s(scope, [-1, d])]), d, eps);
+  let h = g.layerNorm(`${root}.embeddings.LayerNorm`, b.op(scope, 'Reshape', [summed, b.int64s(scope, [-1, d])]), d, eps);
   const mask = g.maskFor({ causal: false });
   for (let l = 0; l < layers; l++) {
-    const p = `bert.encoder.layer.${l}`;
-    const attnScope = `/bert/encoder/layer.${l}/attention/self`;
+    const p = `${root}.encoder.layer.${l}`;
+    const layerScope = `/${root}/encoder/layer.${l}`;
     const q = g.linear(h, `${p}.attention.self.query`, d, d, { bias: true });
     const k = g.linear(h, `${p}.attention.self.key`, d, d, { bias: true });
     const v = g.linear(h, `${p}.attention.self.value`, d, d, { bias: true });
-    const context = g.attention(attnScope, q, k, v, { heads, kvHeads: heads, headDim, scaling: headDim ** -0.5 }, mask);
+    const context = g.attention(`${layerScope}/attention/self`, q, k, v, { heads, kvHeads: heads, headDim, scaling: headDim ** -0.5 }, mask);
     const attnOut = g.linear(context, `${p}.attention.output.dense`, d, d, { bias: true });
-    h = g.layerNorm(`${p}.attention.output.LayerNorm`, b.op(`/bert/encoder/layer.${l}/attention/output`, 'Add', [attnOut, h]), d, eps);
-    const mid = g.activation(`/bert/encoder/layer.${l}/intermediate/act`, g.linear(h, `${p}.intermediate.dense`, d, inner, { bias: true }), activation);
+    h = g.layerNorm(`${p}.attention.output.LayerNorm`, b.op(`${layerScope}/attention/output`, 'Add', [attnOut, h]), d, eps);
+    const mid = g.activation(`${layerScope}/intermediate/act`, g.linear(h, `${p}.intermediate.dense`, d, inner, { bias: true }), activation);
     const out = g.linear(mid, `${p}.output.dense`, inner, d, { bias: true });
-    h = g.layerNorm(`${p}.output.LayerNorm`, b.op(`/bert/encoder/layer.${l}/output`, 'Add', [out, h]), d, eps);
+    h = g.layerNorm(`${p}.output.LayerNorm`, b.op(`${layerScope}/output`, 'Add', [out, h]), d, eps);
   }
-  // pooled = tanh(dense(h[:, 0]))   [b, d]
-  const pscope = '/bert/pooler';
-  const first = b.op(pscope, 'Gather', [b.op(pscope, 'Reshape', [h, b.op(pscope, 'Concat', [g.batchSeq, b.int64s(pscope, [d])], { axis: 0 })]), b.constant(pscope, [], DataType.INT64, [0])], { axis: 1 });
-  const pooled = b.op(pscope, 'Tanh', [g.linear(first, 'bert.pooler.dense', d, d, { bias: true })]);
-  g.linear(pooled, 'classifier', d, labels, { bias: true, output: 'logits' });
+  // The first token of each row: [N, d] → [b, s, d] → [b, d]; then tanh(dense(·)) and the label scores.
+  const hscope = family === 'bert' ? '/bert/pooler' : '/classifier';
+  const first = b.op(hscope, 'Gather', [b.op(hscope, 'Reshape', [h, b.op(hscope, 'Concat', [g.batchSeq, b.int64s(hscope, [d])], { axis: 0 })]), b.constant(hscope, [], DataType.INT64, [0])], { axis: 1 });
+  const pooled = b.op(hscope, 'Tanh', [g.linear(first, family === 'bert' ? 'bert.pooler.dense' : 'classifier.dense', d, d, { bias: true })]);
+  g.linear(pooled, family === 'bert' ? 'classifier' : 'classifier.out_proj', d, labels, { bias: true, output: 'logits' });
+  if (family === 'roberta') {
+    // RobertaForSequenceClassification builds no pooler; a checkpoint saved from RobertaModel may carry one.
+    weights.skip('roberta.pooler.dense.weight');
+    weights.skip('roberta.pooler.dense.bias');
+  }
   b.output('logits', g.dtype, ['batch', labels]);
   weights.checkAllTaken();
-  return b.build(`bert sequence classifier imported from a Hugging Face folder: d=${d}, layers=${layers}, heads=${heads}, intermediate=${inner}, labels=${labels}`);
+  return b.build(`${family} sequence classifier imported from a Hugging Face folder: d=${d}, layers=${layers}, heads=${heads}, intermediate=${inner}, labels=${labels}`);
 }
