@@ -124,6 +124,9 @@ class MergedHuggingFaceFolder(unittest.TestCase):
     def test_bert_classifier(self):
         self.check(os.path.join(FIXTURES, "hf", "hf-bert-cls-ts", "hf_base"), "BertForSequenceClassification", check_peft=False)
 
+    def test_roberta_classifier(self):
+        self.check(os.path.join(FIXTURES, "hf-import", "roberta-cls", "hf_base"), "RobertaForSequenceClassification", check_peft=False)
+
     # Issue 8 (real PEFT adapters): the PEFT export of a classification run says task_type CAUSAL_LM and carries
     # no classifier, so PEFT cannot load it yet. Remove the decorator when that lands.
     @unittest.expectedFailure

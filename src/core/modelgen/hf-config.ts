@@ -22,7 +22,8 @@ const NO_EFFECT_FIELDS = new Set([
   'encoder_no_repeat_ngram_size', 'bad_words_ids', 'num_return_sequences', 'output_scores', 'return_dict_in_generate',
   'forced_bos_token_id', 'forced_eos_token_id', 'remove_invalid_values', 'exponential_decay_length_penalty',
   'suppress_tokens', 'begin_suppress_tokens', 'tf_legacy_loss', 'pruned_heads', 'cross_attention_hidden_size', 'auto_map',
-  '_attn_implementation_autoset', 'attn_implementation', '_attn_implementation', 'pretraining_tp',
+  '_attn_implementation_autoset', 'attn_implementation', '_attn_implementation', 'pretraining_tp', 'cache_implementation',
+  'output_past', 'xla_device',
 ]);
 
 /** Switches of PretrainedConfig that change nothing while false (old configs write them out). */

@@ -1,7 +1,7 @@
 // Phi-3: a Llama-style decoder with fused projections (qkv_proj = [q; k; v], gate_up_proj = [gate; up]),
 // partial rotary embeddings, longrope scaling (short factors up to the original context, long ones past it)
 // and an optional sliding window on every layer.
-import { HfConfig } from '../hf-config';
+import { HfConfig, only } from '../hf-config';
 import { readRope } from '../rope';
 import { DecoderSpec } from './decoder';
 import { readActivation, readDecoderBasics } from './decoder-config';
@@ -11,6 +11,8 @@ export function readPhi3(config: HfConfig): DecoderSpec {
   const activation = readActivation(config, 'hidden_act', 'silu');
   const rope = readRope(config, { headDim: basics.headDim, maxPositions: basics.maxPositions, partialRotary: true, legacyLongrope: true, originalMaxDefault: 4096 });
   const window = config.nullableInt('sliding_window', undefined);
+  // Phi-3 configs on the Hub write attention_bias: false; Phi3Attention has no biases.
+  config.accept({ attention_bias: only(false, 'Phi-3 attention has no biases') });
   return {
     family: 'phi3',
     ...basics,
