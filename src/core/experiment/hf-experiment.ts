@@ -9,6 +9,7 @@ import { ImportDtype, importHfModel } from '../modelgen/import-hf-model';
 import { HfImportError } from '../modelgen/import-errors';
 import { WriteImportOptions, WrittenImport, writeImportedModel } from '../modelgen/write-imported-model';
 import { loadChatTemplate } from '../data/chat-template';
+import { resolveTargets } from '../lora/resolve-targets';
 
 export const EXPERIMENT_FILE = 'thanora.json';
 
@@ -67,13 +68,17 @@ export async function createHfExperiment(hfDir: string, dir: string, options: Wr
     writeJsonl(path.join(target, 'data', `${name}.eval.jsonl`), rows.slice(28));
     return { name, train: `data/${name}.train.jsonl`, eval: `data/${name}.eval.jsonl` };
   });
+  const targets = classifier ? ['query', 'value'] : 'all-linear';
+  // Rank 16, or less where a targeted layer is narrower (the methods take r directions of each W).
+  const narrowest = Math.min(...resolveTargets(imported.model, targets).map((m) => Math.min(m.dIn, m.dOut)));
+  const r = Math.min(16, narrowest);
   const experiment = {
     baseModel: 'model/model.onnx',
     tokenizer: 'model/tokenizer.json',
     tasks,
     // A classifier's pooler reads one vector per example, which the method's per-token preview cannot use, so
     // classifiers get PEFT's default BERT targets; decoders get every linear layer but the head.
-    lora: { targets: classifier ? ['query', 'value'] : 'all-linear', r: 16, alpha: 32 },
+    lora: { targets, r, alpha: 2 * r },
     method: { name: 'thanora' },
     training: {
       steps: 200,
