@@ -9,6 +9,7 @@ import { NodeProto } from '../onnx/types';
 interface ProfileEvent {
   cat?: string;
   name?: string;
+  ts?: number;
   dur?: number;
   args?: {
     op_name?: string;
@@ -27,6 +28,8 @@ export interface OpTime {
 export interface StepProfile {
   /** 2·M·N·K over every MatMul, Gemm and FusedMatMul kernel that ran. */
   matmulFlops: number;
+  /** Time of those products (ms). */
+  matmulMs: number;
   /** Sum of kernel times (ms). */
   kernelMs: number;
   /** Kernel time by op type, largest first. */
@@ -53,34 +56,45 @@ function matmulFlops(op: string, inputs: number[][], output: number[], node: Nod
   return 2 * product(output) * (transA ? a[0] : a[1]);
 }
 
-export function readStepProfile(file: string, nodes: readonly NodeProto[]): StepProfile {
+/** One profile per session run in the file (runs are told apart by ONNX Runtime's `model_run` events). */
+export function readStepProfiles(file: string, nodes: readonly NodeProto[]): StepProfile[] {
   const events = JSON.parse(fs.readFileSync(file, 'utf8')) as ProfileEvent[];
+  const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').map((e) => ({ start: e.ts ?? 0, end: (e.ts ?? 0) + (e.dur ?? 0) }));
   const byName = new Map(nodes.map((n) => [n.name, n]));
-  const byOp = new Map<string, OpTime>();
-  let matmul = 0;
-  let kernelUs = 0;
-  let forwardBytes = 0;
+  const profiles = runs.map(() => ({ byOp: new Map<string, OpTime>(), matmul: 0, matmulUs: 0, kernelUs: 0, forwardBytes: 0 }));
   for (const e of events) {
     if (e.cat !== 'Node' || !e.name?.endsWith('_kernel_time') || !e.args?.op_name) continue;
+    const run = runs.findIndex((r) => (e.ts ?? 0) >= r.start && (e.ts ?? 0) <= r.end);
+    if (run < 0) continue;
+    const p = profiles[run];
     const name = e.name.slice(0, -'_kernel_time'.length);
     const op = e.args.op_name;
     const dur = e.dur ?? 0;
-    kernelUs += dur;
-    const entry = byOp.get(op) ?? { op, ms: 0, count: 0 };
+    p.kernelUs += dur;
+    const entry = p.byOp.get(op) ?? { op, ms: 0, count: 0 };
     entry.ms += dur / 1000;
     entry.count++;
-    byOp.set(op, entry);
+    p.byOp.set(op, entry);
     if (op === 'MatMul' || op === 'Gemm' || op === 'FusedMatMul') {
-      const inputs = (e.args.input_type_shape ?? []).map(shapeOf).filter((s): s is number[] => !!s);
+      const inputs = (e.args.input_type_shape ?? []).map(shapeOf).filter((x): x is number[] => !!x);
       const output = shapeOf(e.args.output_type_shape?.[0]) ?? [];
-      matmul += matmulFlops(op, inputs, output, byName.get(name));
+      p.matmul += matmulFlops(op, inputs, output, byName.get(name));
+      p.matmulUs += dur;
     }
-    if (!isBackwardNode(name) && !name.startsWith('LossHead/')) forwardBytes += Number(e.args.output_size ?? 0);
+    if (!isBackwardNode(name) && !name.startsWith('LossHead/')) p.forwardBytes += Number(e.args.output_size ?? 0);
   }
-  return {
-    matmulFlops: matmul,
-    kernelMs: kernelUs / 1000,
-    byOp: [...byOp.values()].sort((x, y) => y.ms - x.ms),
-    forwardOutputBytes: forwardBytes,
-  };
+  return profiles.map((p) => ({
+    matmulFlops: p.matmul,
+    matmulMs: p.matmulUs / 1000,
+    kernelMs: p.kernelUs / 1000,
+    byOp: [...p.byOp.values()].sort((x, y) => y.ms - x.ms),
+    forwardOutputBytes: p.forwardBytes,
+  }));
+}
+
+/** The profile of the first run in the file. */
+export function readStepProfile(file: string, nodes: readonly NodeProto[]): StepProfile {
+  const [first] = readStepProfiles(file, nodes);
+  if (!first) throw new Error(`${file} holds no profiled run`);
+  return first;
 }

@@ -131,7 +131,7 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
         const entropyRank = method.entropyRank === 'auto' ? undefined : method.entropyRank;
         if (method.name === 'corda') {
           for (const m of group) {
-            const options = { epsilon: method.epsilon, entropyRank, tokenCounts: cov.tokenCounts, seed: request.seed, matmul: matmul.matmul };
+            const options = { epsilon: method.epsilon, entropyRank, tokenCounts: cov.tokenCounts, matmul: matmul.matmul };
             record(m, await cordaModule(m.peftName, weightOf(m), cov.covariances.get(m.peftName)!, lora.r, lora.alpha, options));
           }
           continue;

@@ -55,7 +55,6 @@ export interface CordaModuleOptions {
   epsilon: number;
   entropyRank?: number;
   tokenCounts: readonly number[];
-  seed: number;
   matmul?: MatmulFn;
 }
 
@@ -66,7 +65,6 @@ export async function cordaModule(name: string, w: Matrix, covariances: Matrix[]
     epsilon: o.epsilon,
     entropyRank: o.entropyRank,
     tokenCounts: o.tokenCounts,
-    seed: moduleSeed(name, o.seed),
     matmul: o.matmul,
     exactSvdMaxDim,
   });

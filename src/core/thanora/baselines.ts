@@ -56,6 +56,6 @@ export async function cordaInit(
 ): Promise<BaselineInit> {
   const scaling = alpha / rank;
   const ctx = await analyseTaskContext(weight, pooledCovariance(covariances, options.tokenCounts), { ...options, keep: rank }, 'corda pooled covariance');
-  const { a, b } = taskBlock(ctx, rank, scaling, options.gamma ?? 1);
+  const { a, b } = taskBlock(ctx, weight, rank, scaling, options.gamma ?? 1);
   return { a, b, blocks: { rank, blocks: [{ kind: 'principal', offset: 0, rank }] }, base: subtract(weight, scaledDelta(b, a, scaling)), scaling };
 }

@@ -84,7 +84,7 @@ function buildModule(m: HasiModuleInput, contexts: TaskContext[], allocation: Ra
   for (const block of blocks.blocks) {
     const piece =
       block.kind === 'task'
-        ? taskBlock(contexts[block.task!], block.rank, scaling, options.gamma ?? 1)
+        ? taskBlock(contexts[block.task!], m.weight, block.rank, scaling, options.gamma ?? 1)
         : cooperativeBlock(block.rank, dIn, dOut, seededRng(hashName(m.name, options.seed ?? 0)));
     setBlock(a, block.offset, 0, piece.a);
     setBlock(b, 0, block.offset, piece.b);

@@ -1,7 +1,14 @@
 import * as assert from 'assert';
-import { choleskySolve, cholesky, dampedCholesky, tryCholesky } from '../../../../src/core/linalg/cholesky';
-import { fromRows, matmul, matmulTransposeA, matmulTransposeB, maxAbsDifference, zeros } from '../../../../src/core/linalg/matrix';
+import { cholesky, choleskySucceeds, dampCovariance, tryCholesky } from '../../../../src/core/linalg/cholesky';
+import { Matrix, fromRows, matmulTransposeA, matmulTransposeB, maxAbsDifference, zeros } from '../../../../src/core/linalg/matrix';
 import { randomNormalMatrix, seededRng } from '../../../../src/core/linalg/random';
+import { jsMatmul } from '../../../../src/core/linalg/randomized-svd';
+
+const shifted = (c: Matrix, shift: number): Matrix => {
+  const d = { rows: c.rows, cols: c.cols, data: Float64Array.from(c.data) };
+  for (let i = 0; i < c.rows; i++) d.data[i * c.cols + i] += shift;
+  return d;
+};
 
 describe('linalg/cholesky', () => {
   // Tolerance: 1e-14 on a hand-derived factor (entries are small integers).
@@ -11,34 +18,47 @@ describe('linalg/cholesky', () => {
     const expected = fromRows([[2, 0, 0], [6, 1, 0], [-8, 5, 3]]);
     assert.ok(maxAbsDifference(l, expected) < 1e-14);
   });
-  // Tolerance: 1e-10 relative to ‖C‖ ≈ 40 for L·Lᵀ = C and for C·(C⁻¹X) = X.
-  it('L·Lᵀ = C and the solve inverts C on a random covariance', () => {
-    const rng = seededRng(7);
-    const x = randomNormalMatrix(40, 12, rng);
+
+  // Tolerance: 1e-10 relative to ‖C‖ ≈ 40 for L·Lᵀ = C.
+  it('L·Lᵀ = C on a random covariance', () => {
+    const x = randomNormalMatrix(40, 12, seededRng(7));
     const c = matmulTransposeA(x, x);
     const l = cholesky(c);
     assert.ok(maxAbsDifference(matmulTransposeB(l, l), c) < 1e-10);
-    const rhs = randomNormalMatrix(12, 3, rng);
-    assert.ok(maxAbsDifference(matmul(c, choleskySolve(l, rhs)), rhs) < 1e-10);
   });
-  it('damping kicks in for a singular covariance and raises ε ×10 until the factorization succeeds', () => {
-    const rng = seededRng(3);
-    const x = randomNormalMatrix(2, 6, rng); // rank 2 in R^6: singular
+
+  it('the blocked factorization decides positive definiteness exactly as the plain one, on both sides of the edge', async () => {
+    // C = XᵀX of rank 150 in R^300: singular. C + δI is positive definite for δ > 0 and indefinite for δ < 0.
+    const x = randomNormalMatrix(150, 300, seededRng(11));
+    const c = matmulTransposeA(x, x);
+    const scale = c.data[0];
+    for (const delta of [1e-3, -1e-3, 1e-8, -1e-8, 0.5, -0.5]) {
+      const d = shifted(c, delta * scale);
+      const plain = tryCholesky(d) !== undefined;
+      assert.strictEqual(plain, delta > 0, `plain factorization at δ = ${delta}`);
+      assert.strictEqual(await choleskySucceeds(d, jsMatmul, 0, 32), plain, `blocked (32) at δ = ${delta}`);
+      assert.strictEqual(await choleskySucceeds(c, jsMatmul, delta * scale, 100), plain, `blocked (100), shift given, at δ = ${delta}`);
+    }
+  });
+
+  it('damping kicks in for a singular covariance and raises ε ×10 until the factorization succeeds', async () => {
+    const x = randomNormalMatrix(2, 6, seededRng(3)); // rank 2 in R^6: singular
     const c = matmulTransposeA(x, x);
     assert.strictEqual(tryCholesky(c), undefined);
-    const first = dampedCholesky(c, 1e-4);
+    const first = await dampCovariance(c, jsMatmul, 1e-4);
     assert.strictEqual(first.epsilon, 1e-4);
-    // Tolerance: 1e-12 for the factor of the damped matrix.
-    assert.ok(maxAbsDifference(matmulTransposeB(first.factor, first.factor), first.damped) < 1e-12);
+    assert.strictEqual(first.attempts, 1);
+    assert.ok(tryCholesky(shifted(c, first.shift)));
+    assert.ok(Math.abs(first.shift - 1e-4 * (c.data.reduce((s, v, i) => (i % 7 === 0 ? s + v : s), 0) / 6)) < 1e-15);
     // A matrix with a negative eigenvalue −0.01·mean(diag) needs ε > 1e-2: tried 1e-4, 1e-3, 1e-2, 1e-1.
-    const indefinite = fromRows([[1, 0], [0, -0.01]]);
-    const raised = dampedCholesky(indefinite, 1e-4);
+    const raised = await dampCovariance(fromRows([[1, 0], [0, -0.01]]), jsMatmul, 1e-4);
     assert.strictEqual(raised.attempts, 4);
     assert.ok(Math.abs(raised.epsilon - 1e-1) < 1e-15);
   });
-  it('a zero covariance is damped to ε·I and a strongly indefinite matrix fails with a named error', () => {
-    const z = dampedCholesky(zeros(3, 3), 1e-4);
-    assert.ok(Math.abs(z.damped.data[0] - 1e-4) < 1e-18);
-    assert.throws(() => dampedCholesky(fromRows([[1, 0], [0, -1e12]]), 1e-4, 3), /NotPositiveDefinite|stayed indefinite/);
+
+  it('a zero covariance is damped to ε·I and a strongly indefinite matrix fails with a named error', async () => {
+    const z = await dampCovariance(zeros(3, 3), jsMatmul, 1e-4);
+    assert.ok(Math.abs(z.shift - 1e-4) < 1e-18);
+    await assert.rejects(dampCovariance(fromRows([[1, 0], [0, -1e12]]), jsMatmul, 1e-4, 3), /NotPositiveDefinite|stayed indefinite/);
   });
 });
