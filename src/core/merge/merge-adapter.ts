@@ -4,6 +4,7 @@
 import * as path from 'path';
 import { writeJsonAtomic } from '../io/atomic-write';
 import { readPeftAdapter } from '../io/peft-adapter';
+import { exportHuggingFaceFolder } from '../modelgen/hf-export';
 import { Device } from '../runtime/session';
 import { readCheckpoint } from './checkpoint-source';
 import { MergePlan, attachInitBlocks, planAdapterMerge, weightPatches } from './merge-plan';
@@ -33,7 +34,8 @@ export interface MergeOptions {
 export interface MergeReport {
   source: { kind: 'checkpoint' | 'adapter'; path: string; method?: string; step?: number; tasks?: string[] };
   baseModel: string;
-  outputs: { model: string; dataFiles: string[]; adapter?: string };
+  /** huggingFace: the merged model as a Hugging Face folder, for bases made by `thanora import`. */
+  outputs: { model: string; dataFiles: string[]; adapter?: string; huggingFace?: string };
   modules: { name: string; initializer: string; stored: string; rank: number; scale: number; residual: boolean }[];
   probes: { source: 'run eval files' | 'batch file' | 'synthetic'; batches: { task: string; rows: number; tokens: number }[] };
   verification: Verification | null;
@@ -67,7 +69,7 @@ async function finish(
   plan: MergePlan,
   written: WrittenModel,
   probes: { source: MergeReport['probes']['source']; batches: ProbeBatch[] },
-  partial: Pick<MergeReport, 'source'> & { adapter?: string },
+  partial: Pick<MergeReport, 'source'> & { adapter?: string; huggingFace?: string },
   outDir: string,
   options: MergeOptions,
 ): Promise<MergeOutcome> {
@@ -78,7 +80,12 @@ async function finish(
   const report: MergeReport = {
     source: partial.source,
     baseModel: base.file,
-    outputs: { model: written.file, dataFiles: written.dataFiles, ...(partial.adapter ? { adapter: partial.adapter } : {}) },
+    outputs: {
+      model: written.file,
+      dataFiles: written.dataFiles,
+      ...(partial.adapter ? { adapter: partial.adapter } : {}),
+      ...(partial.huggingFace ? { huggingFace: partial.huggingFace } : {}),
+    },
     modules: moduleRows(plan),
     probes: probeSummary(probes.source, probes.batches),
     verification,
@@ -111,13 +118,14 @@ export async function mergeCheckpoint(input: string, options: MergeOptions = {})
   // The base's bytes now hold merged weights and are not needed again: let them go before verification.
   base = undefined;
   writePeftExport(outDir, peftExportOf(plan, source.adapter.config, source.meta));
+  const hf = exportHuggingFaceFolder(source.baseModelFile, written.file);
   const { meta } = source;
   return finish(
     { file: source.baseModelFile },
     plan,
     written,
     probes,
-    { source: { kind: 'checkpoint', path: source.checkpointDir, method: meta.method, step: meta.step, tasks: meta.tasks }, adapter: outDir },
+    { source: { kind: 'checkpoint', path: source.checkpointDir, method: meta.method, step: meta.step, tasks: meta.tasks }, adapter: outDir, huggingFace: hf?.dir },
     outDir,
     options,
   );
@@ -132,5 +140,6 @@ export async function mergePeftAdapter(modelFile: string, adapterDir: string, op
   const outDir = path.resolve(options.outDir);
   const written = writeMergedModel(base, path.join(outDir, MERGED_MODEL_FILE), weightPatches(plan, 'merged'));
   base = undefined;
-  return finish({ file: path.resolve(modelFile) }, plan, written, probes, { source: { kind: 'adapter', path: path.resolve(adapterDir) } }, outDir, options);
+  const hf = exportHuggingFaceFolder(path.resolve(modelFile), written.file);
+  return finish({ file: path.resolve(modelFile) }, plan, written, probes, { source: { kind: 'adapter', path: path.resolve(adapterDir) }, huggingFace: hf?.dir }, outDir, options);
 }

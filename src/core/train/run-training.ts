@@ -75,7 +75,7 @@ export async function runTraining(
       if (options.runsDir) config.output = path.resolve(options.runsDir);
     }
     const setup = setupExperiment(config);
-    for (const note of setup.data.notes) options.onLog?.(note);
+    for (const line of [...setup.data.summary, ...setup.data.notes]) options.onLog?.(line);
     totalSteps = setup.totalSteps;
     if (!folder) {
       folder = RunFolder.create(config.output, options.label ?? runLabel(config.method));
