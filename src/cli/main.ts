@@ -6,6 +6,7 @@ import { gradCommand } from './commands/grad';
 import { trainCommand } from './commands/train';
 import { demoCommand } from './commands/demo';
 import { generateCommand } from './commands/generate';
+import { importCommand } from './commands/import';
 import { mergeCommand } from './commands/merge';
 
 export interface CliCommand {
@@ -16,6 +17,7 @@ export interface CliCommand {
 
 const commands: Record<string, CliCommand> = {
   demo: demoCommand,
+  import: importCommand,
   train: trainCommand,
   doctor: doctorCommand,
   grad: gradCommand,

@@ -4,6 +4,7 @@ import type { RunSummary } from '../protocol/webview-messages';
 import type { TrainingController } from '../training/training-controller';
 import { mergeAdapterCommand } from './merge-adapter';
 import { newExperimentCommand } from './new-experiment';
+import { newExperimentFromHfCommand } from './new-experiment-from-hf';
 import { resumeTrainingCommand } from './resume-training';
 import { startTrainingCommand, stopTrainingCommand } from './start-training';
 
@@ -23,6 +24,7 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
     'thanora.openDashboard': () => vscode.commands.executeCommand('thanora.dashboard.focus'),
     'thanora.mergeAdapter': mergeAdapterCommand(c.workerPath, c.log, c.listRuns),
     'thanora.newExperiment': newExperimentCommand(c.extensionUri),
+    'thanora.newExperimentFromHf': newExperimentFromHfCommand(),
   };
   return Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run));
 }

@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
+import type { Page } from 'playwright-core';
 
 export const repo = path.resolve(__dirname, '..', '..', '..');
 export const codeServerEntry = path.join(process.env.THANORA_E2E_DIR ?? path.join(repo, '.e2e'), 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
@@ -64,4 +65,22 @@ export async function startCodeServer(root: string, vsix: string, settings: Reco
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Runs a palette command; retries while the extension's contributions are still being registered. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    const found = await row.waitFor({ timeout: 3000 }).then(() => true, () => false);
+    if (found) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    await page.keyboard.press('Escape');
+  }
+  throw new Error(`command "${title}" is not in the command palette`);
 }

@@ -7,28 +7,10 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
-import { repo, startCodeServer, type CodeServer } from './code-server';
+import { repo, runCommand, startCodeServer, type CodeServer } from './code-server';
 
 const vsix = path.join(repo, 'thanora-studio-linux-x64.vsix');
 const artifacts = path.join(repo, 'out', 'test-artifacts', 'e2e');
-
-/** Runs a palette command; retries while the extension's contributions are still being registered. */
-async function runCommand(page: Page, title: string): Promise<void> {
-  for (let attempt = 0; attempt < 10; attempt++) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    const found = await row.waitFor({ timeout: 3000 }).then(() => true, () => false);
-    if (found) {
-      await page.keyboard.press('Enter');
-      return;
-    }
-    await page.keyboard.press('Escape');
-  }
-  throw new Error(`command "${title}" is not in the command palette`);
-}
 
 async function waitForFile(file: string, timeoutMs: number, check: (text: string) => boolean = () => true): Promise<string> {
   const deadline = Date.now() + timeoutMs;

@@ -70,6 +70,8 @@ export interface GradCheckResult {
   maxError: number;
   maxGrad: number;
   checked: number;
+  /** Op types of the nodes the gradient rule emitted. */
+  backwardOps: string[];
 }
 
 export async function gradcheck(c: GradCheckCase): Promise<GradCheckResult> {
@@ -169,5 +171,5 @@ export async function gradcheck(c: GradCheckCase): Promise<GradCheckResult> {
     rel <= tol,
     `${c.op}: gradient mismatch, max |analytic − numeric| = ${maxError.toExponential(3)} vs max |numeric| = ${maxGrad.toExponential(3)} (relative ${rel.toExponential(3)} > tol ${tol})`,
   );
-  return { maxError, maxGrad, checked };
+  return { maxError, maxGrad, checked, backwardOps: gradModel.graph.nodes.slice(lossModel.graph.nodes.length).map((n) => n.opType) };
 }

@@ -10,6 +10,7 @@ function printOutcome(outcome: MergeOutcome): void {
   const { report } = outcome;
   console.log(`merged ${report.modules.length} modules into ${report.outputs.model}`);
   if (report.outputs.adapter) console.log(`PEFT adapter (against the original base): ${report.outputs.adapter}`);
+  if (report.outputs.huggingFace) console.log(`Hugging Face folder (merged weights, config, tokenizer): ${report.outputs.huggingFace}`);
   const v = report.verification;
   if (!v) {
     console.log('verification skipped (--no-verify)');

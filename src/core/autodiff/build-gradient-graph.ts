@@ -54,9 +54,10 @@ function describePath(tensor: string, cause: Map<string, { node: NodeProto; from
 
 /**
  * Small integer constants of the graph (axes, shapes, pads): initializers, Constant nodes, and tensors
- * computed only from those (e.g. Unsqueeze(Constant) in unfolded exports), whose probe values are then exact.
+ * computed only from those (e.g. Unsqueeze(Constant) in unfolded exports), whose probe values are then exact;
+ * and float scalars given as initializers or Constant nodes (exponents, scales), which rules may specialise on.
  */
-function collectIntegerConstants(g: Graph, infos: ReadonlyMap<string, TensorInfo>): Map<string, number[]> {
+function collectSmallConstants(g: Graph, infos: ReadonlyMap<string, TensorInfo>): Map<string, number[]> {
   const out = new Map<string, number[]>();
   const initializers = new Set(g.initializers.map((t) => t.name));
   const varying = new Set(g.inputs.map((v) => v.name).filter((n) => !initializers.has(n)));
@@ -68,16 +69,19 @@ function collectIntegerConstants(g: Graph, infos: ReadonlyMap<string, TensorInfo
     if (info.values && !varying.has(name)) out.set(name, info.values);
   }
   const take = (name: string, t: TensorProto | undefined) => {
-    if (!t || (!t.raw && !t.external) || (t.dataType !== DataType.INT64 && t.dataType !== DataType.INT32)) return;
-    if (t.dims.reduce((a, b) => a * b, 1) > 64) return;
-    out.set(name, tensorToNumbers(t));
+    if (!t || (!t.raw && !t.external)) return;
+    const count = t.dims.reduce((a, b) => a * b, 1);
+    const integer = t.dataType === DataType.INT64 || t.dataType === DataType.INT32;
+    if ((integer && count <= 64) || (isFloatType(t.dataType) && count === 1)) out.set(name, tensorToNumbers(t));
   };
   for (const t of g.initializers) take(t.name, t);
   for (const n of g.nodes) {
     if (n.opType !== 'Constant') continue;
     const value = n.attributes.find((a) => a.name === 'value');
     const ints = n.attributes.find((a) => a.name === 'value_ints' || a.name === 'value_int');
+    const float = n.attributes.find((a) => a.name === 'value_float');
     if (value?.t) take(n.outputs[0], value.t);
+    else if (float) out.set(n.outputs[0], [float.f ?? 0]);
     else if (ints) out.set(n.outputs[0], ints.ints ?? [ints.i ?? 0]);
   }
   return out;
@@ -120,7 +124,7 @@ export function buildGradientGraph(req: GradientGraphRequest): GradientGraph {
     for (const i of node.inputs) if (i && requires.has(i)) reachesLoss.add(i);
   }
 
-  const constants = collectIntegerConstants(g, infos);
+  const constants = collectSmallConstants(g, infos);
   const taken: string[] = [...known];
   for (const n of g.nodes) taken.push(n.name, ...n.outputs);
   const emitter = new GraphEmitter(taken);

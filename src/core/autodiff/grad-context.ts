@@ -73,7 +73,7 @@ export class GradContext {
     private readonly constants: ReadonlyMap<string, number[]> = new Map(),
   ) {}
 
-  /** Values of a small integer constant (initializer or Constant node output), e.g. axes or shapes. */
+  /** Values of a small integer constant (initializer or Constant node output, e.g. axes or shapes) or of a float scalar constant. */
   constantValues(name: string): number[] | undefined {
     return this.constants.get(name);
   }

@@ -1,15 +1,20 @@
-// The three example formats of a task file, and how each becomes token ids and labels.
+// The example formats of a task file, and how each becomes token ids and labels.
 //   prompt_completion  {"prompt": str, "completion": str}     causal LM; loss on the completion (and EOS) only
 //   pretokenized       {"input_ids": int[], "labels"?: int[]} causal LM; labels default to input_ids, −100 = ignore
+//   messages           {"messages": [{"role", "content"}]}    causal LM through the tokenizer's chat template;
+//                                                             loss on the assistant turns only
+//   alpaca             {"instruction", "input"?, "output"}    causal LM; a user/assistant conversation with a chat
+//                                                             template, else the Stanford Alpaca prompt; loss on output
 //   classification     {"text": str, "label": int | str}      sequence classification; a string label is an index
 //                                                             into the task's `labels` (class names)
 // Labels follow the Hugging Face causal-LM convention: aligned with input_ids (logits[:, :-1] predict
 // labels[:, 1:]), so the label at position 0 is never predicted. Other keys on a line (ids, metadata) are ignored.
+import { alpacaMessages, alpacaPrompt, conversationTokens, parseMessages } from './conversation-example';
 import type { TextTokenizer } from './tokenizer';
 
 export const IGNORE_INDEX = -100;
 
-export type ExampleFormat = 'prompt_completion' | 'pretokenized' | 'classification';
+export type ExampleFormat = 'prompt_completion' | 'pretokenized' | 'messages' | 'alpaca' | 'classification';
 export type ExampleFormatSetting = 'auto' | ExampleFormat;
 export type ObjectiveKind = 'causal_lm' | 'classification';
 
@@ -36,18 +41,24 @@ export interface ExampleContext {
 export const requiredKeys: Record<ExampleFormat, readonly string[]> = {
   prompt_completion: ['prompt', 'completion'],
   pretokenized: ['input_ids'],
+  messages: ['messages'],
+  alpaca: ['instruction', 'output'],
   classification: ['text', 'label'],
 };
 
 export const formatObjective: Record<ExampleFormat, ObjectiveKind> = {
   prompt_completion: 'causal_lm',
   pretokenized: 'causal_lm',
+  messages: 'causal_lm',
+  alpaca: 'causal_lm',
   classification: 'classification',
 };
 
 /** The format a record's keys announce, or undefined when they match none. */
 export function detectFormat(record: Record<string, unknown>): ExampleFormat | undefined {
   if ('input_ids' in record) return 'pretokenized';
+  if ('messages' in record) return 'messages';
+  if ('instruction' in record && 'output' in record) return 'alpaca';
   if ('prompt' in record || 'completion' in record) return 'prompt_completion';
   if ('text' in record && 'label' in record) return 'classification';
   return undefined;
@@ -56,7 +67,7 @@ export function detectFormat(record: Record<string, unknown>): ExampleFormat | u
 export function describeUnknownFormat(record: Record<string, unknown>): string {
   const keys = Object.keys(record);
   return (
-    'no known example format: expected {"prompt", "completion"}, {"input_ids", "labels"} or {"text", "label"}; ' +
+    'no known example format: expected {"prompt", "completion"}, {"messages": [...]}, {"instruction", "input", "output"}, {"input_ids", "labels"} or {"text", "label"}; ' +
     `this line has ${keys.length ? `keys ${keys.map((k) => `"${k}"`).join(', ')}` : 'no keys'}`
   );
 }
@@ -75,8 +86,8 @@ function checkTokenIds(ids: readonly number[], field: string, vocabLimit: number
   return undefined;
 }
 
-// Causal LM: the label at position 0 has no logit predicting it, so it does not count.
-function supervisedTokens(labels: Int32Array): number {
+/** Causal LM: the label at position 0 has no logit predicting it, so it does not count. */
+export function supervisedTokens(labels: Int32Array): number {
   let n = 0;
   for (let i = 1; i < labels.length; i++) if (labels[i] !== IGNORE_INDEX) n++;
   return n;
@@ -98,6 +109,10 @@ function fromPromptCompletion(record: Record<string, unknown>, line: number, ctx
   const { prompt, completion } = record;
   if (typeof prompt !== 'string') return { status: 'error', message: `"prompt" must be a string, got ${JSON.stringify(prompt)}` };
   if (typeof completion !== 'string') return { status: 'error', message: `"completion" must be a string, got ${JSON.stringify(completion)}` };
+  return promptCompletion(prompt, completion, line, ctx);
+}
+
+function promptCompletion(prompt: string, completion: string, line: number, ctx: ExampleContext): BuildOutcome {
   const promptIds = ctx.tokenizer.encode(prompt, true);
   const completionIds = ctx.tokenizer.encode(completion, false);
   if (ctx.tokenizer.special.eos !== undefined) completionIds.push(ctx.tokenizer.special.eos);
@@ -108,6 +123,34 @@ function fromPromptCompletion(record: Record<string, unknown>, line: number, ctx
       ? `the prompt alone has ${promptIds.length} tokens, so no completion token is left after truncation to seqLength ${ctx.seqLength}`
       : 'the completion is empty and the tokenizer has no EOS token to learn';
   return causalLm(ids, labels, line, ctx, reason);
+}
+
+function fromMessages(record: Record<string, unknown>, line: number, ctx: ExampleContext): BuildOutcome {
+  const template = ctx.tokenizer.chatTemplate;
+  if (!template) {
+    return { status: 'error', message: 'a {"messages"} example needs the tokenizer\'s chat template ("chat_template" in tokenizer_config.json, or chat_template.jinja beside tokenizer.json); this tokenizer has none' };
+  }
+  const messages = parseMessages(record.messages);
+  if (typeof messages === 'string') return { status: 'error', message: messages };
+  return fromConversation(conversationTokens(messages, template, ctx.tokenizer), line, ctx);
+}
+
+function fromConversation(tokens: ReturnType<typeof conversationTokens>, line: number, ctx: ExampleContext): BuildOutcome {
+  if ('error' in tokens) return { status: 'error', message: tokens.error };
+  const labels = tokens.ids.map((id, i) => (tokens.learned[i] ? id : IGNORE_INDEX));
+  return causalLm(tokens.ids, labels, line, ctx, `no assistant token is left after truncation to seqLength ${ctx.seqLength}`);
+}
+
+function fromAlpaca(record: Record<string, unknown>, line: number, ctx: ExampleContext): BuildOutcome {
+  const { instruction, output } = record;
+  const input = record.input ?? '';
+  for (const [key, value] of Object.entries({ instruction, input, output })) {
+    if (typeof value !== 'string') return { status: 'error', message: `"${key}" must be a string, got ${JSON.stringify(value)}` };
+  }
+  const [i, x, o] = [instruction, input, output] as string[];
+  const template = ctx.tokenizer.chatTemplate;
+  if (template) return fromConversation(conversationTokens(alpacaMessages(i, x, o), template, ctx.tokenizer), line, ctx);
+  return promptCompletion(alpacaPrompt(i, x), o, line, ctx);
 }
 
 function fromPretokenized(record: Record<string, unknown>, line: number, ctx: ExampleContext): BuildOutcome {
@@ -161,6 +204,8 @@ export function buildExample(record: Record<string, unknown>, format: ExampleFor
   try {
     if (format === 'prompt_completion') return fromPromptCompletion(record, line, ctx);
     if (format === 'pretokenized') return fromPretokenized(record, line, ctx);
+    if (format === 'messages') return fromMessages(record, line, ctx);
+    if (format === 'alpaca') return fromAlpaca(record, line, ctx);
     return fromClassification(record, line, ctx);
   } catch (e) {
     return { status: 'error', message: `tokenization failed: ${(e as Error).message}` };

@@ -1,10 +1,11 @@
 // A Hugging Face tokenizer.json run by @huggingface/tokenizers (pure JS). Special tokens come from the
 // tokenizer_config.json beside it when present (bos_token / eos_token / pad_token), otherwise from the
-// tokenizer's added tokens with a conventional name. Without a pad token, EOS pads (as Hugging Face trainers
+// tokenizer's added tokens with a conventional name; its chat template (chat-template.ts) too. Without a pad token, EOS pads (as Hugging Face trainers
 // usually do): padded positions are masked out and labelled −100, so the id itself never matters.
 import { Tokenizer } from '@huggingface/tokenizers';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ChatTemplate, loadChatTemplate } from './chat-template';
 import type { SpecialTokenIds, TextTokenizer } from './tokenizer';
 
 const conventionalNames = {
@@ -42,15 +43,18 @@ export class HuggingFaceTokenizer implements TextTokenizer {
   readonly kind = 'huggingface' as const;
   readonly vocabSize: number;
   readonly special: SpecialTokenIds;
+  readonly addedTokens: readonly string[];
 
   constructor(
     private readonly tokenizer: Tokenizer,
     config: Record<string, unknown>,
     private readonly source: string,
+    readonly chatTemplate?: ChatTemplate,
   ) {
     let maxId = -1;
     for (const id of tokenizer.get_vocab(true).values()) if (id > maxId) maxId = id;
     this.vocabSize = maxId + 1;
+    this.addedTokens = [...tokenizer.get_added_tokens_decoder().values()].map((t) => t.content);
     const find = (role: keyof typeof conventionalNames): number | undefined => {
       const named = tokenContent(config[`${role}_token`]);
       if (named !== undefined) {
@@ -96,5 +100,5 @@ export function loadHuggingFaceTokenizer(file: string): HuggingFaceTokenizer {
   } catch (e) {
     throw new Error(`cannot build a tokenizer from ${jsonFile}: ${(e as Error).message} (expected a Hugging Face tokenizer.json)`);
   }
-  return new HuggingFaceTokenizer(tokenizer, config, jsonFile);
+  return new HuggingFaceTokenizer(tokenizer, config, jsonFile, loadChatTemplate(path.dirname(jsonFile), config));
 }

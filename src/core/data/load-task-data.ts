@@ -10,6 +10,7 @@ import {
   ExampleFormatSetting,
   formatObjective,
   ObjectiveKind,
+  supervisedTokens,
   TokenizedExample,
 } from './example-formats';
 import { readJsonlFile } from './jsonl-reader';
@@ -29,8 +30,12 @@ export interface SplitReport {
   examples: number;
   /** Tokens kept, over all examples. */
   tokens: number;
+  /** Tokens the loss counts (causal LM: labels ≠ −100 after position 0; classification: one per example). */
+  lossTokens: number;
   /** Examples cut to seqLength. */
   truncated: number;
+  /** Tokens cut off by truncation, over all examples. */
+  truncatedTokens: number;
   /** Length of the longest example before truncation. */
   longest: number;
   /** Examples left out because nothing remained to learn (see dropReasons). */
@@ -50,6 +55,8 @@ export interface TaskData {
 export interface LoadedTaskData {
   objective: ObjectiveKind;
   tasks: TaskData[];
+  /** The data report: one line per task split with its examples and tokens, truncated and dropped ones. */
+  summary: string[];
   /** One line per split that had truncated or dropped examples. */
   notes: string[];
 }
@@ -71,7 +78,7 @@ interface SplitResult {
 }
 
 function loadSplit(file: string, source: TaskDataSource, tokenizer: TextTokenizer, options: LoadTaskDataOptions, issues: IssueCollector): SplitResult {
-  const report: SplitReport = { examples: 0, tokens: 0, truncated: 0, longest: 0, dropped: 0, dropReasons: [] };
+  const report: SplitReport = { examples: 0, tokens: 0, lossTokens: 0, truncated: 0, truncatedTokens: 0, longest: 0, dropped: 0, dropReasons: [] };
   const examples: TokenizedExample[] = [];
   let format: ExampleFormat | undefined = source.format === 'auto' ? undefined : source.format;
   let detectedAt: number | undefined;
@@ -98,11 +105,29 @@ function loadSplit(file: string, source: TaskDataSource, tokenizer: TextTokenize
       examples.push(outcome.example);
       report.examples++;
       report.tokens += length;
+      report.lossTokens += lossTokens(outcome.example);
       report.longest = Math.max(report.longest, outcome.truncatedFrom ?? length);
-      if (outcome.truncatedFrom !== undefined) report.truncated++;
+      if (outcome.truncatedFrom !== undefined) {
+        report.truncated++;
+        report.truncatedTokens += outcome.truncatedFrom - length;
+      }
     }
   }
   return { format, examples, report };
+}
+
+function lossTokens(example: TokenizedExample): number {
+  return example.kind === 'classification' ? 1 : supervisedTokens(example.labels);
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+function splitSummary(task: string, split: string, format: ExampleFormat, report: SplitReport, seqLength: number): string {
+  const truncated = report.truncated
+    ? `${count(report.truncated)} truncated to seqLength ${seqLength} (${count(report.truncatedTokens)} tokens cut)`
+    : 'none truncated';
+  const dropped = report.dropped ? `, ${count(report.dropped)} dropped` : '';
+  return `data: task "${task}" ${split}: ${count(report.examples)} ${format} examples, ${count(report.tokens)} tokens (${count(report.lossTokens)} in the loss), ${truncated}${dropped}`;
 }
 
 function splitNotes(task: string, split: string, report: SplitReport, seqLength: number): string[] {
@@ -121,6 +146,7 @@ export function loadTaskData(sources: readonly TaskDataSource[], tokenizer: Text
   const issues = new IssueCollector(options.maxErrors ?? 20);
   const tasks: TaskData[] = [];
   const notes: string[] = [];
+  const summary: string[] = [];
   let objective: { kind: ObjectiveKind; from: string } | undefined;
   for (const source of sources) {
     const train = loadSplit(source.train, source, tokenizer, options, issues);
@@ -141,6 +167,7 @@ export function loadTaskData(sources: readonly TaskDataSource[], tokenizer: Text
         issues.add({ file, task: source.name, message: `no usable examples: all ${report.dropped} were dropped, e.g. ${report.dropReasons[0]}` });
       }
       notes.push(...splitNotes(source.name, split, report, options.seqLength));
+      if (format !== undefined) summary.push(splitSummary(source.name, split, format, report, options.seqLength));
     }
     // A split without a format has already produced an issue (missing, empty or unreadable file).
     const format = splits.train.format ?? splits.eval.format;
@@ -150,5 +177,5 @@ export function loadTaskData(sources: readonly TaskDataSource[], tokenizer: Text
     }
   }
   issues.throwIfAny();
-  return { objective: objective?.kind ?? 'causal_lm', tasks, notes };
+  return { objective: objective?.kind ?? 'causal_lm', tasks, summary, notes };
 }

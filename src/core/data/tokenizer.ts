@@ -1,6 +1,7 @@
 // The tokenizer seen by the data pipeline: text → token ids, plus the special ids batching needs. Two
 // implementations: the byte-level tokenizer ("bytes", no file needed) and a Hugging Face tokenizer.json.
 import { ByteTokenizer } from './byte-tokenizer';
+import type { ChatTemplate } from './chat-template';
 import { loadHuggingFaceTokenizer } from './hf-tokenizer';
 
 export interface SpecialTokenIds {
@@ -17,6 +18,10 @@ export interface TextTokenizer {
   /** One more than the largest id the tokenizer can emit. */
   readonly vocabSize: number;
   readonly special: SpecialTokenIds;
+  /** Texts the tokenizer maps to one added token each (`<|im_start|>`, …). */
+  readonly addedTokens?: readonly string[];
+  /** The chat template that renders {"messages"} examples, when the tokenizer has one. */
+  readonly chatTemplate?: ChatTemplate;
   /** Token ids of `text`; with `addSpecialTokens` the tokenizer's own template applies (e.g. a BOS prefix). */
   encode(text: string, addSpecialTokens: boolean): number[];
   decode(ids: readonly number[]): string;

@@ -7,6 +7,7 @@ import { ModelProto } from '../onnx/types';
 import { OpenedSession, SessionOptions } from '../runtime/session';
 import { batchFeeds } from '../train/batch-feeds';
 import { openModelSession } from '../runtime/model-session';
+import { floatTensorValues } from '../runtime/ort-tensors';
 
 export interface Logits {
   /** [b, s, V] for language models, [b, C] for classifiers. */
@@ -40,8 +41,7 @@ export class LogitsSession {
       feeds[a.bInput] = new ort.Tensor('float32', bData, a.shapeB);
     }
     const out = (await this.opened.session.run(feeds, [this.logitsName]))[this.logitsName];
-    const data = out.data instanceof Float32Array ? out.data : Float32Array.from(out.data as ArrayLike<number>);
-    return { dims: [...out.dims], data };
+    return { dims: [...out.dims], data: floatTensorValues(out) };
   }
 
   get provider(): 'cuda' | 'cpu' {

@@ -138,6 +138,59 @@ export function parseSafetensors(bytes: Uint8Array, source = '<buffer>'): Safete
   return { tensors, metadata };
 }
 
+/** Where one tensor's bytes lie in its file (absolute byte offset), without reading them. */
+export interface SafetensorsEntry {
+  dtype: SafetensorsDtype;
+  shape: number[];
+  offset: number;
+  length: number;
+}
+
+export interface SafetensorsHeader {
+  file: string;
+  /** In file (offset) order. */
+  tensors: Map<string, SafetensorsEntry>;
+  metadata?: Record<string, string>;
+  fileSize: number;
+}
+
+/**
+ * Reads only the length prefix and the JSON header and checks the layout against the file's size, so a
+ * multi-gigabyte checkpoint can be described (and referenced in place) without reading its data.
+ */
+export function readSafetensorsHeader(file: string): SafetensorsHeader {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    throw new SafetensorsError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    const fileSize = fs.fstatSync(fd).size;
+    const prefix = new Uint8Array(8);
+    if (fileSize < 8 || fs.readSync(fd, prefix, 0, 8, 0) !== 8) {
+      throw new SafetensorsTruncatedError(`${file} has ${fileSize} bytes, fewer than the 8-byte header length; the file is empty or cut short`);
+    }
+    const headerLength = new DataView(prefix.buffer).getBigUint64(0, true);
+    if (headerLength > BigInt(MAX_HEADER_BYTES)) {
+      throw new SafetensorsHeaderTooLargeError(`${file} declares a ${headerLength}-byte header, above the ${MAX_HEADER_BYTES}-byte limit; the file is not safetensors or is corrupt`);
+    }
+    const n = Number(headerLength);
+    if (8 + n > fileSize) {
+      throw new SafetensorsTruncatedError(`${file} declares a ${n}-byte header but has only ${fileSize - 8} bytes after the length; the file was cut short`);
+    }
+    const headerBytes = new Uint8Array(n);
+    fs.readSync(fd, headerBytes, 0, n, 8);
+    const { entries, metadata } = parseHeader(file, headerBytes);
+    checkLayout(file, entries, fileSize - 8 - n);
+    const tensors = new Map<string, SafetensorsEntry>();
+    for (const e of entries) tensors.set(e.name, { dtype: e.dtype, shape: e.shape, offset: 8 + n + e.begin, length: e.end - e.begin });
+    return { file, tensors, metadata, fileSize };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export function readSafetensors(file: string): SafetensorsFile {
   let bytes: Buffer;
   try {
@@ -154,6 +207,22 @@ function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
+function headerChunks(fields: string[]): Uint8Array[] {
+  const json = Buffer.from(`{${fields.join(',')}}`, 'utf8');
+  const padded = Buffer.alloc(Math.ceil(json.length / 8) * 8, 0x20);
+  json.copy(padded);
+  const length = new Uint8Array(8);
+  new DataView(length.buffer).setBigUint64(0, BigInt(padded.length), true);
+  return [length, padded];
+}
+
+function metadataField(metadata: Readonly<Record<string, string>>): string {
+  for (const [key, value] of Object.entries(metadata)) {
+    if (typeof value !== 'string') throw new SafetensorsWriteError(`metadata '${key}' must be a string, got ${typeof value}`);
+  }
+  return `"__metadata__":${JSON.stringify(metadata)}`;
+}
+
 /**
  * Serializes tensors as the chunks of a safetensors file (8-byte length, padded header, data).
  * Metadata is written when given, in its key order, even when empty.
@@ -166,13 +235,7 @@ export function encodeSafetensors(
   // Descending alignment keeps every tensor aligned to its element size within the data.
   list.sort(([na, a], [nb, b]) => dtypeAlignmentRank[b.dtype] - dtypeAlignmentRank[a.dtype] || byteOrder(na, nb));
   // Built by hand: a JS object would move integer-like names ("0", "1") to the front.
-  const fields: string[] = [];
-  if (metadata) {
-    for (const [key, value] of Object.entries(metadata)) {
-      if (typeof value !== 'string') throw new SafetensorsWriteError(`metadata '${key}' must be a string, got ${typeof value}`);
-    }
-    fields.push(`"__metadata__":${JSON.stringify(metadata)}`);
-  }
+  const fields: string[] = metadata ? [metadataField(metadata)] : [];
   const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const [name, tensor] of list) {
@@ -183,12 +246,41 @@ export function encodeSafetensors(
     chunks.push(bytes);
     offset += bytes.length;
   }
-  const json = Buffer.from(`{${fields.join(',')}}`, 'utf8');
-  const padded = Buffer.alloc(Math.ceil(json.length / 8) * 8, 0x20);
-  json.copy(padded);
-  const length = new Uint8Array(8);
-  new DataView(length.buffer).setBigUint64(0, BigInt(padded.length), true);
-  return [length, padded, ...chunks];
+  return [...headerChunks(fields), ...chunks];
+}
+
+/** A tensor written by streamSafetensors: its bytes are produced only when they are written. */
+export interface StreamedTensor {
+  name: string;
+  dtype: SafetensorsDtype;
+  shape: number[];
+  /** Little-endian bytes, exactly prod(shape) elements of dtype. */
+  bytes(): Uint8Array;
+}
+
+/**
+ * Writes a safetensors file (temp name, then renamed) holding one tensor's bytes in memory at a time, in the
+ * reference serializer's order, so a model-sized file never needs the model in memory.
+ */
+export function streamSafetensors(file: string, tensors: readonly StreamedTensor[], metadata?: Readonly<Record<string, string>>): void {
+  const list = [...tensors].sort((a, b) => dtypeAlignmentRank[b.dtype] - dtypeAlignmentRank[a.dtype] || byteOrder(a.name, b.name));
+  const fields: string[] = metadata ? [metadataField(metadata)] : [];
+  let offset = 0;
+  for (const t of list) {
+    const length = t.shape.reduce((a, b) => a * b, 1) * dtypeByteSize[t.dtype];
+    fields.push(`${JSON.stringify(t.name)}:${JSON.stringify({ dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + length] })}`);
+    offset += length;
+  }
+  function* chunks(): Generator<Uint8Array> {
+    yield* headerChunks(fields);
+    for (const t of list) {
+      const bytes = t.bytes();
+      const length = t.shape.reduce((a, b) => a * b, 1) * dtypeByteSize[t.dtype];
+      if (bytes.length !== length) throw new SafetensorsWriteError(`tensor '${t.name}': ${bytes.length} bytes for shape [${t.shape}] of ${t.dtype} (${length})`);
+      yield bytes;
+    }
+  }
+  writeFileAtomic(file, chunks());
 }
 
 /** Writes a safetensors file atomically (temp file + rename). */

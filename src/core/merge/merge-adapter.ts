@@ -3,8 +3,9 @@
 // folder is committed as one unit (merge-output.ts), so a report on disk describes the files beside it.
 import * as path from 'path';
 import { writeJsonAtomic } from '../io/atomic-write';
-import { MERGE_REPORT_FILE, MERGED_MODEL_FILE, OutputFile, StagedOutput, describeOutputFiles, writeMergeOutput } from './merge-output';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, readPeftAdapter } from '../io/peft-adapter';
+import { exportHuggingFaceFolder, HfExport } from '../modelgen/hf-export';
+import { MERGE_REPORT_FILE, MERGED_MODEL_FILE, OutputFile, StagedOutput, describeOutputFiles, writeMergeOutput } from './merge-output';
 import { Device } from '../runtime/session';
 import { readCheckpoint } from './checkpoint-source';
 import { MergePlan, attachInitBlocks, planAdapterMerge, weightPatches } from './merge-plan';
@@ -34,8 +35,11 @@ export interface MergeOptions {
 export interface MergeReport {
   source: { kind: 'checkpoint' | 'adapter'; path: string; method?: string; step?: number; tasks?: string[] };
   baseModel: string;
-  /** Final paths; `files` lists every file beside the report with its size and SHA-256, as written. */
-  outputs: { model: string; dataFiles: string[]; adapter?: string; files: OutputFile[] };
+  /**
+   * Final paths; `files` lists every file beside the report with its size and SHA-256, as written. huggingFace:
+   * the merged model as a Hugging Face folder, for bases made by `thanora import`.
+   */
+  outputs: { model: string; dataFiles: string[]; adapter?: string; huggingFace?: string; files: OutputFile[] };
   modules: { name: string; initializer: string; stored: string; rank: number; scale: number; residual: boolean }[];
   probes: { source: 'run eval files' | 'batch file' | 'synthetic'; batches: { task: string; rows: number; tokens: number }[] };
   verification: Verification | null;
@@ -69,7 +73,7 @@ async function finish(
   plan: MergePlan,
   written: WrittenModel,
   probes: { source: MergeReport['probes']['source']; batches: ProbeBatch[] },
-  partial: Pick<MergeReport, 'source'> & { adapterFiles?: string[] },
+  partial: Pick<MergeReport, 'source'> & { adapterFiles?: string[]; huggingFace?: HfExport },
   out: StagedOutput,
   options: MergeOptions,
 ): Promise<MergeOutcome> {
@@ -77,7 +81,8 @@ async function finish(
     options.verify === false
       ? null
       : await verifyMerge({ baseModelFile: base.file, mergedModelFile: written.file, plan, probes: probes.batches, device: options.device, threads: options.threads, onNotice: options.onNotice });
-  const files = describeOutputFiles(out.staging, [written.file, ...written.dataFiles, ...(partial.adapterFiles ?? [])]);
+  const hfFiles = partial.huggingFace ? partial.huggingFace.files.map((f) => path.join(partial.huggingFace!.dir, f)) : [];
+  const files = describeOutputFiles(out.staging, [written.file, ...written.dataFiles, ...(partial.adapterFiles ?? []), ...hfFiles]);
   const report: MergeReport = {
     source: partial.source,
     baseModel: base.file,
@@ -85,6 +90,7 @@ async function finish(
       model: out.finalPath(written.file),
       dataFiles: written.dataFiles.map(out.finalPath),
       ...(partial.adapterFiles ? { adapter: out.final } : {}),
+      ...(partial.huggingFace ? { huggingFace: out.finalPath(partial.huggingFace.dir) } : {}),
       files,
     },
     modules: moduleRows(plan),
@@ -120,6 +126,7 @@ export async function mergeCheckpoint(input: string, options: MergeOptions = {})
     // The base's bytes now hold merged weights and are not needed again: let them go before verification.
     base = undefined;
     writePeftExport(out.staging, peftExportOf(plan, source.adapter.config, source.meta));
+    const huggingFace = exportHuggingFaceFolder(source.baseModelFile, written.file);
     const { meta } = source;
     return finish(
       { file: source.baseModelFile },
@@ -129,6 +136,7 @@ export async function mergeCheckpoint(input: string, options: MergeOptions = {})
       {
         source: { kind: 'checkpoint', path: source.checkpointDir, method: meta.method, step: meta.step, tasks: meta.tasks },
         adapterFiles: [ADAPTER_WEIGHTS_FILE, ADAPTER_CONFIG_FILE].map((f) => path.join(out.staging, f)),
+        huggingFace,
       },
       out,
       options,
@@ -145,6 +153,7 @@ export async function mergePeftAdapter(modelFile: string, adapterDir: string, op
   return writeMergeOutput(path.resolve(options.outDir), { 'base model': path.resolve(modelFile), adapter: path.resolve(adapterDir) }, async (out) => {
     const written = writeMergedModel(base!, path.join(out.staging, MERGED_MODEL_FILE), weightPatches(plan, 'merged'));
     base = undefined;
-    return finish({ file: path.resolve(modelFile) }, plan, written, probes, { source: { kind: 'adapter', path: path.resolve(adapterDir) } }, out, options);
+    const huggingFace = exportHuggingFaceFolder(path.resolve(modelFile), written.file);
+    return finish({ file: path.resolve(modelFile) }, plan, written, probes, { source: { kind: 'adapter', path: path.resolve(adapterDir) }, huggingFace }, out, options);
   });
 }

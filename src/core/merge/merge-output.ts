@@ -9,6 +9,7 @@ import * as path from 'path';
 import { acquireLock } from '../io/file-lock';
 import { commitFolder, discardFolder, stageFolder } from '../io/folder-commit';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE } from '../io/peft-adapter';
+import { HF_EXPORT_FOLDER } from '../modelgen/hf-export';
 import { MergeOutputError } from './merge-errors';
 
 export const MERGED_MODEL_FILE = 'model.onnx';
@@ -30,7 +31,7 @@ export interface StagedOutput {
   finalPath(stagedFile: string): string;
 }
 
-const mergeFileNames = new Set([MERGED_MODEL_FILE, MERGE_REPORT_FILE, ADAPTER_WEIGHTS_FILE, ADAPTER_CONFIG_FILE]);
+const mergeFileNames = new Set([MERGED_MODEL_FILE, MERGE_REPORT_FILE, ADAPTER_WEIGHTS_FILE, ADAPTER_CONFIG_FILE, HF_EXPORT_FOLDER]);
 
 /** Entries of an existing output folder a merge did not write (its report names the data files it wrote). */
 function foreignEntries(outDir: string): string[] {
@@ -39,7 +40,8 @@ function foreignEntries(outDir: string): string[] {
   const ours = new Set(mergeFileNames);
   try {
     const report = JSON.parse(fs.readFileSync(path.join(outDir, MERGE_REPORT_FILE), 'utf8'));
-    for (const file of report?.outputs?.files ?? []) if (typeof file?.name === 'string') ours.add(file.name);
+    // Listed files may sit in subfolders (hf/…): the folder's own entries are their first path segments.
+    for (const file of report?.outputs?.files ?? []) if (typeof file?.name === 'string') ours.add(file.name.split(/[\\/]/)[0]);
     for (const file of report?.outputs?.dataFiles ?? []) if (typeof file === 'string') ours.add(path.relative(outDir, file));
   } catch {
     // No report (an older or an interrupted merge): only the fixed names count as ours.

@@ -55,6 +55,13 @@ export class GraphBuilder {
     return name;
   }
 
+  /** An initializer built elsewhere (e.g. with its bytes in an external file); returns its name. */
+  tensor(t: TensorProto): string {
+    this.claim(t.name, 'initializer');
+    this.initializers.push(t);
+    return t.name;
+  }
+
   /** An anonymous constant under `scope` (axes, shapes, scalars), named like `/model/Constant_3_output_0`. */
   constant(scope: string, dims: number[], dataType: DataType, values: ArrayLike<number>): string {
     const name = this.claim(`${this.nodeName(scope, 'Constant')}_output_0`, 'constant');

@@ -1,5 +1,6 @@
 // Conversions between onnxruntime-node tensors and the project's DataType enum.
 import * as ort from 'onnxruntime-node';
+import { halfToFloat } from '../onnx/tensor-data';
 import { DataType } from '../onnx/types';
 
 const ortTypeToDataType: Record<string, DataType> = {
@@ -29,4 +30,12 @@ export function int64Tensor(values: ArrayLike<number>, dims: number[]): ort.Tens
   const data = new BigInt64Array(values.length);
   for (let i = 0; i < values.length; i++) data[i] = BigInt(values[i]);
   return new ort.Tensor('int64', data, dims);
+}
+
+/** A float tensor's values as Float32Array: float16 bits widened, float64 rounded. */
+export function floatTensorValues(t: ort.Tensor): Float32Array {
+  if (t.type === 'float32') return t.data as Float32Array;
+  if (t.type === 'float16') return Float32Array.from(t.data as Uint16Array, halfToFloat);
+  if (t.type === 'float64') return Float32Array.from(t.data as Float64Array);
+  throw new Error(`expected a float tensor, got ${t.type}`);
 }

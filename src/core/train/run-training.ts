@@ -87,7 +87,7 @@ export async function runTraining(
     const threads = threadCountProblem(config.threads, options.threads !== undefined || !folder ? 'threads' : `threads in ${folder.file(RUN_FILES.config)}`);
     if (threads) throw new Error(options.threads === undefined && folder ? `${threads} (or resume with --threads N)` : threads);
     const setup = setupExperiment(config);
-    for (const note of setup.data.notes) options.onLog?.(note);
+    for (const line of [...setup.data.summary, ...setup.data.notes]) options.onLog?.(line);
     totalSteps = setup.totalSteps;
     const checkpoint = checkpointDir ? readCheckpoint(checkpointDir) : undefined;
     step = checkpoint?.trainer.step ?? 0;

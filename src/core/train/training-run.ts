@@ -5,6 +5,7 @@ import * as path from 'path';
 import { TaskMixer } from '../data/task-mixer';
 import { LogitsSession } from '../generate/logits-session';
 import { injectLora } from '../lora/inject-lora';
+import { DataType } from '../onnx/types';
 import { anglesEvent } from '../method/adapter-diagnostics';
 import { MethodInit } from '../method/method-init';
 import { engineBatch } from '../method/preview-batches';
@@ -85,7 +86,8 @@ export class TrainingRun {
     );
     const sessionOptions = { device: config.device, threads: config.threads || undefined, onNotice: log };
     const session = await TrainStepSession.open(graph, sessionOptions);
-    const injected = injectLora(init.model, setup.modules, { rank: init.rank, alpha: config.lora.alpha });
+    // Adapter values are fed as float32 (the optimizer's type) and cast in the graph, as in the training graph.
+    const injected = injectLora(init.model, setup.modules, { rank: init.rank, alpha: config.lora.alpha, dtype: DataType.FLOAT });
     const evalSession = await LogitsSession.open(injected.model, injected.adapters, sessionOptions);
     const optimizer = new AdamW({ lr: config.training.lr, weightDecay: config.training.weightDecay });
     let startStep = 0;

@@ -71,8 +71,24 @@ describe('loadTaskData', () => {
     assert.strictEqual(data.objective, 'causal_lm');
     assert.deepStrictEqual(data.tasks.map((t) => [t.name, t.format, t.train.length, t.eval.length]), [['a', 'prompt_completion', 2, 1], ['b', 'pretokenized', 1, 1]]);
     // BOS + "Q" + completion bytes + EOS: "short" → 8 tokens; 40 bytes → 43 before truncation, 16 kept.
-    assert.deepStrictEqual(data.tasks[0].report.train, { examples: 2, tokens: 8 + 16, truncated: 1, longest: 43, dropped: 0, dropReasons: [] });
+    // In the loss: "short" + EOS (6) and the 14 completion tokens left after truncation; 43 − 16 = 27 tokens cut.
+    assert.deepStrictEqual(data.tasks[0].report.train, {
+      examples: 2,
+      tokens: 8 + 16,
+      lossTokens: 6 + 14,
+      truncated: 1,
+      truncatedTokens: 27,
+      longest: 43,
+      dropped: 0,
+      dropReasons: [],
+    });
     assert.deepStrictEqual(data.notes, ['task "a" train: 1 of 2 examples truncated to seqLength 16 (longest 43 tokens)']);
+    assert.deepStrictEqual(data.summary, [
+      'data: task "a" train: 2 prompt_completion examples, 24 tokens (20 in the loss), 1 truncated to seqLength 16 (27 tokens cut)',
+      'data: task "a" eval: 1 prompt_completion examples, 5 tokens (3 in the loss), none truncated',
+      'data: task "b" train: 1 pretokenized examples, 3 tokens (2 in the loss), none truncated',
+      'data: task "b" eval: 1 pretokenized examples, 2 tokens (1 in the loss), none truncated',
+    ]);
   });
 
   it('collects the problems of all tasks and files before failing', () => {

@@ -37,11 +37,11 @@ describe('batch file', () => {
   });
 
   it('reads every fixture batch', () => {
-    const hfDir = path.join(fixturesDir, 'hf');
-    const folders = [
-      ...fs.readdirSync(fixturesDir).filter((n) => n !== 'hf').map((n) => path.join(fixturesDir, n)),
-      ...fs.readdirSync(hfDir).filter((n) => n.startsWith('hf-')).map((n) => path.join(hfDir, n)),
-    ];
+    // Fixture folders sit one level down (tiny-llama/) or two (hf/hf-llama-ts/, half/llama-float16-ts/).
+    const children = (dir: string) => fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name));
+    const folders = children(fixturesDir)
+      .flatMap((dir) => [dir, ...children(dir)])
+      .filter((dir) => fs.existsSync(path.join(dir, 'batch.json')));
     assert.ok(folders.length >= 18, `only ${folders.length} fixture folders`);
     for (const dir of folders) {
       const batch = readBatchFile(path.join(dir, 'batch.json'));

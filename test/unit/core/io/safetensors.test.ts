@@ -7,6 +7,8 @@ import {
   encodeSafetensors,
   parseSafetensors,
   readSafetensors,
+  readSafetensorsHeader,
+  streamSafetensors,
   writeSafetensors,
 } from '../../../../src/core/io/safetensors';
 import {
@@ -18,6 +20,7 @@ import {
   SafetensorsTruncatedError,
   SafetensorsWriteError,
 } from '../../../../src/core/io/safetensors-errors';
+import { tensorDataToBytes } from '../../../../src/core/io/safetensors-dtypes';
 
 const fixturesDir = path.join(__dirname, '../../../../../test/fixtures');
 const concat = (chunks: Uint8Array[]) => Buffer.concat(chunks);
@@ -74,6 +77,37 @@ describe('safetensors', () => {
       // Exact: both sides read the same float32 bits.
       assert.strictEqual(t.data[0], bytes.readFloatLE(8 + headerLength + begin));
       assert.strictEqual(t.data[t.data.length - 1], bytes.readFloatLE(8 + headerLength + begin + (t.data.length - 1) * 4));
+    });
+  });
+
+  describe('header-only reader', () => {
+    it('gives each tensor the absolute file offset of its bytes, matching the full reader', () => {
+      const file = path.join(fixturesDir, 'tiny-llama/adapter.safetensors');
+      const bytes = fs.readFileSync(file);
+      const header = readSafetensorsHeader(file);
+      const full = readSafetensors(file);
+      assert.strictEqual(header.fileSize, bytes.length);
+      assert.deepStrictEqual([...header.tensors.keys()].sort(), [...full.tensors.keys()].sort());
+      for (const [name, entry] of header.tensors) {
+        const t = full.tensors.get(name)!;
+        assert.deepStrictEqual(entry.shape, t.shape);
+        assert.strictEqual(entry.length, t.data.length * 4);
+        // Exact: the same float32 bits at the offset the header reader gives.
+        assert.strictEqual(bytes.readFloatLE(entry.offset), t.data[0], name);
+        assert.strictEqual(bytes.readFloatLE(entry.offset + entry.length - 4), t.data[t.data.length - 1], name);
+      }
+    });
+
+    it('checks the layout against the file size: a cut file names the file and the tensor', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'st-'));
+      const file = path.join(dir, 'model.safetensors');
+      const good = craft('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F16","shape":[3],"data_offsets":[8,14]}}', Buffer.alloc(14));
+      fs.writeFileSync(file, good.subarray(0, good.length - 2));
+      throwsNamed(() => readSafetensorsHeader(file), SafetensorsTruncatedError, file, "'b'");
+      fs.writeFileSync(file, good.subarray(0, 5));
+      throwsNamed(() => readSafetensorsHeader(file), SafetensorsTruncatedError, file);
+      throwsNamed(() => readSafetensorsHeader(path.join(dir, 'missing.safetensors')), SafetensorsError, 'missing.safetensors');
+      fs.rmSync(dir, { recursive: true });
     });
   });
 
@@ -253,6 +287,23 @@ describe('safetensors', () => {
       throwsNamed(() => encodeSafetensors({ w: { dtype: 'I64', shape: [2], data: Int32Array.from([1, 2]) } }), SafetensorsWriteError, "'w'", 'BigInt64Array');
       throwsNamed(() => encodeSafetensors({ w: { dtype: 'F32', shape: [3], data: new Float32Array(2) } }), SafetensorsWriteError, "'w'", '3 elements');
       throwsNamed(() => encodeSafetensors({}, { step: 3 as unknown as string }), SafetensorsWriteError, "'step'");
+    });
+
+    it('streams tensors one at a time into the same bytes the in-memory writer produces', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'st-'));
+      const tensors = new Map<string, SafeTensor>([
+        ['b.weight', { dtype: 'F16', shape: [3], data: new Float32Array([1, -2, 0.5]) }],
+        ['a.weight', { dtype: 'F32', shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) }],
+        ['10', { dtype: 'I64', shape: [1], data: new BigInt64Array([7n]) }],
+      ]);
+      const file = path.join(dir, 'streamed.safetensors');
+      let produced = 0;
+      const streamed = [...tensors].map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape, bytes: () => (produced++, tensorDataToBytes(name, t)) }));
+      streamSafetensors(file, streamed, { format: 'pt' });
+      assert.strictEqual(produced, 3);
+      assert.ok(fs.readFileSync(file).equals(concat(encodeSafetensors(tensors, { format: 'pt' }))));
+      assert.throws(() => streamSafetensors(file, [{ name: 'x', dtype: 'F32', shape: [2], bytes: () => new Uint8Array(4) }]), SafetensorsWriteError);
+      fs.rmSync(dir, { recursive: true });
     });
 
     it('writes atomically and reads back', () => {

@@ -1,9 +1,16 @@
+import * as assert from 'assert';
 import { gradcheck } from '../../../../support/gradcheck';
 
 // Tolerance: relative 1e-6 (float64 finite differences, ε = 1e-6) unless stated.
 describe('Pow gradient', () => {
-  it('constant exponent 2.0 (exporters square this way), base of both signs', () =>
-    gradcheck({ op: 'Pow', inputs: [{ shape: [2, 3, 4] }, { shape: [], values: [2], constant: true }] }));
+  it('constant exponent 2.0 (exporters square this way), base of both signs; no Pow in the backward', async () => {
+    const r = await gradcheck({ op: 'Pow', inputs: [{ shape: [2, 3, 4] }, { shape: [], values: [2], constant: true }] });
+    assert.ok(!r.backwardOps.includes('Pow'), r.backwardOps.join(', '));
+  });
+  it('constant exponent 1 passes the gradient through', async () => {
+    const r = await gradcheck({ op: 'Pow', inputs: [{ shape: [2, 3] }, { shape: [], values: [1], constant: true }] });
+    assert.ok(!r.backwardOps.includes('Pow'), r.backwardOps.join(', '));
+  });
   it('constant exponent 0.5 on a positive base', () =>
     gradcheck({ op: 'Pow', inputs: [{ shape: [2, 3], positive: true }, { shape: [], values: [0.5], constant: true }] }));
   it('constant int64 exponent 3', () =>
