@@ -104,6 +104,25 @@ function firstFileOnPath(target: string): string | undefined {
 }
 
 /**
+ * Why `dir` could not be created (or written, when it exists), found without creating anything: a file in the
+ * way, or no write access to the nearest folder that exists (a read-only disk says EROFS here). Undefined when it
+ * looks possible.
+ */
+export function folderProblem(dir: string, what = 'folder'): FileSystemError | undefined {
+  const blocker = firstFileOnPath(dir);
+  if (blocker) return new FileSystemError(`cannot create the ${what} ${dir}: ${blocker} is a file, not a folder; choose another folder`, 'ENOTDIR');
+  let existing = path.resolve(dir);
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  try {
+    fs.accessSync(existing, fs.constants.W_OK);
+  } catch (e) {
+    const problem = describeFileError(e, dir, `create the ${what}`);
+    return problem instanceof FileSystemError ? problem : undefined;
+  }
+  return undefined;
+}
+
+/**
  * Creates `dir` and its parents. Node's recursive mkdir says ENOENT or EEXIST for a read-only disk or a file in
  * the way; this says which.
  */
@@ -111,15 +130,6 @@ export function ensureFolder(dir: string, what = 'folder'): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (e) {
-    const blocker = firstFileOnPath(dir);
-    if (blocker) throw new FileSystemError(`cannot create the ${what} ${dir}: ${blocker} is a file, not a folder; choose another folder`, 'ENOTDIR');
-    let existing = path.resolve(dir);
-    while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
-    try {
-      fs.accessSync(existing, fs.constants.W_OK);
-    } catch (access) {
-      throw describeFileError(access, dir, `create the ${what}`);
-    }
-    throw describeFileError(e, dir, `create the ${what}`);
+    throw folderProblem(dir, what) ?? describeFileError(e, dir, `create the ${what}`);
   }
 }

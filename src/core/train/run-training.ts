@@ -4,6 +4,7 @@
 import { ExperimentConfig, MethodConfig } from '../experiment/experiment-config';
 import { loadExperiment } from '../experiment/load-experiment';
 import { RUN_FILES, RunEvent } from '../../protocol/run-events';
+import { folderProblem } from '../io/file-errors';
 import { threadCountProblem } from '../runtime/thread-count';
 import { Device } from '../runtime/session';
 import { setupExperiment } from './experiment-setup';
@@ -86,6 +87,9 @@ export async function runTraining(
     }
     const threads = threadCountProblem(config.threads, options.threads !== undefined || !folder ? 'threads' : `threads in ${folder.file(RUN_FILES.config)}`);
     if (threads) throw new Error(options.threads === undefined && folder ? `${threads} (or resume with --threads N)` : threads);
+    // A folder the run could not be created in is reported before the data and the model are loaded.
+    const outputProblem = folder ? undefined : folderProblem(config.output, 'output folder');
+    if (outputProblem) throw outputProblem;
     const setup = setupExperiment(config);
     for (const line of [...setup.data.summary, ...setup.data.notes]) options.onLog?.(line);
     totalSteps = setup.totalSteps;
