@@ -20,6 +20,14 @@ export function tmpfsUnavailable(): string | undefined {
   return undefined;
 }
 
+/** Skips the calling test or suite, saying why, when a tmpfs cannot be mounted here. */
+export function skipWithoutTmpfs(context: Mocha.Context): void {
+  const why = tmpfsUnavailable();
+  if (!why) return;
+  console.log(`      skipped: ${why}`);
+  context.skip();
+}
+
 /** Mounts a tmpfs of `bytes` (rounded up to pages) on a new folder; undefined when mounting fails. */
 export function mountTmpfs(bytes: number, options: { readOnly?: boolean } = {}): Tmpfs | undefined {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'thanora-tmpfs-'));

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { decodeModel, encodeModel } from '../../../src/core/onnx/model-codec';
 import { availableCores } from '../../../src/core/runtime/thread-count';
 import { writeTinyExperiment } from '../../support/tiny-experiment';
-import { mountTmpfs, tmpfsUnavailable } from '../../support/tmpfs';
+import { mountTmpfs, skipWithoutTmpfs } from '../../support/tmpfs';
 
 const root = path.resolve(__dirname, '../../../..');
 const fixtures = path.join(root, 'test/fixtures');
@@ -141,11 +141,7 @@ describe('thanora CLI: bad input, exact messages', function () {
   });
 
   it('train: --runs-dir on a read-only disk says so (not ENOENT)', function () {
-    const why = tmpfsUnavailable();
-    if (why) {
-      console.log(`      skipped: ${why}`);
-      this.skip();
-    }
+    skipWithoutTmpfs(this);
     const ro = mountTmpfs(64 * 1024, { readOnly: true })!;
     try {
       const runs = path.join(ro.dir, 'runs/exp');

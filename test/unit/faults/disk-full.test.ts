@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { readRunStatus } from '../../../src/core/run-folder';
-import { fillDisk, mountTmpfs, Tmpfs, tmpfsUnavailable } from '../../support/tmpfs';
+import { fillDisk, mountTmpfs, Tmpfs, skipWithoutTmpfs } from '../../support/tmpfs';
 import { assertReportMatchesFolder } from '../core/merge/merge-test-helpers';
 import { assertRunFolderSound, leftovers, lossesByStep, onlyRun, thanora, TOTAL_STEPS, writeFaultExperiment } from './fault-harness';
 
@@ -16,11 +16,7 @@ describe('faults: disk full (tmpfs)', function () {
   let tmp: string;
   let disk: Tmpfs | undefined;
   before(function () {
-    const why = tmpfsUnavailable();
-    if (why) {
-      console.log(`      skipped: ${why}`);
-      this.skip();
-    }
+    skipWithoutTmpfs(this);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'thanora-diskfull-'));
   });
   afterEach(() => disk?.unmount());

@@ -9,7 +9,7 @@ import { appendWhole, writeFileAtomic } from '../../../../src/core/io/atomic-wri
 import { DiskFullError, ensureFolder } from '../../../../src/core/io/file-errors';
 import { commitFolder, stageFolder } from '../../../../src/core/io/folder-commit';
 import { cleanDeadTemps, tempName } from '../../../../src/core/io/temp-names';
-import { deadPid, fillDisk, mountTmpfs, Tmpfs, tmpfsUnavailable } from '../../../support/tmpfs';
+import { deadPid, fillDisk, mountTmpfs, Tmpfs, skipWithoutTmpfs } from '../../../support/tmpfs';
 
 describe('atomic writes', () => {
   let dir: string;
@@ -73,11 +73,7 @@ describe('atomic writes', () => {
 describe('atomic writes on a full disk (tmpfs)', function () {
   let fsys: Tmpfs | undefined;
   before(function () {
-    const why = tmpfsUnavailable();
-    if (why) {
-      console.log(`      skipped: ${why}`);
-      this.skip();
-    }
+    skipWithoutTmpfs(this);
   });
   beforeEach(() => (fsys = mountTmpfs(1 << 20)));
   afterEach(() => fsys?.unmount());

@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { DiskFullError } from '../../../../src/core/io/file-errors';
 import { LockedError, markRunFailed, readRunEvents, readRunStatus, RunFolder } from '../../../../src/core/run-folder';
-import { deadPid, fillDisk, mountTmpfs, tmpfsUnavailable } from '../../../support/tmpfs';
+import { deadPid, fillDisk, mountTmpfs, skipWithoutTmpfs } from '../../../support/tmpfs';
 import { writeSyntheticRun } from '../../../support/synthetic-run';
 
 const running = { state: 'running' as const, step: 0, totalSteps: 10, pid: process.pid };
@@ -65,11 +65,7 @@ describe('run folder: one writer', () => {
 
 describe('run folder: creating a run on a full disk (tmpfs)', function () {
   before(function () {
-    const why = tmpfsUnavailable();
-    if (why) {
-      console.log(`      skipped: ${why}`);
-      this.skip();
-    }
+    skipWithoutTmpfs(this);
   });
 
   it('fails as "disk full" and leaves no half-made run', () => {
