@@ -25,6 +25,7 @@ export class GraphEmitter {
   readonly initializers: TensorProto[] = [];
   private used = new Set<string>();
   private constants = new Map<string, string>();
+  private shapes = new Map<string, string>();
 
   constructor(taken: Iterable<string>) {
     for (const n of taken) this.used.add(n);
@@ -49,6 +50,15 @@ export class GraphEmitter {
     const outputs = Array.from({ length: outputCount }, (_, k) => this.uniqueName(`${nodeName}_out${k}`));
     this.nodes.push(makeNode(opType, inputs, outputs, nodeName, attrs, domain));
     return outputs;
+  }
+
+  /** Shape(x), one node per tensor however many rules ask (q/k/v share their input). */
+  shapeOf(x: string): string {
+    const hit = this.shapes.get(x);
+    if (hit) return hit;
+    const out = this.emit(`${x}_Grad/shape`, 'Shape', [x])[0];
+    this.shapes.set(x, out);
+    return out;
   }
 
   /** A shared constant initializer, deduplicated by value. */
@@ -149,7 +159,7 @@ export class GradContext {
 
   /** 1-D int64 shape of a tensor. */
   shapeOf(name: string): string {
-    return this.op('Shape', [name]);
+    return this.emitter.shapeOf(name);
   }
 
   /**
