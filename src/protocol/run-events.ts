@@ -2,7 +2,9 @@
 // (readers). `<output>/<run-id>/metrics.jsonl` holds one RunEvent per line, in the order they happened;
 // `status.json` holds the RunStatus. Names of modules are PEFT names; task names are the experiment's.
 
-export type MethodName = 'thanora' | 'lora' | 'pissa' | 'corda';
+import type { MethodName } from '../core/method/method-registry';
+
+export type { MethodName };
 
 /** First line of every metrics.jsonl. */
 export interface RunStartEvent {

@@ -6,7 +6,9 @@ import type { PaddingMode } from '../data/collate';
 import type { ExampleFormatSetting } from '../data/example-formats';
 import type { TokenizerSetting } from '../data/tokenizer';
 
-export type MethodName = 'thanora' | 'lora' | 'pissa' | 'corda';
+import type { MethodName } from '../method/method-registry';
+
+export type { MethodName };
 export type Device = 'auto' | 'cuda' | 'cpu';
 
 export interface TaskConfig {

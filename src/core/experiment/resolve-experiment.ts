@@ -16,6 +16,7 @@ import {
 } from './experiment-config';
 import type { ConfigIssue } from './experiment-error';
 import { threadCountProblem } from '../runtime/thread-count';
+import { hasTaskBlocks } from '../method/method-registry';
 
 // The value has passed the schema, so its shape is known; `any` avoids restating the schema as casts.
 type Json = any;
@@ -148,14 +149,14 @@ function checkRanks(config: ExperimentConfig, given: Json): ConfigIssue[] {
   const T = config.tasks.length;
   const rc = config.method.cooperativeRank;
   const issues: ConfigIssue[] = [];
-  if (config.method.name !== 'thanora') return issues;
+  if (!hasTaskBlocks(config.method.name)) return issues;
   if (r < T + rc) {
     const explicit = typeof given.method?.cooperativeRank === 'number';
     issues.push({
       pointer: explicit ? '/method/cooperativeRank' : '/lora/r',
       message:
         `lora.r = ${r} cannot give each of the ${T} tasks a rank ≥ 1 plus the cooperative rank ${rc}${explicit ? '' : ' ("auto")'}: ` +
-        `method "thanora" needs r ≥ ${T} + ${rc} = ${T + rc}. Raise lora.r${explicit ? ' or lower method.cooperativeRank' : ''}.`,
+        `method "${config.method.name}" needs r ≥ ${T} + ${rc} = ${T + rc}. Raise lora.r${explicit ? ' or lower method.cooperativeRank' : ''}.`,
     });
   }
   const K = config.method.entropyRank;

@@ -10,6 +10,7 @@ import { Device } from '../runtime/session';
 import { setupExperiment } from './experiment-setup';
 import { findLastCheckpoint, isCheckpointFolder, recordRunFailure, RunFolder } from '../run-folder';
 import { TrainingRun } from './training-run';
+import { hasTaskBlocks } from '../method/method-registry';
 import { readCheckpoint } from './checkpoint';
 import * as path from 'path';
 
@@ -42,8 +43,8 @@ export interface RunTrainingResult {
 }
 
 export function runLabel(method: MethodConfig): string {
-  if (method.name !== 'thanora') return method.name;
-  const parts = ['thanora'];
+  if (!hasTaskBlocks(method.name)) return method.name;
+  const parts: string[] = [method.name];
   if (method.lambda === 0) parts.push('lambda0');
   if (method.temperature === 'uniform') parts.push('uniform');
   return parts.join('-');
