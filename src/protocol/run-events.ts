@@ -92,6 +92,8 @@ export interface CheckpointEvent {
   type: 'checkpoint';
   step: number;
   path: string;
+  /** This step's eval is the best so far by training.best.metric. */
+  best?: boolean;
 }
 
 /** The loss says training may have diverged (src/core/train/divergence-monitor.ts); each rule once per session. */
@@ -113,6 +115,8 @@ export interface EndEvent {
    */
   state: 'finished' | 'stopped' | 'failed' | 'interrupted' | 'diverged';
   error?: string;
+  /** Set when training.best.patience ended the run before its last step. */
+  earlyStop?: string;
 }
 
 export type RunEvent = RunStartEvent | AllocationEvent | StepEvent | AnglesEvent | EvalEvent | CheckpointEvent | RunWarningEvent | EndEvent;
@@ -128,9 +132,21 @@ export interface RunStatus {
   totalSteps: number;
   /** Last checkpoint folder, relative to the run folder. */
   lastCheckpoint?: string;
+  /** The best eval so far by training.best.metric and its checkpoint folder (relative); absent before the first. */
+  best?: BestRecord;
   error?: string;
   pid?: number;
   updated: string;
+}
+
+export interface BestRecord {
+  /** "mean-accuracy" or "accuracy:<task>". */
+  metric: string;
+  value: number;
+  step: number;
+  checkpoint: string;
+  /** Evals since that one without a new best (for patience). */
+  evalsSince: number;
 }
 
 /** One run folder as listed in the dashboard's run picker. */

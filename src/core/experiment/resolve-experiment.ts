@@ -76,6 +76,7 @@ export function resolveExperiment(value: Json, given: Json, file: string): Exper
       seed: t.seed,
       evalEvery: t.evalEvery,
       checkpointEvery: t.checkpointEvery,
+      best: { metric: t.best.metric, patience: t.best.patience },
       onDivergence: t.onDivergence,
       mixing: t.mixing,
     },
@@ -177,6 +178,13 @@ function checkTasksAndTraining(config: ExperimentConfig, given: Json): ConfigIss
   });
   if (given.training?.steps !== undefined && given.training?.epochs !== undefined) {
     issues.push({ pointer: '/training/epochs', message: 'give either training.steps or training.epochs, not both' });
+  }
+  const metricTask = /^(?:accuracy|loss):(.*)$/.exec(config.training.best.metric)?.[1];
+  if (metricTask !== undefined && !config.tasks.some((task) => task.name === metricTask)) {
+    issues.push({
+      pointer: '/training/best/metric',
+      message: `best.metric "${config.training.best.metric}" names no task; use "mean-accuracy", "mean-loss" or one of ${config.tasks.map((task) => `"accuracy:${task.name}"`).join(', ')} (or loss:<task>)`,
+    });
   }
   const { length, warmupSteps } = config.training;
   if (length.unit === 'steps' && warmupSteps > length.steps) {

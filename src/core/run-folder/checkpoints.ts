@@ -168,31 +168,6 @@ export function readInitBlocks(file: string): Map<string, LoraPair> {
   return pairs;
 }
 
-export interface LocatedCheckpoint {
-  checkpointDir: string;
-  /** Set when the run's named last checkpoint was missing and another was taken. */
-  note?: string;
-  /** The run folder when the checkpoint sits in `<run>/checkpoints/` or a run folder was given. */
-  runDir?: string;
-  /** True when the input was the checkpoint folder itself (not a run folder). */
-  givenDirectly: boolean;
-}
-
-/** A run folder (its last checkpoint) or a checkpoint folder. */
-export function locateCheckpoint(input: string): LocatedCheckpoint {
-  const given = path.resolve(input);
-  if (!fs.existsSync(given) || !fs.statSync(given).isDirectory()) throw new CheckpointError(`${input} is not a folder; pass a run folder or one of its checkpoints/step-* folders`);
-  if (isCheckpointFolder(given)) {
-    const parent = path.dirname(given);
-    return { checkpointDir: given, runDir: path.basename(parent) === RUN_FILES.checkpoints ? path.dirname(parent) : undefined, givenDirectly: true };
-  }
-  const { dir: checkpointDir, note } = findLastCheckpoint(given);
-  if (!checkpointDir) {
-    throw new CheckpointError(`run ${given} has no checkpoint yet (no ${RUN_FILES.checkpoints}/step-*/${ADAPTER_CONFIG_FILE}); wait for the first checkpoint or pass a checkpoint folder`);
-  }
-  return { checkpointDir, runDir: given, givenDirectly: false, note };
-}
-
 export interface CheckpointAdapter {
   checkpointDir: string;
   meta: CheckpointMeta;
