@@ -24,3 +24,5 @@ export {
 export type { CheckpointAdapter, CheckpointRecord } from './checkpoints';
 export { locateCheckpoint, parseCheckpointChoice } from './locate-checkpoint';
 export type { CheckpointChoice, LocatedCheckpoint } from './locate-checkpoint';
+export { SWEEP_FILES, SweepFolder, isSweepFolder } from './sweep-folder';
+export type { SweepPointRecord, SweepRecord } from './sweep-folder';

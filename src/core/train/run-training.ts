@@ -15,6 +15,8 @@ import { readCheckpoint } from './checkpoint';
 import * as path from 'path';
 
 export interface RunTrainingOptions {
+  /** The experiment already resolved (a sweep point); the experiment file is then not read. */
+  config?: ExperimentConfig;
   /** A run folder or one of its checkpoints: continue from the (last) checkpoint. */
   resumeFrom?: string;
   /** Override the experiment's (or, resuming, the run's) device and thread count. */
@@ -80,7 +82,7 @@ export async function runTraining(
       if (options.device) config.device = options.device;
       if (options.threads !== undefined) config.threads = options.threads;
     } else {
-      config = loadExperiment(experimentFile, { workspaceRoot: options.workspaceRoot, outputReplaced: options.runsDir !== undefined });
+      config = options.config ?? loadExperiment(experimentFile, { workspaceRoot: options.workspaceRoot, outputReplaced: options.runsDir !== undefined });
       config = { ...config, method: { ...config.method, ...options.method } };
       if (options.device) config.device = options.device;
       if (options.threads !== undefined) config.threads = options.threads;
