@@ -52,6 +52,11 @@ export const sweepCommand: CliCommand = {
       progress.end();
       console.log(outcome.markdown);
       console.log(`sweep ${outcome.state}: ${outcome.sweepDir}${outcome.state === 'stopped' ? ` (continue with thanora sweep --resume ${outcome.sweepDir})` : ''}`);
+      const failed = outcome.results.states.failed ?? 0;
+      if (failed > 0) {
+        console.error(`thanora sweep: ${failed} run${failed === 1 ? '' : 's'} failed (see above); thanora sweep --resume ${outcome.sweepDir} retries them`);
+        process.exitCode = 1;
+      }
     } finally {
       process.off('SIGINT', onSigint);
     }
