@@ -10,7 +10,7 @@ import { HasiOptions } from '../thanora/hasi';
 import { layerIndexOf } from './layer-index';
 import { METHODS } from './method-registry';
 import { groupByLayer } from './method-request';
-import { ModuleInit, cordaModule, loraModule, pissaModule, thanoraModules } from './module-inits';
+import { ModuleInit, cordaModule, loraModule, oloraModule, pissaModule, thanoraModules } from './module-inits';
 
 export interface InitContext {
   lora: { r: number; alpha: number };
@@ -57,6 +57,10 @@ export const METHOD_INITIALIZERS: Initializers = {
   pissa: {
     preview: false,
     init: (m, weight, { lora, seed, matmul }) => pissaModule(m.peftName, weight(), lora.r, lora.alpha, seed, matmul),
+  },
+  olora: {
+    preview: false,
+    init: async (m, weight, { lora }) => oloraModule(m.peftName, weight(), lora.r, lora.alpha),
   },
   corda: {
     preview: true,

@@ -48,6 +48,12 @@ export const METHODS = {
     preview: true,
     blocks: 'principal',
   },
+  olora: {
+    description: 'thin QR of W: B = Q_r, A = R_r (PEFT OLoRA)',
+    residual: true,
+    preview: false,
+    blocks: 'principal',
+  },
 } as const satisfies Record<string, MethodSpec>;
 
 export type MethodName = keyof typeof METHODS;
