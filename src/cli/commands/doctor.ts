@@ -3,7 +3,8 @@
 // external data (reading the model checks it), an op on the gradient path without a rule (with the default
 // targets, all-linear, when none are given), an export that returns one position's logits. With a batch
 // shape it also predicts the step's peak memory and time from a few profiled tiny steps.
-import { estimateTrainingStep } from '../../core/bench/step-estimate';
+import { estimateTrainingStep, weightBytesAsHeld } from '../../core/bench/step-estimate';
+import { allTensorBytes } from '../../core/onnx/external-data';
 import { formatModelReport } from '../../core/lora/format-model-report';
 import { describeModel } from '../../core/lora/model-report';
 import { singlePositionLogitsProblem } from '../../core/onnx/export-checks';
@@ -62,6 +63,9 @@ export const doctorCommand: CliCommand = {
     else {
       if (values.targets === undefined) console.log('Targets not given: checking the default, all-linear (the output head excluded).');
       console.log(formatModelReport(report));
+      const [stored, held] = [allTensorBytes(model), weightBytesAsHeld(model)];
+      const widened = held > stored ? ' (float16/bfloat16 weights are computed in float32 on the CPU)' : '';
+      console.log(`Weights: ${gib(stored)} in the file, ${gib(held)} as an ONNX Runtime session holds them${widened}; the adapter and AdamW state stay float32`);
       if (estimate) {
         console.log(
           `Training step ${estimate.batch}×${estimate.seq}: about ${Math.round(estimate.stepMs)} ms, peak ${gib(estimate.peakBytes)} ` +

@@ -74,7 +74,8 @@ function fitQuadratic(points: readonly [number, number][]): Fit {
   return (b, s) => Math.max(0, k + b * (a * s + c * s * s));
 }
 
-function weightBytesAsHeld(model: ModelProto): number {
+/** The weights' bytes in a CPU session: float16/bfloat16 ones are computed in float32, so they count twice. */
+export function weightBytesAsHeld(model: ModelProto): number {
   // Half weights are widened to float32 in the session (widen-half-precision.ts).
   const half = model.graph.initializers.filter((t) => t.dataType === DataType.FLOAT16 || t.dataType === DataType.BFLOAT16);
   const halfBytes = half.reduce((s, t) => s + t.dims.reduce((a, b) => a * b, 1) * dataTypeSize[t.dataType], 0);
