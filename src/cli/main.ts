@@ -8,6 +8,8 @@ import { demoCommand } from './commands/demo';
 import { generateCommand } from './commands/generate';
 import { importCommand } from './commands/import';
 import { mergeCommand } from './commands/merge';
+import { exportJobCommand } from './commands/export-job';
+import { importRunCommand } from './commands/import-run';
 
 export interface CliCommand {
   summary: string;
@@ -24,6 +26,8 @@ const commands: Record<string, CliCommand> = {
   bench: benchCommand,
   generate: generateCommand,
   merge: mergeCommand,
+  'export-job': exportJobCommand,
+  'import-run': importRunCommand,
 };
 
 function help(): string {
