@@ -214,16 +214,26 @@ def main():
     torch.manual_seed(tr["seed"])
     acc = Accelerator()
     rank, world = acc.process_index, acc.num_processes
+    if rank == 0:
+        print(f"train.py: {world} process(es), {acc.distributed_type.name}", flush=True)
+    if acc.distributed_type.name == "DEEPSPEED":
+        # accelerate's DeepSpeed wrapper steps the engine inside backward(), scales the loss by 1/gradient_accumulation_steps
+        # and clips by the DeepSpeed config, none of which matches this loop's accumulation, schedule and clipping.
+        raise SystemExit("train.py does not run under DeepSpeed yet: use accelerate/ddp.yaml (replicated adapters) or accelerate/fsdp.yaml (sharded base)")
     if tr["batchSize"] < world:
         raise SystemExit(f"batchSize {tr['batchSize']} < {world} processes: every process needs a row of each micro-batch")
 
     model = getattr(transformers, spec["hfClassName"]).from_pretrained(args.hf_model or spec["hfModel"], dtype=torch.float32)
     if spec["residual"]:
-        # W' = W + (W' − W): the frozen base the local init subtracted its task blocks from.
+        # W' = W + (W' − W): the frozen base the local init subtracted its task blocks from. The deltas are
+        # [d_out, d_in] (nn.Linear); transformers' Conv1D (GPT-2) stores its weight as [d_in, d_out].
+        from transformers.pytorch_utils import Conv1D
+        deltas = load_file(os.path.join(job, "residual.safetensors"))
         with torch.no_grad():
-            for key, delta in load_file(os.path.join(job, "residual.safetensors")).items():
-                p = model.get_parameter(key)
-                p.add_(delta if p.shape == delta.shape else delta.T)  # GPT-2 Conv1D stores [d_in, d_out]
+            for m in spec["modules"]:
+                delta = deltas[m["weightKey"]]
+                p = model.get_parameter(m["weightKey"])
+                p.add_(delta.T if isinstance(model.get_submodule(m["peftName"]), Conv1D) else delta)
     names = [m["peftName"] for m in spec["modules"]]
     model = get_peft_model(model, LoraConfig(r=spec["lora"]["r"], lora_alpha=spec["lora"]["alpha"], target_modules=names, lora_dropout=0.0, bias="none"))
     init_dir = os.path.join(job, spec["initCheckpoint"])
@@ -240,6 +250,7 @@ def main():
     run = RunWriter(job, spec, named_params) if rank == 0 else None
     T = len(spec["tasks"])
     for step in range(1, tr["totalSteps"] + 1):
+        lr = lr_at(step, tr)
         t0 = time.time()
         micro = [collate([(data[t][i], t) for t, i in mixer.next(tr["batchSize"])], tr["padId"], tr["padding"], tr["seqLength"]) for _ in range(tr["gradAccumulation"])]
         counts = [(lab[:, 1:] != -100).sum().item() for _, _, lab, _ in micro]
@@ -270,11 +281,11 @@ def main():
                 sums[t] += token_loss.detach()[sel].double().sum().cpu(); per_count[t] += sel.sum().item()
         sums, per_count = acc.reduce(sums.to(acc.device), "sum").cpu(), acc.reduce(per_count.to(acc.device), "sum").cpu()
         task_loss = (sums.sum() / total).item()
-        grad_norm = acc.clip_grad_norm_(params, tr["gradClip"]) if tr["gradClip"] > 0 else torch.sqrt(sum((p.grad.double() ** 2).sum() for p in params))
-        grad_norm = float(grad_norm)
+        # Global norm over all trained parameters (clipped when gradClip > 0; max_norm = ∞ only measures it). All
+        # of model.parameters(), so that under FSDP accelerate takes the sharded norm (frozen ones have no grad).
+        grad_norm = float(acc.clip_grad_norm_(model.parameters(), tr["gradClip"] if tr["gradClip"] > 0 else math.inf))
         if not math.isfinite(grad_norm):
             raise SystemExit(f"step {step}: the gradient norm is {grad_norm}; training diverged — lower training.lr")
-        lr = lr_at(step, tr)
         for group in optimizer.param_groups:
             group["lr"] = lr
         optimizer.step(); optimizer.zero_grad(set_to_none=True)

@@ -1,4 +1,4 @@
-// `thanora export-job`: hands a designed experiment to Hugging Face Accelerate (DDP, FSDP or DeepSpeed) for a
+// `thanora export-job`: hands a designed experiment to Hugging Face Accelerate (DDP or FSDP) for a
 // cluster. The method is initialized here by our engine, exactly as `thanora train` would (HASI's preview, the
 // task and cooperative blocks, the residual W' = W − s·Σ_t B_t A_t), and written as the run's step-0 checkpoint;
 // train.py (transformers + PEFT + torch, no project code) continues from it with the same data order, loss,
@@ -45,7 +45,7 @@ export interface ExportedJob {
 }
 
 /** Templates shipped with the extension and the CLI (media/export-job/), copied as they are. */
-const TEMPLATE_FILES = [JOB_FILES.trainScript, 'accelerate/ddp.yaml', 'accelerate/fsdp.yaml', 'accelerate/deepspeed.yaml', 'accelerate/deepspeed_zero2.json', JOB_FILES.skypilot];
+const TEMPLATE_FILES = [JOB_FILES.trainScript, 'accelerate/ddp.yaml', 'accelerate/fsdp.yaml', JOB_FILES.skypilot];
 
 export class ExportJobError extends Error {
   constructor(message: string) {
