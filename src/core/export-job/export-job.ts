@@ -71,8 +71,14 @@ function hfFolderOf(setup: ExperimentSetup, given: string | undefined): { dir: s
         `import the model folder with \`thanora import <hf-folder> --experiment DIR\`, or name the folder with --hf-model`,
     );
   }
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new ExportJobError(`${dir} is not a folder; name the Hugging Face model folder train.py should load with --hf-model`);
+  }
   if (!fs.existsSync(path.join(dir, 'config.json'))) {
     throw new ExportJobError(`${dir} has no config.json, so it is not a Hugging Face model folder; name the folder train.py should load with --hf-model`);
+  }
+  if (!fs.readdirSync(dir).some((f) => f.endsWith('.safetensors'))) {
+    throw new ExportJobError(`${dir} has no *.safetensors weights for train.py to load; name the original Hugging Face folder with --hf-model`);
   }
   const className = record?.className ?? readArchitecture(path.join(dir, 'config.json'));
   // Without an import record the graph's modules carry the PEFT names of the model, whose weights are `<name>.weight`.
@@ -187,6 +193,7 @@ export async function exportTrainingJob(experimentFile: string, options: ExportJ
       hfModel: hf.dir,
       hfClassName: hf.className,
       runId: path.basename(outDir),
+      exportedAt: new Date().toISOString(),
       label,
       method: config.method.name,
       objective: 'causal_lm',
