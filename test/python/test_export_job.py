@@ -10,6 +10,8 @@ epochs roll over within the run, 3 steps of 2 micro-batches × 4 rows, SPR on, c
 - 2 processes (the job's accelerate/ddp.yaml, `--num_processes 2`, ACCELERATE_USE_CPU=true: gloo) give the 1-process losses
   within 1e-5 absolute on losses of ~6 (float32 round-off of the all-reduced gradients, a few ulps, carried
   through AdamW for 2 steps);
+- `thanora train --resume` continues train.py's step-1 checkpoint (AdamW moments, mixer state) with the same
+  steps 2 and 3 as train.py (1e-4);
 - metrics.jsonl holds the engine's event types with the engine's fields, so the dashboard reads it;
 - `thanora import-run` reads the job as a finished run, `thanora merge` merges its last checkpoint with a
   passing report, and the PEFT adapter of the merge loads with peft.PeftModel on the original Hugging Face
@@ -97,7 +99,7 @@ def write_experiment(work):
         "lora": {"targets": ["q_proj", "v_proj", "down_proj"], "r": 6, "alpha": 12},
         "method": {"name": "thanora", "previewSamples": 4, "lambda": 0.1},
         "training": {"steps": STEPS, "batchSize": 4, "gradAccumulation": 2, "seqLength": 32, "lr": 0.01, "warmupSteps": 1,
-                     "weightDecay": 0.1, "gradClip": 1.0, "mixing": "proportional", "evalEvery": 0, "checkpointEvery": 0, "seed": 7},
+                     "weightDecay": 0.1, "gradClip": 1.0, "mixing": "proportional", "evalEvery": 0, "checkpointEvery": 1, "seed": 7},
         "device": "cpu",
         "threads": 1,
         "output": "runs",
@@ -121,6 +123,10 @@ class ExportedAccelerateJob(unittest.TestCase):
         cls.one_log = accelerate(cls.one, 1)
         cls.two_log = accelerate(cls.two, 2)
         thanora("train", experiment, "--runs-dir", os.path.join(cls.work, "engine"))
+        # The engine continues train.py's step-1 checkpoint (AdamW moments, mixer state) in a copy of the job.
+        cls.resumed = os.path.join(cls.work, "resumed")
+        shutil.copytree(cls.one, cls.resumed)
+        thanora("train", "--resume", os.path.join(cls.resumed, "checkpoints", "step-00000001"))
         engine_runs = os.path.join(cls.work, "engine")
         cls.engine = os.path.join(engine_runs, os.listdir(engine_runs)[0])
 
@@ -156,6 +162,18 @@ class ExportedAccelerateJob(unittest.TestCase):
             self.assertAlmostEqual(t["lr"], e["lr"], places=12)
             self.assertGreater(e["gradNorm"], 1.0, "clipping must act at this lr")
             self.assertClose(t["gradNorm"], e["gradNorm"], 1e-4 * e["gradNorm"], f"step {e['step']} gradNorm")
+
+    def test_the_engine_resumes_a_train_py_checkpoint(self):
+        log = events(self.resumed)
+        start = max(i for i, e in enumerate(log) if e["type"] == "start")
+        self.assertEqual(log[start]["fromStep"], 1)
+        resumed = [e for e in log[start:] if e["type"] == "step"]
+        self.assertEqual([e["step"] for e in resumed], [2, 3])
+        worst = max(abs(e[k] - t[k]) for e, t in zip(resumed, steps(self.one)[1:]) for k in ("loss", "taskLoss", "sprLoss"))
+        print(f"\n  engine resuming train.py's step 1 vs train.py, steps 2-3: max |Δ| = {worst:.2e}", file=sys.stderr)
+        for e, t in zip(resumed, steps(self.one)[1:]):
+            for key in ("loss", "taskLoss", "sprLoss"):
+                self.assertClose(e[key], t[key], ENGINE_TOLERANCE, f"step {e['step']} {key}, engine resuming train.py's checkpoint vs train.py")
 
     def test_two_processes_equal_one(self):
         one, two = steps(self.one), steps(self.two)

@@ -31,7 +31,7 @@ export function writeHfJobExperiment(dir: string): string {
       tasks,
       lora: { targets: ['q_proj', 'v_proj', 'down_proj'], r: 6, alpha: 12 },
       method: { name: 'thanora', previewSamples: 4, lambda: 0.1 },
-      training: { steps: 3, batchSize: 4, gradAccumulation: 2, seqLength: 32, lr: 0.01, warmupSteps: 1, weightDecay: 0.1, gradClip: 1, mixing: 'proportional', evalEvery: 0, checkpointEvery: 0, seed: 7 },
+      training: { steps: 3, batchSize: 4, gradAccumulation: 2, seqLength: 32, lr: 0.01, warmupSteps: 1, weightDecay: 0.1, gradClip: 1, mixing: 'proportional', evalEvery: 0, checkpointEvery: 1, seed: 7 },
       device: 'cpu',
       threads: 1,
       output: 'runs',

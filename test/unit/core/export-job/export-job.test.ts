@@ -15,6 +15,7 @@ import { readCheckpoint } from '../../../../src/core/train/checkpoint';
 import { setupExperiment } from '../../../../src/core/train/experiment-setup';
 import { initializeFresh } from '../../../../src/core/train/method-state';
 import { TaskMixer } from '../../../../src/core/data/task-mixer';
+import { createHfExperiment } from '../../../../src/core/experiment/hf-experiment';
 import { HF_BASE, HF_FIXTURE, JOB_TASKS, writeHfJobExperiment } from '../../../support/hf-job-experiment';
 
 const root = path.resolve(__dirname, '../../../../..');
@@ -70,7 +71,7 @@ describe('export-job: the job folder', function () {
     }
     assert.deepStrictEqual(spec.training, {
       totalSteps: 3, batchSize: 4, gradAccumulation: 2, lr: 0.01, warmupSteps: 1, schedule: 'cosine', weightDecay: 0.1, gradClip: 1,
-      seed: 7, mixing: 'proportional', padId: spec.training.padId, padding: 'longest', seqLength: 32, checkpointEvery: 0,
+      seed: 7, mixing: 'proportional', padId: spec.training.padId, padding: 'longest', seqLength: 32, checkpointEvery: 1,
     });
     assert.deepStrictEqual(spec.allocation?.map((a) => a.ranks), spec.modules.map((m) => m.taskRanks));
   });
@@ -143,6 +144,26 @@ describe('export-job: the job folder', function () {
     assert.strictEqual(config.baseModel, path.join(HF_FIXTURE, 'model.onnx'));
     assert.strictEqual(config.output, path.join(tmp, 'exp', 'runs'));
     assert.deepStrictEqual(config.training.length, { unit: 'steps', steps: 3 });
+  });
+});
+
+describe('export-job: an experiment made by `thanora import`', function () {
+  this.timeout(120000);
+  let tmp: string;
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it("needs no --hf-model: the imported model's folder and the import record's checkpoint keys", async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'thanora-export-job-imported-'));
+    const hf = path.join(tmp, 'hf');
+    fs.cpSync(HF_BASE, hf, { recursive: true });
+    fs.copyFileSync(path.join(root, 'test/fixtures/hf/train_assets/tokenizer.json'), path.join(hf, 'tokenizer.json'));
+    const created = await createHfExperiment(hf, path.join(tmp, 'exp'));
+    const job = await exportTrainingJob(created.experimentFile, { target: 'accelerate', outDir: path.join(tmp, 'job') });
+    assert.strictEqual(job.spec.hfModel, path.join(tmp, 'exp', 'model'));
+    assert.strictEqual(job.spec.hfClassName, 'LlamaForCausalLM');
+    const keys = readSafetensors(path.join(HF_BASE, 'model.safetensors')).tensors;
+    assert.ok(job.spec.modules.length > 0);
+    for (const m of job.spec.modules) assert.deepStrictEqual(keys.get(m.weightKey)?.shape, [m.dOut, m.dIn], m.weightKey);
   });
 });
 
