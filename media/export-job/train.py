@@ -8,7 +8,7 @@ Same rules as the engine: xoshiro128** mixer streams derived from the seed, HF c
 tokens), L = L_task + λ·L_SPR, AdamW (torch), warmup + cosine/linear/constant, global-norm clipping, gradient
 accumulation as one batch of all micro-batch rows.
 """
-import argparse, json, math, os, time
+import argparse, contextlib, json, math, os, time
 import torch
 from safetensors.torch import load_file, save_file
 
@@ -249,70 +249,70 @@ def main():
     mixer.set_state(json.load(open(os.path.join(init_dir, "trainer_state.json")))["mixer"])
     run = RunWriter(job, spec, named_params) if rank == 0 else None
     T = len(spec["tasks"])
-    for step in range(1, tr["totalSteps"] + 1):
-        lr = lr_at(step, tr)
-        t0 = time.time()
-        micro = [collate([(data[t][i], t) for t, i in mixer.next(tr["batchSize"])], tr["padId"], tr["padding"], tr["seqLength"]) for _ in range(tr["gradAccumulation"])]
-        counts = [(lab[:, 1:] != -100).sum().item() for _, _, lab, _ in micro]
-        total = sum(counts)
-        if total == 0:
-            raise SystemExit(f"step {step}: no micro-batch has a counted label (all −100)")
-        sums = torch.zeros(T, dtype=torch.float64); per_count = torch.zeros(T, dtype=torch.float64)
-        spr_value = None
-        for k, (ids, mask, labels, tasks) in enumerate(micro):
-            ids, mask, labels, tasks = (x[rank::world].to(acc.device) for x in (ids, mask, labels, tasks))
-            with acc.no_sync(model) if k < len(micro) - 1 else _nullcontext():
-                logits = model(input_ids=ids, attention_mask=mask).logits.float()
-                # HF convention: logits[:, :-1] predict labels[:, 1:]; −100 not counted.
-                target = labels[:, 1:]
-                token_loss = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), target.reshape(-1), ignore_index=-100, reduction="none").view(target.shape)
-                counted = (target != -100)
-                local_sum = token_loss.sum()
-                # DDP averages gradients over the processes: world·Σ_local/N averages to Σ_all/N.
-                loss = local_sum * world / total
-                if spr:
-                    term = spr.take()
-                    spr_value = term.item()
-                    loss = loss + spec["spr"]["lambda"] * term * counts[k] / total
-                acc.backward(loss)
-            row_tasks = tasks.view(-1, 1).expand_as(target)
-            for t in range(T):
-                sel = counted & (row_tasks == t)
-                sums[t] += token_loss.detach()[sel].double().sum().cpu(); per_count[t] += sel.sum().item()
-        sums, per_count = acc.reduce(sums.to(acc.device), "sum").cpu(), acc.reduce(per_count.to(acc.device), "sum").cpu()
-        task_loss = (sums.sum() / total).item()
-        # Global norm over all trained parameters (clipped when gradClip > 0; max_norm = ∞ only measures it). All
-        # of model.parameters(), so that under FSDP accelerate takes the sharded norm (frozen ones have no grad).
-        grad_norm = float(acc.clip_grad_norm_(model.parameters(), tr["gradClip"] if tr["gradClip"] > 0 else math.inf))
-        if not math.isfinite(grad_norm):
-            raise SystemExit(f"step {step}: the gradient norm is {grad_norm}; training diverged — lower training.lr")
-        for group in optimizer.param_groups:
-            group["lr"] = lr
-        optimizer.step(); optimizer.zero_grad(set_to_none=True)
-        if run:
-            present = {t for *_, tasks in micro for t in tasks.tolist()}
-            loss_value = task_loss + (spec["spr"]["lambda"] * spr_value if spr else 0.0)
-            ms = (time.time() - t0) * 1000
-            tokens = sum(int(m.sum()) for _, m, _, _ in micro)
-            run.event({"type": "step", "step": step, "time": _now(), "loss": loss_value, "taskLoss": task_loss,
-                       "perTaskLoss": [(sums[t] / per_count[t]).item() if t in present and per_count[t] > 0 else None for t in range(T)],
-                       "sprLoss": spr_value, "lr": lr, "gradNorm": grad_norm, "tokensPerSecond": tokens / (ms / 1000), "stepMs": ms})
-        every = tr["checkpointEvery"]
-        if step == tr["totalSteps"] or (every > 0 and step % every == 0):
-            state = acc.get_state_dict(model)  # gathers shards (FSDP full state dict, ZeRO-3 16-bit gather)
+    done = 0
+    try:
+        for step in range(1, tr["totalSteps"] + 1):
+            lr = lr_at(step, tr)
+            t0 = time.time()
+            micro = [collate([(data[t][i], t) for t, i in mixer.next(tr["batchSize"])], tr["padId"], tr["padding"], tr["seqLength"]) for _ in range(tr["gradAccumulation"])]
+            counts = [(lab[:, 1:] != -100).sum().item() for _, _, lab, _ in micro]
+            total = sum(counts)
+            if total == 0:
+                raise SystemExit(f"step {step}: no micro-batch has a counted label (all −100)")
+            sums = torch.zeros(T, dtype=torch.float64); per_count = torch.zeros(T, dtype=torch.float64)
+            spr_value = None
+            for k, (ids, mask, labels, tasks) in enumerate(micro):
+                ids, mask, labels, tasks = (x[rank::world].to(acc.device) for x in (ids, mask, labels, tasks))
+                with acc.no_sync(model) if k < len(micro) - 1 else contextlib.nullcontext():
+                    logits = model(input_ids=ids, attention_mask=mask).logits.float()
+                    # HF convention: logits[:, :-1] predict labels[:, 1:]; −100 not counted.
+                    target = labels[:, 1:]
+                    token_loss = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), target.reshape(-1), ignore_index=-100, reduction="none").view(target.shape)
+                    counted = (target != -100)
+                    local_sum = token_loss.sum()
+                    # DDP averages gradients over the processes: world·Σ_local/N averages to Σ_all/N.
+                    loss = local_sum * world / total
+                    if spr:
+                        term = spr.take()
+                        spr_value = term.item()
+                        loss = loss + spec["spr"]["lambda"] * term * counts[k] / total
+                    acc.backward(loss)
+                row_tasks = tasks.view(-1, 1).expand_as(target)
+                for t in range(T):
+                    sel = counted & (row_tasks == t)
+                    sums[t] += token_loss.detach()[sel].double().sum().cpu(); per_count[t] += sel.sum().item()
+            sums, per_count = acc.reduce(sums.to(acc.device), "sum").cpu(), acc.reduce(per_count.to(acc.device), "sum").cpu()
+            task_loss = (sums.sum() / total).item()
+            # Global norm over all trained parameters (clipped when gradClip > 0; max_norm = ∞ only measures it). All
+            # of model.parameters(), so that under FSDP accelerate takes the sharded norm (frozen ones have no grad).
+            grad_norm = float(acc.clip_grad_norm_(model.parameters(), tr["gradClip"] if tr["gradClip"] > 0 else math.inf))
+            if not math.isfinite(grad_norm):
+                raise SystemExit(f"step {step}: the gradient norm is {grad_norm}; training diverged — lower training.lr")
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            optimizer.step(); optimizer.zero_grad(set_to_none=True)
             if run:
-                run.checkpoint(step, state, optimizer, mixer.get_state())
-        acc.wait_for_everyone()
+                present = {t for *_, tasks in micro for t in tasks.tolist()}
+                loss_value = task_loss + (spec["spr"]["lambda"] * spr_value if spr else 0.0)
+                ms = (time.time() - t0) * 1000
+                tokens = sum(int(m.sum()) for _, m, _, _ in micro)
+                run.event({"type": "step", "step": step, "time": _now(), "loss": loss_value, "taskLoss": task_loss,
+                           "perTaskLoss": [(sums[t] / per_count[t]).item() if t in present and per_count[t] > 0 else None for t in range(T)],
+                           "sprLoss": spr_value, "lr": lr, "gradNorm": grad_norm, "tokensPerSecond": tokens / (ms / 1000), "stepMs": ms})
+            every = tr["checkpointEvery"]
+            if step == tr["totalSteps"] or (every > 0 and step % every == 0):
+                state = acc.get_state_dict(model)  # gathers shards (FSDP full state dict, ZeRO-3 16-bit gather)
+                if run:
+                    run.checkpoint(step, state, optimizer, mixer.get_state())
+            acc.wait_for_everyone()
+            done = step
+    except BaseException as e:
+        # As the engine records a failure: an end event and status.json say "failed" and why (import-run shows it).
+        if run:
+            run.end("failed", done, str(e) if isinstance(e, SystemExit) else f"{type(e).__name__}: {e}")
+        raise
     if run:
         run.end("finished", tr["totalSteps"])
-
-
-class _nullcontext:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *a):
-        return False
 
 
 def _now():
@@ -343,9 +343,10 @@ class RunWriter:
         with open(os.path.join(self.job, "metrics.jsonl"), "a") as f:
             f.write(json.dumps(e) + "\n")
 
-    def status(self, state, step):
+    def status(self, state, step, error=None):
         self._atomic(os.path.join(self.job, "status.json"), json.dumps({"state": state, "runId": self.spec["runId"], "step": step,
-                     "totalSteps": self.spec["training"]["totalSteps"], "lastCheckpoint": self.last, "updated": _now()}))
+                     "totalSteps": self.spec["training"]["totalSteps"], "lastCheckpoint": self.last, "updated": _now(),
+                     **({"error": error} if error else {})}))
 
     def checkpoint(self, step, state, optimizer, mixer_state):
         import shutil
@@ -383,9 +384,9 @@ class RunWriter:
         self.event({"type": "checkpoint", "step": step, "path": self.last})
         self.status("running", step)
 
-    def end(self, state, step):
-        self.event({"type": "end", "step": step, "time": _now(), "state": state})
-        self.status(state, step)
+    def end(self, state, step, error=None):
+        self.event({"type": "end", "step": step, "time": _now(), "state": state, **({"error": error} if error else {})})
+        self.status(state, step, error)
 
 
 if __name__ == "__main__":

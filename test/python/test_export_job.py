@@ -10,8 +10,11 @@ epochs roll over within the run, 3 steps of 2 micro-batches × 4 rows, SPR on, c
 - 2 processes (the job's accelerate/ddp.yaml, `--num_processes 2`, ACCELERATE_USE_CPU=true: gloo) give the 1-process losses
   within 1e-5 absolute on losses of ~6 (float32 round-off of the all-reduced gradients, a few ulps, carried
   through AdamW for 2 steps);
+- train.py's task mixer draws the engine's rows bit for bit (600 rows, both mixing modes, many epochs), and
+  continues from the engine's mixer state;
 - `thanora train --resume` continues train.py's step-1 checkpoint (AdamW moments, mixer state) with the same
   steps 2 and 3 as train.py (1e-4);
+- a run that fails on the cluster ends as the engine's do: an end event and status.json "failed" with the error;
 - metrics.jsonl holds the engine's event types with the engine's fields, so the dashboard reads it;
 - `thanora import-run` reads the job as a finished run, `thanora merge` merges its last checkpoint with a
   passing report, and the PEFT adapter of the merge loads with peft.PeftModel on the original Hugging Face
@@ -20,7 +23,7 @@ epochs roll over within the run, 3 steps of 2 micro-batches × 4 rows, SPR on, c
 
     npm run test:job        (THANORA_PYTHON=/path/to/python to choose the interpreter; default .venv-py)
 """
-import json, os, shutil, socket, subprocess, sys, tempfile, unittest, warnings
+import importlib.util, json, os, shutil, socket, subprocess, sys, tempfile, unittest, warnings
 
 warnings.filterwarnings("ignore")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
@@ -110,6 +113,33 @@ def write_experiment(work):
     return file
 
 
+def load_train_py():
+    spec = importlib.util.spec_from_file_location("exported_train", os.path.join(ROOT, "media", "export-job", "train.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class MixerEqualsTheEngine(unittest.TestCase):
+    """train.py's TaskMixer (its own xoshiro128** streams) draws the engine's rows, bit for bit, over many epochs."""
+
+    def test_draws_and_state(self):
+        train = load_train_py()
+        for mode in ("proportional", "balanced"):
+            sizes, weights, seed, rows = [7, 3, 11], [1, 2, 0.5], 12345, 600
+            script = (f"const {{ TaskMixer }} = require({json.dumps(os.path.join(ROOT, 'out', 'src', 'core', 'data', 'task-mixer.js'))});"
+                      f"const m = new TaskMixer({{ taskSizes: {sizes}, weights: {weights}, mode: '{mode}', seed: {seed} }});"
+                      f"const drawn = m.next({rows}).map((d) => [d.task, d.index]);"
+                      "console.log(JSON.stringify({ drawn, state: m.getState() }));")
+            engine = json.loads(run(["node", "-e", script]))
+            mixer = train.TaskMixer(sizes, weights, mode, seed)
+            self.assertEqual([list(d) for d in mixer.next(rows)], engine["drawn"], mode)
+            self.assertEqual(mixer.get_state(), engine["state"], mode)
+            resumed = train.TaskMixer(sizes, weights, mode, seed)
+            resumed.set_state(engine["state"])
+            self.assertEqual(resumed.next(50), mixer.next(50), f"{mode}: continued from the engine's state")
+
+
 class ExportedAccelerateJob(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -174,6 +204,24 @@ class ExportedAccelerateJob(unittest.TestCase):
         for e, t in zip(resumed, steps(self.one)[1:]):
             for key in ("loss", "taskLoss", "sprLoss"):
                 self.assertClose(e[key], t[key], ENGINE_TOLERANCE, f"step {e['step']} {key}, engine resuming train.py's checkpoint vs train.py")
+
+    def test_a_failure_is_recorded_as_the_engine_records_it(self):
+        # lr = 1e30: step 1 runs, its update makes the weights overflow, step 2's gradient norm is NaN and train.py stops.
+        job = os.path.join(self.work, "failing")
+        shutil.copytree(os.path.join(self.work, "job"), job)
+        spec = read_json(os.path.join(job, "job.json"))
+        spec["training"]["lr"] = 1e30
+        with open(os.path.join(job, "job.json"), "w") as f:
+            json.dump(spec, f)
+        out = subprocess.run([sys.executable, os.path.join(job, "train.py"), "--hf-model", HF_BASE], capture_output=True, text=True, cwd=job, env={**ENV, "ACCELERATE_USE_CPU": "true"})
+        self.assertNotEqual(out.returncode, 0)
+        end = events(job)[-1]
+        self.assertEqual((end["type"], end["state"], end["step"]), ("end", "failed", 1))
+        self.assertEqual(end["error"], "step 2: the gradient norm is nan; training diverged — lower training.lr")
+        status = read_json(os.path.join(job, "status.json"))
+        self.assertEqual((status["state"], status["error"]), ("failed", end["error"]))
+        imported = json.loads(thanora("import-run", job, "--into", os.path.join(self.work, "failed-runs")).strip().splitlines()[-1])
+        self.assertEqual((imported["state"], imported["steps"]), ("failed", 1))
 
     def test_two_processes_equal_one(self):
         one, two = steps(self.one), steps(self.two)
