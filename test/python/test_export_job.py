@@ -114,6 +114,7 @@ def write_experiment(work):
 
 
 def load_train_py():
+    sys.dont_write_bytecode = True  # no __pycache__ inside media/export-job
     spec = importlib.util.spec_from_file_location("exported_train", os.path.join(ROOT, "media", "export-job", "train.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
