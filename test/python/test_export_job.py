@@ -232,6 +232,8 @@ class ExportedAccelerateJob(unittest.TestCase):
         for a, b in zip(one, two):
             for key in ("loss", "taskLoss", "sprLoss"):
                 self.assertClose(b[key], a[key], PROCESS_TOLERANCE, f"step {a['step']} {key}, 2 processes vs 1")
+            # The gradient's scale, which AdamW would hide from the losses (data and SPR parts each counted once).
+            self.assertClose(b["gradNorm"], a["gradNorm"], 1e-5 * a["gradNorm"], f"step {a['step']} gradNorm, 2 processes vs 1")
         adapter = lambda d: load_file(os.path.join(d, "checkpoints", f"step-{STEPS:08d}", "adapter_model.safetensors"))
         a1, a2 = adapter(self.one), adapter(self.two)
         self.assertEqual(sorted(a1), sorted(a2))
