@@ -4,9 +4,9 @@ Launch (see README.md):  accelerate launch --config_file accelerate/ddp.yaml tra
 Reads job.json, data/, residual.safetensors and checkpoints/step-00000000 (the local HASI initialization), and
 writes metrics.jsonl, status.json and checkpoints/step-N in the ThanoRA run-folder format, so the synced folder is
 a run: `thanora import-run`, `thanora merge`, `thanora train --resume` read it.
-Same rules as the engine: xoshiro128** mixer streams derived from the seed, HF causal-LM loss (mean over counted
+Same rules and records as the engine: xoshiro128** mixer streams derived from the seed, HF causal-LM loss (mean over counted
 tokens), L = L_task + λ·L_SPR, AdamW (torch), warmup + cosine/linear/constant, global-norm clipping, gradient
-accumulation as one batch of all micro-batch rows.
+accumulation as one batch of all micro-batch rows; the subspace-angle diagnostics at the engine's cadence.
 """
 import argparse, contextlib, json, math, os, time
 import torch
@@ -199,6 +199,108 @@ class GatheredSpr:
         return torch.stack(terms).sum() / self.count
 
 
+# ---- subspace diagnostics (docs/thanora-method.md §5; src/core/method/adapter-diagnostics.ts) ----
+# Per module and task pair: principal angles θ_k = arccos σ_k(Q_iᵀ Q_j) between span(A_iᵀ) and span(A_jᵀ), and
+# between span(B_i) and span(B_j), mean and min in degrees (null for a block that spans nothing); per layer the
+# means over its modules; Roy–Vetterli effective rank exp(−Σ p ln p), p = σ / Σσ, of each block B_k A_k and of
+# B A, from σ(R_B R_Aᵀ) (B_k = Q_B R_B, A_kᵀ = Q_A R_A), so d_out × d_in is never formed. float64.
+def _column_basis(x):
+    if x.shape[1] == 0:
+        return x
+    u, s, _ = torch.linalg.svd(x, full_matrices=False)
+    rank = 0
+    while rank < s.numel() and s[rank] > 1e-10 * s[0] and s[rank] > 0:
+        rank += 1
+    return u[:, :rank]
+
+
+def _angles(x, y):
+    qx, qy = _column_basis(x), _column_basis(y)
+    if qx.shape[1] == 0 or qy.shape[1] == 0:
+        return math.nan, math.nan
+    theta = torch.rad2deg(torch.arccos(torch.linalg.svdvals(qx.T @ qy).clamp(-1, 1)))
+    return theta.mean().item(), theta.min().item()
+
+
+def _effective_rank(b, a):
+    if b.shape[1] == 0 or b.shape[0] < b.shape[1] or a.shape[1] < a.shape[0]:
+        s = torch.linalg.svdvals(b @ a)
+    else:
+        s = torch.linalg.svdvals(torch.linalg.qr(b).R @ torch.linalg.qr(a.T).R.T)
+    total = s.abs().sum()
+    if total == 0:
+        return 0.0
+    p = s.abs() / total
+    p = p[p > 0]
+    return math.exp(-(p * p.log()).sum().item())
+
+
+def _finite_mean(values):
+    finite = [v for v in values if math.isfinite(v)]
+    return sum(finite) / len(finite) if finite else math.nan
+
+
+def _null_nan(v):
+    return None if isinstance(v, float) and math.isnan(v) else v
+
+
+def angles_event(step, spec, weights):
+    """The engine's AnglesEvent from {peftName: (A [r, d_in], B [d_out, r])} in float64."""
+    modules = []
+    for m in spec["modules"]:
+        a, b = weights[m["peftName"]]
+        offsets = [sum(m["taskRanks"][:t]) for t in range(len(m["taskRanks"]))]
+        blocks = [(o, r) for o, r in zip(offsets, m["taskRanks"])]
+        pairs = []
+        for i in range(len(blocks)):
+            for j in range(i + 1, len(blocks)):
+                (oi, ri), (oj, rj) = blocks[i], blocks[j]
+                mean_a, min_a = _angles(a[oi:oi + ri].T, a[oj:oj + rj].T)
+                mean_b, min_b = _angles(b[:, oi:oi + ri], b[:, oj:oj + rj])
+                pairs.append({"pair": [i, j], "meanA": mean_a, "minA": min_a, "meanB": mean_b, "minB": min_b})
+        coop_offset, coop = sum(m["taskRanks"]), m["cooperativeRank"]
+        ranks = {"tasks": [_effective_rank(b[:, o:o + r], a[o:o + r]) for o, r in blocks],
+                 "cooperative": _effective_rank(b[:, coop_offset:coop_offset + coop], a[coop_offset:coop_offset + coop]) if coop > 0 else None,
+                 "delta": _effective_rank(b, a)}
+        modules.append({"module": m["peftName"], "layer": m["layer"], "pairs": pairs, "effectiveRank": ranks})
+    layers = {}
+    for m in modules:
+        if m["layer"] >= 0:
+            layers.setdefault(m["layer"], []).append(m)
+    layer_rows = []
+    for layer, group in layers.items():
+        keys = list(dict.fromkeys(tuple(p["pair"]) for g in group for p in g["pairs"]))
+        rows = []
+        for key in keys:
+            same = [p for g in group for p in g["pairs"] if tuple(p["pair"]) == key]
+            rows.append({"pair": list(key), **{f: _finite_mean([p[f] for p in same]) for f in ("meanA", "minA", "meanB", "minB")}})
+        layer_rows.append({"layer": layer, "pairs": rows})
+    for row in [p for m in modules for p in m["pairs"]] + [p for l in layer_rows for p in l["pairs"]]:
+        for f in ("meanA", "minA", "meanB", "minB"):
+            row[f] = _null_nan(row[f])
+    return {"type": "angles", "step": step, "modules": modules, "layers": layer_rows}
+
+
+def angles_interval(total_steps):
+    """About 20 points per run, as the engine (training-run.ts anglesInterval); JS Math.round rounds .5 up."""
+    return max(1, math.floor(total_steps / 20 + 0.5))
+
+
+def adapter_weights(acc, model, spec):
+    """{peftName: (A, B)} float64 on the CPU, whole tensors: under FSDP gathered for the read (every rank calls)."""
+    unwrapped = acc.unwrap_model(model)
+    context = contextlib.nullcontext()
+    if acc.distributed_type.name == "FSDP":
+        from torch.distributed.fsdp import FullyShardedDataParallel
+        context = FullyShardedDataParallel.summon_full_params(model, writeback=False)
+    with context, torch.no_grad():
+        out = {}
+        for m in spec["modules"]:
+            layer = unwrapped.get_submodule("base_model.model." + m["peftName"])
+            out[m["peftName"]] = (layer.lora_A["default"].weight.detach().double().cpu().clone(), layer.lora_B["default"].weight.detach().double().cpu().clone())
+    return out
+
+
 def main():
     from accelerate import Accelerator
     from peft import LoraConfig, get_peft_model, set_peft_model_state_dict
@@ -249,6 +351,12 @@ def main():
     mixer.set_state(json.load(open(os.path.join(init_dir, "trainer_state.json")))["mixer"])
     run = RunWriter(job, spec, named_params) if rank == 0 else None
     T = len(spec["tasks"])
+    # The engine's cadence: at step 0, every angles_interval steps, and at the end; only with task pairs to compare.
+    every_angles = angles_interval(tr["totalSteps"]) if any(len(m["taskRanks"]) >= 2 for m in spec["modules"]) else 0
+    if every_angles:
+        weights = adapter_weights(acc, model, spec)
+        if run:
+            run.event(angles_event(0, spec, weights))
     done = 0
     try:
         for step in range(1, tr["totalSteps"] + 1):
@@ -299,6 +407,10 @@ def main():
                 run.event({"type": "step", "step": step, "time": _now(), "loss": loss_value, "taskLoss": task_loss,
                            "perTaskLoss": [(sums[t] / per_count[t]).item() if t in present and per_count[t] > 0 else None for t in range(T)],
                            "sprLoss": spr_value, "lr": lr, "gradNorm": grad_norm, "tokensPerSecond": tokens / (ms / 1000), "stepMs": ms})
+            if every_angles and (step % every_angles == 0 or step == tr["totalSteps"]):
+                weights = adapter_weights(acc, model, spec)
+                if run:
+                    run.event(angles_event(step, spec, weights))
             every = tr["checkpointEvery"]
             if step == tr["totalSteps"] or (every > 0 and step % every == 0):
                 state = acc.get_state_dict(model)  # gathers shards (FSDP full state dict, ZeRO-3 16-bit gather)

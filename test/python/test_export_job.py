@@ -15,7 +15,8 @@ epochs roll over within the run, 3 steps of 2 micro-batches × 4 rows, SPR on, c
 - `thanora train --resume` continues train.py's step-1 checkpoint (AdamW moments, mixer state) with the same
   steps 2 and 3 as train.py (1e-4);
 - a run that fails on the cluster ends as the engine's do: an end event and status.json "failed" with the error;
-- metrics.jsonl holds the engine's event types with the engine's fields, so the dashboard reads it;
+- metrics.jsonl holds the engine's event types with the engine's fields, so the dashboard reads it, and the
+  subspace-angle events (steps 0…3) equal the engine's (1e-3°, effective ranks 1e-5);
 - `thanora import-run` reads the job as a finished run, `thanora merge` merges its last checkpoint with a
   passing report, and the PEFT adapter of the merge loads with peft.PeftModel on the original Hugging Face
   folder and gives the logits of train.py's own trained model (base + residual + trained LoRA) within 1e-5
@@ -205,6 +206,36 @@ class ExportedAccelerateJob(unittest.TestCase):
         for e, t in zip(resumed, steps(self.one)[1:]):
             for key in ("loss", "taskLoss", "sprLoss"):
                 self.assertClose(e[key], t[key], ENGINE_TOLERANCE, f"step {e['step']} {key}, engine resuming train.py's checkpoint vs train.py")
+
+    def test_subspace_angles_equal_the_engine(self):
+        # Tolerance: 1e-3° on angles and 1e-5 on effective ranks (the weights agree to float32 round-off; measured
+        # ~3e-6° and ~1e-7). None (a block spanning nothing) must be None on both sides.
+        ours = [e for e in events(self.engine) if e["type"] == "angles"]
+        theirs = [e for e in events(self.two) if e["type"] == "angles"]
+        self.assertEqual([e["step"] for e in theirs], [e["step"] for e in ours])
+        self.assertEqual([e["step"] for e in theirs], list(range(0, STEPS + 1)))
+        worst = {"angle": 0.0, "rank": 0.0}
+
+        def compare(a, b, where, kind):
+            if isinstance(a, dict):
+                self.assertEqual(set(a), set(b), where)
+                for k in a:
+                    compare(a[k], b[k], f"{where}.{k}", "rank" if k in ("effectiveRank",) or kind == "rank" else kind)
+            elif isinstance(a, list):
+                self.assertEqual(len(a), len(b), where)
+                for i, (x, y) in enumerate(zip(a, b)):
+                    compare(x, y, f"{where}[{i}]", kind)
+            elif isinstance(a, float) or isinstance(b, float):
+                self.assertFalse((a is None) != (b is None), f"{where}: {a} vs {b}")
+                if a is not None:
+                    worst[kind] = max(worst[kind], abs(a - b))
+                    self.assertLessEqual(abs(a - b), 1e-3 if kind == "angle" else 1e-5, f"{where}: {a} vs {b}")
+            else:
+                self.assertEqual(a, b, where)
+
+        for e, t in zip(ours, theirs):
+            compare(t, e, f"angles@{e['step']}", "angle")
+        print(f"\n  angles events vs engine: max |Δ| {worst['angle']:.1e}°, effective ranks {worst['rank']:.1e}", file=sys.stderr)
 
     def test_a_failure_is_recorded_as_the_engine_records_it(self):
         # lr = 1e30: step 1 runs, its update makes the weights overflow, step 2's gradient norm is NaN and train.py stops.
