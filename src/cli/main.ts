@@ -9,6 +9,8 @@ import { generateCommand } from './commands/generate';
 import { importCommand } from './commands/import';
 import { mergeCommand } from './commands/merge';
 import { sweepCommand } from './commands/sweep';
+import { exportJobCommand } from './commands/export-job';
+import { importRunCommand } from './commands/import-run';
 
 export interface CliCommand {
   summary: string;
@@ -26,6 +28,8 @@ const commands: Record<string, CliCommand> = {
   bench: benchCommand,
   generate: generateCommand,
   merge: mergeCommand,
+  'export-job': exportJobCommand,
+  'import-run': importRunCommand,
 };
 
 function help(): string {
