@@ -8,6 +8,7 @@ import { demoCommand } from './commands/demo';
 import { generateCommand } from './commands/generate';
 import { importCommand } from './commands/import';
 import { mergeCommand } from './commands/merge';
+import { planCommand } from './commands/plan';
 
 export interface CliCommand {
   summary: string;
@@ -18,6 +19,7 @@ export interface CliCommand {
 const commands: Record<string, CliCommand> = {
   demo: demoCommand,
   import: importCommand,
+  plan: planCommand,
   train: trainCommand,
   doctor: doctorCommand,
   grad: gradCommand,

@@ -10,9 +10,8 @@ import { ResolvedModule } from '../lora/linear-modules';
 import { ModelProto, TensorProto } from '../onnx/types';
 import { AllocationEvent, MethodName } from '../../protocol/run-events';
 import { BlockMap } from '../thanora/block-map';
-import { HasiOptions } from '../thanora/hasi';
 import { residualOf, roundToFloat32, setAdapterValues, subtractedBlocks } from './adapter-values';
-import { MethodInitConfig, checkMethodRequest, groupByLayer, previewGroups, taskBlocksSummary } from './method-request';
+import { MethodInitConfig, checkMethodRequest, groupByLayer, hasiOptionsOf, previewGroups, taskBlocksSummary } from './method-request';
 import { ModuleInit, cordaModule, loraModule, pissaModule, thanoraModules } from './module-inits';
 import { moduleWeight, residualTensor, withInitializers } from './module-weights';
 import { ortMatmul } from './ort-matmul';
@@ -136,16 +135,7 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
           }
           continue;
         }
-        const hasi: HasiOptions = {
-          epsilon: method.epsilon,
-          entropyRank,
-          cooperativeRank: method.cooperativeRank,
-          temperature: method.temperature,
-          allocation: method.allocation,
-          gamma: method.gamma,
-          seed: request.seed,
-          matmul: matmul.matmul,
-        };
+        const hasi = hasiOptionsOf(method, request.seed, matmul.matmul);
         // One HASI call per allocation unit keeps only that unit's context SVDs in memory.
         const units = method.allocation === 'layer' ? groupByLayer(group) : group.map((m) => [m]);
         for (const unit of units) {

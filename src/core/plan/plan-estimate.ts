@@ -1,0 +1,50 @@
+// The plan's step time and memory: bench/step-estimate.ts on the experiment's base model, targets, rank and
+// micro-batch, with this machine's SGEMM rate measured once and kept in the preview cache (it is what makes a
+// cold estimate take seconds). An optimizer step runs training.gradAccumulation micro-batches.
+import * as os from 'os';
+import { StepEstimate, estimateTrainingStep } from '../bench/step-estimate';
+import { measureSgemmGflops } from '../bench/sgemm-peak';
+import { PreviewCache } from '../run-folder/preview-cache';
+import { ExperimentSetup } from '../train/experiment-setup';
+import { digestOf } from './preview-cache-keys';
+
+export interface PlanEstimate extends StepEstimate {
+  gradAccumulation: number;
+  /** stepMs × gradAccumulation. */
+  optimizerStepMs: number;
+  /** optimizerStepMs × the run's steps. */
+  runMinutes: number;
+}
+
+function machineKey(device: string, threads: number): string {
+  const cpus = os.cpus();
+  return digestOf({ host: os.hostname(), cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, device, threads });
+}
+
+/** The estimate, or a sentence saying why there is none (sequence classification: the profile feeds token labels). */
+export async function planEstimate(setup: ExperimentSetup, cache?: PreviewCache, onNotice?: (m: string) => void): Promise<PlanEstimate | string> {
+  const { config, modules, head } = setup;
+  if (head !== 'causal_lm') return 'no step estimate for sequence classification yet (the profiled steps feed token labels)';
+  const threads = config.threads;
+  const key = machineKey(config.device, threads);
+  let sgemmPeakGflops = cache?.readMachine(key)?.sgemmPeakGflops;
+  if (!(sgemmPeakGflops! > 0)) {
+    sgemmPeakGflops = await measureSgemmGflops({ device: config.device, threads });
+    cache?.writeMachine(key, { sgemmPeakGflops });
+  }
+  const estimate = await estimateTrainingStep(setup.model, {
+    modules,
+    rank: config.lora.r,
+    alpha: config.lora.alpha,
+    head,
+    batch: config.training.batchSize,
+    seq: config.training.seqLength,
+    vocabSize: setup.vocabSize ?? setup.tokenizer.vocabSize,
+    threads,
+    device: config.device,
+    sgemmPeakGflops,
+    onNotice,
+  });
+  const optimizerStepMs = estimate.stepMs * config.training.gradAccumulation;
+  return { ...estimate, gradAccumulation: config.training.gradAccumulation, optimizerStepMs, runMinutes: (optimizerStepMs * setup.totalSteps) / 60000 };
+}
