@@ -24,7 +24,7 @@ export const planCommand: CliCommand = {
     const progress = new ProgressLine();
     let plan;
     try {
-      const setup = loadPlanSetup(file, values['runs-dir'] as string | undefined);
+      const setup = loadPlanSetup(file, { runsDir: values['runs-dir'] as string | undefined });
       plan = await planAllocation(setup, {
         cache: !values['no-cache'],
         estimate: !values['no-estimate'],

@@ -4,7 +4,8 @@
 // r_c and H_t; per layer: the means; per task: mean r_t, mean H_t and its trainable parameters
 // Σ_modules r_t·(d_in + d_out); and the step-time and memory estimate.
 import * as path from 'path';
-import { ExperimentConfig, MethodName } from '../experiment/experiment-config';
+import { ExperimentConfig } from '../experiment/experiment-config';
+import type { AllocationPlan, PlanEstimate, PlanModule, PlanLayer, PlanTask, PreviewCacheReport } from '../../protocol/plan-messages';
 import { loadExperiment } from '../experiment/load-experiment';
 import { ResolvedModule } from '../lora/linear-modules';
 import { layerIndexOf } from '../method/layer-index';
@@ -12,60 +13,10 @@ import { PreviewCache, previewCacheDir } from '../run-folder/preview-cache';
 import { allocateModules } from '../thanora/allocate-ranks';
 import { ExperimentSetup, setupExperiment } from '../train/experiment-setup';
 import { previewBatches } from '../train/method-state';
-import { PlanEstimate, planEstimate } from './plan-estimate';
-import { PreviewCacheReport, previewSpectra } from './preview-spectra';
+import { planEstimate } from './plan-estimate';
+import { previewSpectra } from './preview-spectra';
 
-export interface PlanModule {
-  module: string;
-  layer: number;
-  /** The name within its layer (`self_attn.q_proj`), the heatmap's column. */
-  kind: string;
-  dIn: number;
-  dOut: number;
-  /** r_t per task (thanora); [] for the baselines, whose whole rank r is one block. */
-  ranks: number[];
-  cooperativeRank: number;
-  /** H_t per task (thanora). */
-  entropies?: number[];
-}
-
-export interface PlanLayer {
-  layer: number;
-  modules: number;
-  meanRanks: number[];
-  /** [] for the baselines. */
-  meanEntropies: number[];
-}
-
-export interface PlanTask {
-  task: string;
-  meanRank: number;
-  meanEntropy: number;
-  parameters: number;
-  previewTokens: number;
-}
-
-export interface AllocationPlan {
-  experiment: string;
-  method: MethodName;
-  tasks: string[];
-  rank: number;
-  alpha: number;
-  allocation: 'module' | 'layer';
-  temperature: number | 'uniform';
-  modules: PlanModule[];
-  layers: PlanLayer[];
-  /** Empty for the baselines. */
-  perTask: PlanTask[];
-  cooperative: { meanRank: number; parameters: number };
-  /** Σ_modules r·(d_in + d_out): every row of A and column of B. */
-  trainableParameters: number;
-  estimate?: PlanEstimate;
-  /** Why there is no estimate (not asked for, or not possible). */
-  noEstimate?: string;
-  cache?: PreviewCacheReport;
-  timings: { totalMs: number; previewMs: number; svdMs: number; estimateMs: number };
-}
+export type { AllocationPlan, PlanModule, PlanLayer, PlanTask } from '../../protocol/plan-messages';
 
 export interface PlanOptions {
   /** Overrides the experiment's output folder (where the cache lives), as `thanora train --runs-dir`. */
@@ -101,9 +52,10 @@ function layerSummaries(modules: readonly PlanModule[], taskCount: number): Plan
   }));
 }
 
-export function loadPlanSetup(experimentFile: string, runsDir?: string): ExperimentSetup {
-  let config: ExperimentConfig = loadExperiment(experimentFile, { outputReplaced: runsDir !== undefined });
-  if (runsDir) config = { ...config, output: path.resolve(runsDir) };
+/** The experiment as `thanora train` loads it (runsDir as --runs-dir; workspaceRoot as VS Code passes it). */
+export function loadPlanSetup(experimentFile: string, options: { runsDir?: string; workspaceRoot?: string } = {}): ExperimentSetup {
+  let config: ExperimentConfig = loadExperiment(experimentFile, { workspaceRoot: options.workspaceRoot, outputReplaced: options.runsDir !== undefined });
+  if (options.runsDir) config = { ...config, output: path.resolve(options.runsDir) };
   return setupExperiment(config);
 }
 

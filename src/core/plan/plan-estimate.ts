@@ -2,19 +2,12 @@
 // micro-batch, with this machine's SGEMM rate measured once and kept in the preview cache (it is what makes a
 // cold estimate take seconds). An optimizer step runs training.gradAccumulation micro-batches.
 import * as os from 'os';
-import { StepEstimate, estimateTrainingStep } from '../bench/step-estimate';
+import { estimateTrainingStep } from '../bench/step-estimate';
+import type { PlanEstimate } from '../../protocol/plan-messages';
 import { measureSgemmGflops } from '../bench/sgemm-peak';
 import { PreviewCache } from '../run-folder/preview-cache';
 import { ExperimentSetup } from '../train/experiment-setup';
 import { digestOf } from './preview-cache-keys';
-
-export interface PlanEstimate extends StepEstimate {
-  gradAccumulation: number;
-  /** stepMs × gradAccumulation. */
-  optimizerStepMs: number;
-  /** optimizerStepMs × the run's steps. */
-  runMinutes: number;
-}
 
 function machineKey(device: string, threads: number): string {
   const cpus = os.cpus();

@@ -15,6 +15,7 @@ import { previewCovariances } from '../method/preview-covariances';
 import { ModuleSpectra, PreviewCache } from '../run-folder/preview-cache';
 import { analyseModule } from '../thanora/hasi';
 import { ExperimentSetup } from '../train/experiment-setup';
+import type { PreviewCacheReport } from '../../protocol/plan-messages';
 import { CovarianceKeyInputs, PREVIEW_CACHE_VERSION, SpectraKeyInputs, digestOf, modelIdentity, previewBatchesDigest } from './preview-cache-keys';
 
 /** Covariances are stored when all targeted modules' C_t (T·d_in² float64 each) take at most this. */
@@ -28,22 +29,6 @@ export interface PreviewSpectraRequest {
   cache?: PreviewCache;
   covarianceCacheBytes?: number;
   onProgress?: (line: string) => void;
-}
-
-export interface CacheCounts {
-  hits: number;
-  misses: number;
-}
-
-export interface PreviewCacheReport {
-  /** The cache folder, or undefined when the plan ran without one. */
-  dir?: string;
-  /** Modules whose spectra came from the cache / were computed. */
-  spectra: CacheCounts;
-  /** Among the computed ones: modules whose covariances came from the cache / were previewed. */
-  covariances: CacheCounts;
-  /** Why covariances are not kept (too large), when they are not. */
-  covariancesNotStored?: string;
 }
 
 export interface PreviewSpectra {
