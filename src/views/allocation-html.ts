@@ -12,16 +12,18 @@ export interface AllocationPageResources {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function allocationHtml(resources: AllocationPageResources): string {
+/** `extraHead` is placed in <head> with `__NONCE__` replaced by the page's nonce (the browser test's stand-ins). */
+export function allocationHtml(resources: AllocationPageResources, extraHead = ''): string {
   const nonce = resources.nonce ?? makeNonce();
-  const csp = ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${resources.cspSource}`, `img-src ${resources.cspSource}`, `font-src ${resources.cspSource}`].join('; ');
+  const csp = ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${resources.cspSource} 'nonce-${nonce}'`, `img-src ${resources.cspSource}`, `font-src ${resources.cspSource}`].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${csp}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${escapeHtml(resources.styleUri)}">
+  <link rel="stylesheet" href="${escapeHtml(resources.styleUri)}" nonce="${nonce}">
+  ${extraHead.replace(/__NONCE__/g, nonce)}
   <title>ThanoRA: Rank Allocation</title>
 </head>
 <body>
