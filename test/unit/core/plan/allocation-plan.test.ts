@@ -32,7 +32,7 @@ function assertSameAllocation(plan: AllocationPlan, event: AllocationEvent): voi
   });
 }
 
-const plan = (file: string, options: { cache?: boolean } = {}) => planAllocation(loadPlanSetup(file), { estimate: false, ...options });
+const plan = (file: string, options: { cache?: boolean; covarianceCacheBytes?: number } = {}) => planAllocation(loadPlanSetup(file), { estimate: false, ...options });
 
 describe('thanora plan (tiny-llama experiment)', function () {
   this.timeout(120000);
@@ -115,5 +115,23 @@ describe('thanora plan (tiny-llama experiment)', function () {
     assert.deepStrictEqual(second.cache!.spectra, { hits: 0, misses: first.modules.length });
     assert.deepStrictEqual(second.cache!.covariances, { hits: first.modules.length - 1, misses: 1 });
     assert.deepStrictEqual(second.modules, first.modules);
+  });
+
+  it('keeps only the spectra when the covariances are over the cache budget', async () => {
+    const small = { covarianceCacheBytes: 1 };
+    const cold = await plan(writeTinyExperiment(dir), small);
+    assert.match(cold.cache!.covariancesNotStored!, /only the spectra are cached/);
+    const n = cold.modules.length;
+    assert.deepStrictEqual((await plan(writeTinyExperiment(dir, { method: { temperature: 0.2 } }), small)).cache!.spectra, { hits: n, misses: 0 });
+    assert.deepStrictEqual((await plan(writeTinyExperiment(dir, { method: { epsilon: 1e-3 } }), small)).cache!.covariances, { hits: 0, misses: n });
+  });
+
+  it('a baseline has no allocation to preview: one block of rank r per module, no preview, no cache', async () => {
+    const planned = await plan(writeTinyExperiment(dir, { method: { name: 'lora' } }));
+    assert.strictEqual(planned.cache, undefined);
+    assert.deepStrictEqual(planned.perTask, []);
+    for (const m of planned.modules) assert.deepStrictEqual([m.ranks, m.cooperativeRank, m.entropies], [[], 6, undefined]);
+    assert.strictEqual(planned.trainableParameters, planned.modules.reduce((s, m) => s + 6 * (m.dIn + m.dOut), 0));
+    assert.ok(!fs.existsSync(path.join(dir, 'runs/.cache/preview')));
   });
 });
