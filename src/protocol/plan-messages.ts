@@ -73,21 +73,28 @@ export interface PreviewCacheReport {
   covariancesNotStored?: string;
 }
 
-/** core/bench/step-estimate.ts StepEstimate, and what it means for an optimizer step and the run. */
-export interface PlanEstimate {
+/** What a training step will cost (core/bench/step-estimate.ts computes it). */
+export interface StepEstimate {
   batch: number;
   seq: number;
+  /** The weights as a session holds them (float16/bfloat16 computed in float32: twice their file size). */
   weightBytes: number;
   activationBytes: number;
+  /** Adapter values, gradients and AdamW's two moments, float32. */
   adapterStateBytes: number;
   peakBytes: number;
   gflopPerStep: number;
   sgemmPeakGflops: number;
-  /** One micro-batch: forward, backward, AdamW. */
   stepMs: number;
+  /** The machine's memory, and what is free now. */
   machineBytes: number;
   availableBytes: number;
+  /** A sentence when the step will not fit (or hardly), with what to change. */
   warning?: string;
+}
+
+/** The step estimate and what it means for an optimizer step and the run. */
+export interface PlanEstimate extends StepEstimate {
   gradAccumulation: number;
   /** stepMs × gradAccumulation. */
   optimizerStepMs: number;

@@ -12,11 +12,14 @@ import { ResolvedModule } from '../lora/linear-modules';
 import { allTensorBytes } from '../onnx/external-data';
 import { DataType, ModelProto, dataTypeSize } from '../onnx/types';
 import { Device } from '../runtime/session';
+import type { StepEstimate } from '../../protocol/plan-messages';
 import { buildLoraTrainingGraph, TaskHead } from '../train/lora-training-graph';
 import { TrainStepSession } from '../train/train-step-session';
 import { syntheticBatch } from './lora-step-bench';
 import { measureSgemmGflops } from './sgemm-peak';
 import { readStepProfiles } from './step-profile';
+
+export type { StepEstimate } from '../../protocol/plan-messages';
 
 /** Fraction of the SGEMM peak a LoRA step's products reach on the CPU (measured by `thanora bench`). */
 export const MATMUL_EFFICIENCY = 0.8;
@@ -38,25 +41,6 @@ export interface StepEstimateRequest {
   /** The machine's SGEMM rate when already known (else measured, a few seconds). */
   sgemmPeakGflops?: number;
   onNotice?: (m: string) => void;
-}
-
-export interface StepEstimate {
-  batch: number;
-  seq: number;
-  /** The weights as a session holds them (float16/bfloat16 computed in float32: twice their file size). */
-  weightBytes: number;
-  activationBytes: number;
-  /** Adapter values, gradients and AdamW's two moments, float32. */
-  adapterStateBytes: number;
-  peakBytes: number;
-  gflopPerStep: number;
-  sgemmPeakGflops: number;
-  stepMs: number;
-  /** The machine's memory, and what is free now. */
-  machineBytes: number;
-  availableBytes: number;
-  /** A sentence when the step will not fit (or hardly), with what to change. */
-  warning?: string;
 }
 
 type Fit = (b: number, s: number) => number;
