@@ -95,6 +95,8 @@ export interface StepEstimate {
 
 /** The step estimate and what it means for an optimizer step and the run. */
 export interface PlanEstimate extends StepEstimate {
+  /** Why `seq` is the length estimated. */
+  seqReason: string;
   gradAccumulation: number;
   /** stepMs × gradAccumulation. */
   optimizerStepMs: number;

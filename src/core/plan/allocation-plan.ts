@@ -79,8 +79,10 @@ export async function planAllocation(setup: ExperimentSetup, options: PlanOption
   let perTask: PlanTask[] = [];
   let previewMs = 0;
   let svdMs = 0;
+  // The trainer's preview batches: HASI's input, and the padded lengths of real batches for the estimate.
+  const batches = previewBatches(setup);
   if (method.name === 'thanora') {
-    const preview = await previewSpectra({ setup, preview: previewBatches(setup), cache, covarianceCacheBytes: options.covarianceCacheBytes, onProgress: options.onProgress });
+    const preview = await previewSpectra({ setup, preview: batches, cache, covarianceCacheBytes: options.covarianceCacheBytes, onProgress: options.onProgress });
     ({ previewMs, svdMs } = preview);
     cacheReport = preview.cache;
     // As hasi.ts: the layer key is the layer index as a string, the options those of the method section.
@@ -108,7 +110,7 @@ export async function planAllocation(setup: ExperimentSetup, options: PlanOption
   const estimateStarted = Date.now();
   if (options.estimate !== false) {
     options.onProgress?.('step estimate: profiling four tiny training steps');
-    const e = await planEstimate(setup, cache, options.onNotice);
+    const e = await planEstimate(setup, batches, cache, options.onNotice);
     if (typeof e === 'string') noEstimate = e;
     else [estimate, noEstimate] = [e, undefined];
   }

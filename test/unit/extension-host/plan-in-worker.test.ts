@@ -25,6 +25,10 @@ describe('allocation preview in a worker', function () {
     const local = await planAllocation(loadPlanSetup(file), { estimate: false, cache: false });
     assert.deepStrictEqual(plan.modules, local.modules);
     assert.ok(plan.estimate && plan.estimate.stepMs > 0, plan.noEstimate);
+    // padding "longest": the estimate is at the longest row of the data (≤ seqLength 16), as real batches are.
+    const rows = ['count', 'copy'].flatMap((t) => fs.readFileSync(path.join(dir, `data/${t}.jsonl`), 'utf8').trim().split('\n'));
+    assert.strictEqual(plan.estimate.seq, Math.max(...rows.map((line) => (JSON.parse(line) as { input_ids: number[] }).input_ids.length)));
+    assert.match(plan.estimate.seqReason, /longest preview batch/);
     assert.ok(lines.some((l) => l.startsWith('preview covariances')), lines.join('\n'));
   });
 
