@@ -70,11 +70,18 @@ describe('allocation panel in headless Chromium', function () {
     assert.deepStrictEqual(tables.map((t) => t.task), [...plan.tasks, 'shared']);
     const kinds = [...new Set(plan.modules.map((m) => m.kind))];
     for (const [k, table] of tables.entries()) {
-      assert.deepStrictEqual(table.rows[0], ['layer', ...kinds]);
+      const isTask = k < plan.tasks.length;
+      assert.deepStrictEqual(table.rows[0], ['layer', ...kinds, ...(isTask ? ['mean'] : [])]);
+      if (isTask) {
+        for (const l of plan.layers) {
+          const row = table.rows.find((r) => r[0] === String(l.layer))!;
+          assert.strictEqual(row.at(-1), `${l.meanRanks[k].toFixed(2)}${l.meanEntropies[k].toFixed(3)}`, `${table.task} layer ${l.layer} mean`);
+        }
+      }
       for (const m of plan.modules) {
         const row = table.rows.find((r) => r[0] === String(m.layer))!;
         const cell = row[1 + kinds.indexOf(m.kind)];
-        const expected = k < plan.tasks.length ? `${m.ranks[k]}${m.entropies![k].toFixed(3)}` : String(m.cooperativeRank);
+        const expected = isTask ? `${m.ranks[k]}${m.entropies![k].toFixed(3)}` : String(m.cooperativeRank);
         assert.strictEqual(cell, expected, `${table.task} ${m.module}`);
       }
     }

@@ -40,15 +40,19 @@ export function formatPlan(plan: AllocationPlan): string {
   if (plan.perTask.length) {
     const grid = layerGrid(plan.modules);
     plan.tasks.forEach((task, t) => {
-      out.push('', `r_t (H_t) of task '${task}', layer × module:`);
-      const rows = grid.layers.map((layer) => [
-        layer < 0 ? '-' : String(layer),
-        ...grid.kinds.map((kind) => {
-          const m = grid.cell(layer, kind);
-          return m ? `${m.ranks[t]} (${m.entropies![t].toFixed(3)})` : '';
-        }),
-      ]);
-      out.push(...table([['layer', ...grid.kinds], ...rows]));
+      out.push('', `r_t (H_t) of task '${task}', layer × module, and the layer's mean:`);
+      const rows = grid.layers.map((layer) => {
+        const mean = plan.layers.find((l) => l.layer === layer)!;
+        return [
+          layer < 0 ? '-' : String(layer),
+          ...grid.kinds.map((kind) => {
+            const m = grid.cell(layer, kind);
+            return m ? `${m.ranks[t]} (${m.entropies![t].toFixed(3)})` : '';
+          }),
+          `${mean.meanRanks[t].toFixed(2)} (${mean.meanEntropies[t].toFixed(3)})`,
+        ];
+      });
+      out.push(...table([['layer', ...grid.kinds, 'mean'], ...rows]));
     });
     const shared = grid.layers.map((layer) => [layer < 0 ? '-' : String(layer), ...grid.kinds.map((kind) => String(grid.cell(layer, kind)?.cooperativeRank ?? ''))]);
     out.push('', 'r_c (shared block), layer × module:', ...table([['layer', ...grid.kinds], ...shared]));

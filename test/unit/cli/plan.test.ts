@@ -30,8 +30,8 @@ describe('thanora plan (CLI)', function () {
     assert.strictEqual(plan.noEstimate, 'not asked for (--no-estimate)');
     const text = thanora('plan', file, '--no-estimate');
     assert.strictEqual(text.code, 0, text.stderr);
-    assert.match(text.stdout, /r_t \(H_t\) of task 'count', layer × module:/);
-    assert.match(text.stdout, /r_t \(H_t\) of task 'copy', layer × module:/);
+    assert.match(text.stdout, /r_t \(H_t\) of task 'count', layer × module, and the layer's mean:/);
+    assert.match(text.stdout, /r_t \(H_t\) of task 'copy', layer × module, and the layer's mean:/);
     assert.match(text.stdout, /spectra of 6\/6 modules reused/);
   });
 

@@ -1,5 +1,5 @@
 // The plan as DOM: per-task totals, one heatmap (layer × module) per task with r_t in each cell and H_t below
-// it, the shared block's, and the step estimate. A cell's colour is its rank over the plan's largest rank
+// it and the layer's means in the last column, the shared block's, and the step estimate. A cell's colour is its rank over the plan's largest rank
 // (the --level custom property, set through the CSSOM, which the page's CSP allows; media/allocation.css).
 import type { AllocationPlan, PlanModule } from '../../../src/protocol/plan-messages';
 
@@ -54,7 +54,7 @@ export function heatmap(plan: AllocationPlan, task: number | undefined): HTMLTab
   const top = Math.max(1, ...plan.modules.flatMap((m) => [...m.ranks, m.cooperativeRank]));
   const table = el('table', undefined, 'heatmap');
   table.dataset.task = task === undefined ? 'shared' : plan.tasks[task];
-  table.append(row(['layer', ...kinds], true));
+  table.append(row(['layer', ...kinds, ...(task === undefined ? [] : ['mean'])], true));
   for (const layer of layers) {
     const tr = row([layer < 0 ? '–' : String(layer)]);
     for (const kind of kinds) {
@@ -70,6 +70,14 @@ export function heatmap(plan: AllocationPlan, task: number | undefined): HTMLTab
       }
       tr.append(td);
     }
+    if (task !== undefined) {
+      const mean = plan.layers.find((l) => l.layer === layer)!;
+      const td = el('td', undefined, 'layer-mean');
+      td.append(el('span', mean.meanRanks[task].toFixed(2), 'rank'));
+      if (mean.meanEntropies.length) td.append(el('span', mean.meanEntropies[task].toFixed(3), 'entropy'));
+      td.title = `layer ${layer}: mean r_t over its ${mean.modules} modules`;
+      tr.append(td);
+    }
     table.append(tr);
   }
   return table;
@@ -79,7 +87,7 @@ export function heatmaps(plan: AllocationPlan): HTMLElement {
   const section = el('div');
   if (!plan.perTask.length) return section;
   plan.tasks.forEach((task, t) => {
-    section.append(el('h3', `${task}: r_t (H_t below), layer × module`), heatmap(plan, t));
+    section.append(el('h3', `${task}: r_t (H_t below), layer × module, and the layer's mean`), heatmap(plan, t));
   });
   section.append(el('h3', 'shared block: r_c, layer × module'), heatmap(plan, undefined));
   return section;
