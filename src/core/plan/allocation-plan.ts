@@ -9,6 +9,7 @@ import type { AllocationPlan, PlanEstimate, PlanModule, PlanLayer, PlanTask, Pre
 import { loadExperiment } from '../experiment/load-experiment';
 import { ResolvedModule } from '../lora/linear-modules';
 import { layerIndexOf } from '../method/layer-index';
+import { checkMethodRequest } from '../method/method-request';
 import { PreviewCache, previewCacheDir } from '../run-folder/preview-cache';
 import { allocateModules } from '../thanora/allocate-ranks';
 import { ExperimentSetup, setupExperiment } from '../train/experiment-setup';
@@ -81,6 +82,8 @@ export async function planAllocation(setup: ExperimentSetup, options: PlanOption
   let svdMs = 0;
   // The trainer's preview batches: HASI's input, and the padded lengths of real batches for the estimate.
   const batches = previewBatches(setup);
+  // What the trainer refuses before its preview, the plan refuses with the same words.
+  checkMethodRequest({ lora: { r: lora.r, alpha: lora.alpha }, method, tasks, seed: config.training.seed, modules, preview: batches });
   if (method.name === 'thanora') {
     const preview = await previewSpectra({ setup, preview: batches, cache, covarianceCacheBytes: options.covarianceCacheBytes, onProgress: options.onProgress });
     ({ previewMs, svdMs } = preview);

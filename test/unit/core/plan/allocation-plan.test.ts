@@ -134,4 +134,13 @@ describe('thanora plan (tiny-llama experiment)', function () {
     assert.strictEqual(planned.trainableParameters, planned.modules.reduce((s, m) => s + 6 * (m.dIn + m.dOut), 0));
     assert.ok(!fs.existsSync(path.join(dir, 'runs/.cache/preview')));
   });
+
+  it("refuses what the trainer refuses before its preview, in the trainer's words", async () => {
+    // The tiny model's lm_head has no layer index, so allocation per layer cannot place it.
+    const file = writeTinyExperiment(dir, { method: { allocation: 'layer' }, lora: { targets: ['q_proj', 'lm_head'], r: 6, alpha: 12 } });
+    const run = await runTraining(file);
+    assert.strictEqual(run.state, 'failed');
+    assert.match(run.error!, /allocation 'layer' needs a layer index in every module name.*'lm_head'/);
+    await assert.rejects(plan(file), (e: Error) => e.message === run.error);
+  });
 });
