@@ -71,6 +71,8 @@ export interface PreviewCacheReport {
   covariances: CacheCounts;
   /** Why covariances are not kept (too large), when they are not. */
   covariancesNotStored?: string;
+  /** Why the cache could not be written (the plan is complete; the next one will not be faster). */
+  writeProblem?: string;
 }
 
 /** What a training step will cost (core/bench/step-estimate.ts computes it). */

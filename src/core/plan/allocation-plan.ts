@@ -118,6 +118,7 @@ export async function planAllocation(setup: ExperimentSetup, options: PlanOption
     else [estimate, noEstimate] = [e, undefined];
   }
   const estimateMs = Date.now() - estimateStarted;
+  if (cacheReport && cache?.writeProblem) cacheReport.writeProblem = cache.writeProblem;
   return {
     experiment: config.file,
     method: method.name,

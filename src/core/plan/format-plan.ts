@@ -74,6 +74,7 @@ export function formatPlan(plan: AllocationPlan): string {
     const where = c.dir ? ` in ${c.dir}` : ' (no cache)';
     out.push(`cache${where}: spectra of ${c.spectra.hits}/${c.spectra.hits + c.spectra.misses} modules reused; covariances of ${c.covariances.hits}/${c.covariances.hits + c.covariances.misses} recomputed modules reused`);
     if (c.covariancesNotStored) out.push(`cache: ${c.covariancesNotStored}`);
+    if (c.writeProblem) out.push(`cache: not written: ${c.writeProblem}`);
   }
   const tm = plan.timings;
   out.push(`planned in ${seconds(tm.totalMs)} (preview ${seconds(tm.previewMs)}, SVDs ${seconds(tm.svdMs)}, estimate ${seconds(tm.estimateMs)})`);

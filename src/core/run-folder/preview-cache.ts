@@ -7,7 +7,9 @@
 //   <cov-key>/covariances/<module>.safetensors   C_t per task, float64 [d_in, d_in] ("task.<t>")
 //   <cov-key>/spectra-<svd-key>.json       per module: H_t and the damping ε per task
 //   machine-<key>.json                     this machine's measured SGEMM rate
-// Every file is written atomically (temp + rename); a file that cannot be read is a miss, never an error.
+// Every file is written atomically (temp + rename); a file that cannot be read is a miss, never an error, and a
+// write that fails (a read-only or full disk) stops further writes and is reported by `writeProblem`: the
+// preview it would have saved is still correct, only the next one is not faster.
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic-write';
@@ -37,7 +39,23 @@ function readJson<T>(file: string): T | undefined {
 }
 
 export class PreviewCache {
+  private problem?: string;
+
   constructor(readonly dir: string) {}
+
+  /** Why the cache stopped writing, once a write failed. */
+  get writeProblem(): string | undefined {
+    return this.problem;
+  }
+
+  private write(save: () => void): void {
+    if (this.problem) return;
+    try {
+      save();
+    } catch (e) {
+      this.problem = (e as Error).message;
+    }
+  }
 
   private entry(covKey: string): string {
     return path.join(this.dir, covKey);
@@ -50,7 +68,7 @@ export class PreviewCache {
   /** Records what an entry was computed from, once. */
   describeEntry(covKey: string, inputs: unknown): void {
     const file = path.join(this.entry(covKey), 'key.json');
-    if (!fs.existsSync(file)) writeJsonAtomic(file, inputs);
+    if (!fs.existsSync(file)) this.write(() => writeJsonAtomic(file, inputs));
   }
 
   readTokenCounts(covKey: string): number[] | undefined {
@@ -58,7 +76,7 @@ export class PreviewCache {
   }
 
   writeTokenCounts(covKey: string, tokenCounts: readonly number[]): void {
-    writeJsonAtomic(path.join(this.entry(covKey), 'tokens.json'), { tokenCounts });
+    this.write(() => writeJsonAtomic(path.join(this.entry(covKey), 'tokens.json'), { tokenCounts }));
   }
 
   /** C_t per task of one module, or undefined when absent, unreadable or not of `taskCount` d_in×d_in tensors. */
@@ -81,7 +99,7 @@ export class PreviewCache {
 
   writeCovariances(covKey: string, module: string, covariances: readonly Matrix[]): void {
     const tensors = new Map(covariances.map((c, t) => [`task.${t}`, { dtype: 'F64' as const, shape: [c.rows, c.cols], data: c.data }]));
-    writeSafetensors(this.covarianceFile(covKey, module), tensors);
+    this.write(() => writeSafetensors(this.covarianceFile(covKey, module), tensors));
   }
 
   readSpectra(covKey: string, svdKey: string): Record<string, ModuleSpectra> {
@@ -91,7 +109,7 @@ export class PreviewCache {
   /** Adds modules to the spectra file (read, merge, rewrite whole; a concurrent writer's modules may be lost, not corrupted). */
   addSpectra(covKey: string, svdKey: string, modules: Readonly<Record<string, ModuleSpectra>>): void {
     const merged = { ...this.readSpectra(covKey, svdKey), ...modules };
-    writeFileAtomic(path.join(this.entry(covKey), `spectra-${svdKey}.json`), JSON.stringify({ modules: merged }) + '\n');
+    this.write(() => writeFileAtomic(path.join(this.entry(covKey), `spectra-${svdKey}.json`), JSON.stringify({ modules: merged }) + '\n'));
   }
 
   readMachine(key: string): { sgemmPeakGflops: number } | undefined {
@@ -99,6 +117,6 @@ export class PreviewCache {
   }
 
   writeMachine(key: string, value: { sgemmPeakGflops: number }): void {
-    writeJsonAtomic(path.join(this.dir, `machine-${key}.json`), value);
+    this.write(() => writeJsonAtomic(path.join(this.dir, `machine-${key}.json`), value));
   }
 }

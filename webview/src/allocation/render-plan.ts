@@ -108,5 +108,6 @@ export function estimateLines(plan: AllocationPlan): HTMLElement {
   const c = plan.cache;
   const reused = c ? `; spectra of ${c.spectra.hits}/${c.spectra.hits + c.spectra.misses} modules from the cache` : '';
   section.append(el('p', `Planned in ${(plan.timings.totalMs / 1000).toFixed(1)} s${reused}.`, 'note'));
+  if (c?.writeProblem) section.append(el('p', `The cache could not be written: ${c.writeProblem}`, 'warning'));
   return section;
 }

@@ -143,4 +143,13 @@ describe('thanora plan (tiny-llama experiment)', function () {
     assert.match(run.error!, /allocation 'layer' needs a layer index in every module name.*'lm_head'/);
     await assert.rejects(plan(file), (e: Error) => e.message === run.error);
   });
+
+  it('plans in full when the cache cannot be written, and says why', async () => {
+    const blocked = path.join(dir, 'not-a-folder');
+    fs.writeFileSync(blocked, '');
+    const file = writeTinyExperiment(dir);
+    const planned = await planAllocation(loadPlanSetup(file, { runsDir: blocked }), { estimate: false });
+    assert.match(planned.cache!.writeProblem!, /not-a-folder/);
+    assert.deepStrictEqual(planned.modules, (await plan(file, { cache: false })).modules);
+  });
 });
