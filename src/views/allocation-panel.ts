@@ -27,7 +27,7 @@ export class AllocationPanel implements vscode.Disposable {
       allocationPanelType,
       `Rank Allocation: ${path.basename(path.dirname(experimentFile))}`,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')] },
+      { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')] },
     );
     const created = new AllocationPanel(panel, extensionUri, experimentFile, onRefresh);
     AllocationPanel.open.set(experimentFile, created);
