@@ -99,6 +99,8 @@ export interface StepEstimate {
 export interface PlanEstimate extends StepEstimate {
   /** Why `seq` is the length estimated. */
   seqReason: string;
+  /** The profiled numbers came from the preview cache (free memory and its warning are always current). */
+  fromCache: boolean;
   gradAccumulation: number;
   /** stepMs × gradAccumulation. */
   optimizerStepMs: number;

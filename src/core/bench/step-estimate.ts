@@ -77,6 +77,20 @@ function availableMemory(): number {
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 
+/** The machine's memory, what is free now, and a warning when a step of `peakBytes` will not fit (or hardly). */
+export function machineMemory(peakBytes: number, batch: number, seq: number): Pick<StepEstimate, 'machineBytes' | 'availableBytes' | 'warning'> {
+  const machineBytes = os.totalmem();
+  const availableBytes = availableMemory();
+  let warning: string | undefined;
+  const smaller = `lower training.batchSize or seqLength (raise training.gradAccumulation to keep the batch per step), or adapt fewer modules`;
+  if (peakBytes > 0.95 * machineBytes) {
+    warning = `a step of ${batch}×${seq} needs about ${gib(peakBytes)} but this machine has ${gib(machineBytes)}: it will not fit; ${smaller}`;
+  } else if (peakBytes > availableBytes) {
+    warning = `a step of ${batch}×${seq} needs about ${gib(peakBytes)}; ${gib(availableBytes)} are free now (of ${gib(machineBytes)}): close other programs or ${smaller}`;
+  }
+  return { machineBytes, availableBytes, warning };
+}
+
 export async function estimateTrainingStep(base: ModelProto, r: StepEstimateRequest): Promise<StepEstimate> {
   const s1 = Math.min(16, Math.max(4, r.seq));
   const sizes: [number, number][] = [
@@ -119,14 +133,6 @@ export async function estimateTrainingStep(base: ModelProto, r: StepEstimateRequ
   const peakBytes = RUNTIME_BASE_BYTES + weightBytes + ARENA_SLACK * activationBytes + adapterStateBytes;
   const gflopPerStep = flops(r.batch, r.seq) / 1e9;
   const stepMs = (gflopPerStep / (sgemmPeakGflops * MATMUL_EFFICIENCY)) * 1000 + otherMs(r.batch, r.seq);
-  const machineBytes = os.totalmem();
-  const availableBytes = availableMemory();
-  let warning: string | undefined;
-  const smaller = `lower training.batchSize or seqLength (raise training.gradAccumulation to keep the batch per step), or adapt fewer modules`;
-  if (peakBytes > 0.95 * machineBytes) {
-    warning = `a step of ${r.batch}×${r.seq} needs about ${gib(peakBytes)} but this machine has ${gib(machineBytes)}: it will not fit; ${smaller}`;
-  } else if (peakBytes > availableBytes) {
-    warning = `a step of ${r.batch}×${r.seq} needs about ${gib(peakBytes)}; ${gib(availableBytes)} are free now (of ${gib(machineBytes)}): close other programs or ${smaller}`;
-  }
-  return { batch: r.batch, seq: r.seq, weightBytes, activationBytes, adapterStateBytes, peakBytes, gflopPerStep, sgemmPeakGflops, stepMs, machineBytes, availableBytes, warning };
+  const machine = machineMemory(peakBytes, r.batch, r.seq);
+  return { batch: r.batch, seq: r.seq, weightBytes, activationBytes, adapterStateBytes, peakBytes, gflopPerStep, sgemmPeakGflops, stepMs, ...machine };
 }

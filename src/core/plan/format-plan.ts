@@ -64,7 +64,10 @@ export function formatPlan(plan: AllocationPlan): string {
       `step estimate (micro-batch ${e.batch}×${e.seq}, the length of ${e.seqReason}): ${e.stepMs.toFixed(0)} ms, ${e.gflopPerStep.toFixed(2)} GFLOP at ${e.sgemmPeakGflops.toFixed(0)} GFLOP/s SGEMM; ` +
         `peak memory ${gib(e.peakBytes)} of ${gib(e.machineBytes)} (${gib(e.availableBytes)} free)`,
     );
-    out.push(`optimizer step (${e.gradAccumulation} micro-batch${e.gradAccumulation === 1 ? '' : 'es'}): ${e.optimizerStepMs.toFixed(0)} ms; the run ≈ ${e.runMinutes.toFixed(1)} min`);
+    out.push(
+      `optimizer step (${e.gradAccumulation} micro-batch${e.gradAccumulation === 1 ? '' : 'es'}): ${e.optimizerStepMs.toFixed(0)} ms; the run ≈ ${e.runMinutes.toFixed(1)} min` +
+        (e.fromCache ? ' (steps profiled by an earlier plan, from the cache)' : ''),
+    );
     if (e.warning) out.push(`warning: ${e.warning}`);
   } else if (plan.noEstimate) {
     out.push(`step estimate: ${plan.noEstimate}`);

@@ -7,6 +7,7 @@
 //   <cov-key>/covariances/<module>.safetensors   C_t per task, float64 [d_in, d_in] ("task.<t>")
 //   <cov-key>/spectra-<svd-key>.json       per module: H_t and the damping ε per task
 //   machine-<key>.json                     this machine's measured SGEMM rate
+//   step-<key>.json                        a profiled step estimate (core/plan/plan-estimate.ts)
 // Every file is written atomically (temp + rename); a file that cannot be read is a miss, never an error, and a
 // write that fails (a read-only or full disk) stops further writes and is reported by `writeProblem`: the
 // preview it would have saved is still correct, only the next one is not faster.
@@ -118,5 +119,13 @@ export class PreviewCache {
 
   writeMachine(key: string, value: { sgemmPeakGflops: number }): void {
     this.write(() => writeJsonAtomic(path.join(this.dir, `machine-${key}.json`), value));
+  }
+
+  readStepEstimate<T>(key: string): T | undefined {
+    return readJson<T>(path.join(this.dir, `step-${key}.json`));
+  }
+
+  writeStepEstimate(key: string, estimate: unknown): void {
+    this.write(() => writeJsonAtomic(path.join(this.dir, `step-${key}.json`), estimate));
   }
 }

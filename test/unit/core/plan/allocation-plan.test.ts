@@ -152,4 +152,16 @@ describe('thanora plan (tiny-llama experiment)', function () {
     assert.match(planned.cache!.writeProblem!, /not-a-folder/);
     assert.deepStrictEqual(planned.modules, (await plan(file, { cache: false })).modules);
   });
+
+  it('profiles the step again only when what shapes it changes (r, targets), not for τ or γ', async () => {
+    const withEstimate = (file: string) => planAllocation(loadPlanSetup(file), {});
+    const cold = await withEstimate(writeTinyExperiment(dir));
+    assert.strictEqual(cold.estimate!.fromCache, false);
+    const tau = await withEstimate(writeTinyExperiment(dir, { method: { temperature: 0.2, gamma: 0.5 } }));
+    assert.strictEqual(tau.estimate!.fromCache, true);
+    for (const k of ['stepMs', 'peakBytes', 'gflopPerStep'] as const) assert.strictEqual(tau.estimate![k], cold.estimate![k]);
+    const rank = await withEstimate(writeTinyExperiment(dir, { lora: { targets: ['q_proj', 'v_proj', 'down_proj'], r: 4, alpha: 8 } }));
+    assert.strictEqual(rank.estimate!.fromCache, false);
+    assert.ok(rank.estimate!.peakBytes < cold.estimate!.peakBytes, 'a lower rank holds fewer adapter bytes');
+  });
 });
