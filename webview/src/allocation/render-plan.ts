@@ -98,7 +98,7 @@ export function estimateLines(plan: AllocationPlan): HTMLElement {
   const e = plan.estimate;
   if (e) {
     section.append(
-      el('p', `Step (micro-batch ${e.batch}×${e.seq}, the length of ${e.seqReason}): about ${e.stepMs.toFixed(0)} ms; optimizer step (${e.gradAccumulation}×): ${e.optimizerStepMs.toFixed(0)} ms; the run: about ${e.runMinutes.toFixed(1)} min.`),
+      el('p', `Step (micro-batch ${e.batch}×${e.seq}, the length of ${e.seqReason}): about ${e.stepMs.toFixed(0)} ms; optimizer step (${e.gradAccumulation}×): ${e.optimizerStepMs.toFixed(0)} ms; the run: about ${e.runMinutes.toFixed(1)} min${e.fromCache ? ' (steps profiled by an earlier preview)' : ''}.`),
       el('p', `Peak memory about ${gib(e.peakBytes)} of ${gib(e.machineBytes)} (${gib(e.availableBytes)} free).`),
     );
     if (e.warning) section.append(el('p', e.warning, 'warning'));
