@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { RunSummary } from '../protocol/webview-messages';
 import type { TrainingController } from '../training/training-controller';
+import { exportTrainingJobCommand } from './export-training-job';
 import { mergeAdapterCommand } from './merge-adapter';
 import { newExperimentCommand } from './new-experiment';
 import { newExperimentFromHfCommand } from './new-experiment-from-hf';
@@ -29,6 +30,7 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
     'thanora.newExperiment': newExperimentCommand(c.extensionUri),
     'thanora.newExperimentFromHf': newExperimentFromHfCommand(),
     'thanora.previewAllocation': previewAllocationCommand(c.extensionUri, c.planWorkerPath, c.log),
+    'thanora.exportTrainingJob': exportTrainingJobCommand(c.workerPath, c.log),
   };
   return Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run));
 }

@@ -12,7 +12,7 @@ export interface PlanModule {
   kind: string;
   dIn: number;
   dOut: number;
-  /** r_t per task (thanora); [] for the baselines, whose whole rank r is one block. */
+  /** r_t per task (methods with task blocks: thanora); [] for the others, whose whole rank r is one block. */
   ranks: number[];
   cooperativeRank: number;
   /** H_t per task (thanora). */
@@ -51,7 +51,7 @@ export interface AllocationPlan {
   /** Σ_modules r·(d_in + d_out): every row of A and column of B. */
   trainableParameters: number;
   estimate?: PlanEstimate;
-  /** Why there is no estimate (not asked for, or not possible). */
+  /** Why there is no estimate (not asked for). */
   noEstimate?: string;
   cache?: PreviewCacheReport;
   timings: { totalMs: number; previewMs: number; svdMs: number; estimateMs: number };

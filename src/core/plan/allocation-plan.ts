@@ -10,6 +10,7 @@ import { loadExperiment } from '../experiment/load-experiment';
 import { ResolvedModule } from '../lora/linear-modules';
 import { layerIndexOf } from '../method/layer-index';
 import { checkMethodRequest } from '../method/method-request';
+import { hasTaskBlocks } from '../method/method-registry';
 import { PreviewCache, previewCacheDir } from '../run-folder/preview-cache';
 import { allocateModules } from '../thanora/allocate-ranks';
 import { ExperimentSetup, setupExperiment } from '../train/experiment-setup';
@@ -84,7 +85,7 @@ export async function planAllocation(setup: ExperimentSetup, options: PlanOption
   const batches = previewBatches(setup);
   // What the trainer refuses before its preview, the plan refuses with the same words.
   checkMethodRequest({ lora: { r: lora.r, alpha: lora.alpha }, method, tasks, seed: config.training.seed, modules, preview: batches });
-  if (method.name === 'thanora') {
+  if (hasTaskBlocks(method.name)) {
     const preview = await previewSpectra({ setup, preview: batches, cache, covarianceCacheBytes: options.covarianceCacheBytes, onProgress: options.onProgress });
     ({ previewMs, svdMs } = preview);
     cacheReport = preview.cache;
@@ -109,13 +110,10 @@ export async function planAllocation(setup: ExperimentSetup, options: PlanOption
     }));
   }
   let estimate: PlanEstimate | undefined;
-  let noEstimate: string | undefined = 'not asked for (--no-estimate)';
   const estimateStarted = Date.now();
   if (options.estimate !== false) {
     options.onProgress?.('step estimate: profiling four tiny training steps');
-    const e = await planEstimate(setup, batches, cache, options.onNotice);
-    if (typeof e === 'string') noEstimate = e;
-    else [estimate, noEstimate] = [e, undefined];
+    estimate = await planEstimate(setup, batches, cache, options.onNotice);
   }
   const estimateMs = Date.now() - estimateStarted;
   if (cacheReport && cache?.writeProblem) cacheReport.writeProblem = cache.writeProblem;
@@ -136,7 +134,7 @@ export async function planAllocation(setup: ExperimentSetup, options: PlanOption
     },
     trainableParameters: modules.reduce((s, m) => s + lora.r * width(m), 0),
     estimate,
-    noEstimate,
+    noEstimate: estimate ? undefined : 'not asked for (--no-estimate)',
     cache: cacheReport,
     timings: { totalMs: Date.now() - started, previewMs, svdMs, estimateMs },
   };

@@ -23,7 +23,7 @@ export function formatPlan(plan: AllocationPlan): string {
   const out: string[] = [];
   const tau = plan.temperature === 'uniform' ? 'uniform shares' : `τ = ${plan.temperature}`;
   out.push(`${plan.experiment}: ${plan.method}, r = ${plan.rank} (alpha ${plan.alpha}) on ${plan.modules.length} modules, ${plan.tasks.length} tasks`);
-  if (plan.method === 'thanora') out.push(`HASI allocation per ${plan.allocation}, ${tau}`);
+  if (plan.perTask.length) out.push(`HASI allocation per ${plan.allocation}, ${tau}`);
   else out.push(`${plan.method} trains one block of rank ${plan.rank} in every module: there is no per-task allocation to preview`);
   out.push('');
   if (plan.perTask.length) {

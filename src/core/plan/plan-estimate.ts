@@ -29,10 +29,8 @@ function estimatedLength(setup: ExperimentSetup, preview: readonly (readonly Bat
     : [seqLength, 'training.seqLength'];
 }
 
-/** The estimate, or a sentence saying why there is none (sequence classification: the profile feeds token labels). */
-export async function planEstimate(setup: ExperimentSetup, preview: readonly (readonly Batch[])[], cache?: PreviewCache, onNotice?: (m: string) => void): Promise<PlanEstimate | string> {
+export async function planEstimate(setup: ExperimentSetup, preview: readonly (readonly Batch[])[], cache?: PreviewCache, onNotice?: (m: string) => void): Promise<PlanEstimate> {
   const { config, modules, head } = setup;
-  if (head !== 'causal_lm') return 'no step estimate for sequence classification yet (the profiled steps feed token labels)';
   const [seq, seqReason] = estimatedLength(setup, preview);
   const { device, threads } = config;
   const machine = machineKey(device, threads);

@@ -26,7 +26,7 @@ function row(cells: (string | HTMLElement)[], header = false): HTMLTableRowEleme
 
 export function subtitleOf(plan: AllocationPlan): string {
   const tau = plan.temperature === 'uniform' ? 'uniform shares' : `τ = ${plan.temperature}`;
-  const how = plan.method === 'thanora' ? `, allocation per ${plan.allocation}, ${tau}` : '';
+  const how = plan.perTask.length ? `, allocation per ${plan.allocation}, ${tau}` : '';
   return `${plan.method}, r = ${plan.rank} (alpha ${plan.alpha}), ${plan.modules.length} modules, ${plan.tasks.length} tasks${how}`;
 }
 
