@@ -75,7 +75,8 @@ export function formatPlan(plan: AllocationPlan): string {
   const c = plan.cache;
   if (c) {
     const where = c.dir ? ` in ${c.dir}` : ' (no cache)';
-    out.push(`cache${where}: spectra of ${c.spectra.hits}/${c.spectra.hits + c.spectra.misses} modules reused; covariances of ${c.covariances.hits}/${c.covariances.hits + c.covariances.misses} recomputed modules reused`);
+    const recomputed = c.spectra.misses ? `; of the ${c.spectra.misses} computed, covariances of ${c.covariances.hits} reused, ${c.covariances.misses} previewed` : ' (no preview, no SVD)';
+    out.push(`cache${where}: spectra of ${c.spectra.hits}/${c.spectra.hits + c.spectra.misses} modules reused${recomputed}`);
     if (c.covariancesNotStored) out.push(`cache: ${c.covariancesNotStored}`);
     if (c.writeProblem) out.push(`cache: not written: ${c.writeProblem}`);
   }
