@@ -5,11 +5,13 @@ import { listRuns } from './core/run-folder';
 import { findRunsRoots } from './training/runs-roots';
 import { TrainingController } from './training/training-controller';
 import { DashboardViewProvider, dashboardViewId } from './views/dashboard-view-provider';
+import { ExperimentCodeLensProvider, experimentSelector } from './views/experiment-code-lens';
 import { setRunFoldersContext, setTrainingContext } from './views/run-folder-context';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('ThanoRA');
   const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
+  const planWorkerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'plan-worker.js').fsPath;
   const controller = new TrainingController(workerPath, log);
   const dashboard = new DashboardViewProvider(context.extensionUri, {
     findRunsRoots,
@@ -25,7 +27,8 @@ export function activate(context: vscode.ExtensionContext): void {
     dashboard,
     statusWatcher,
     vscode.window.registerWebviewViewProvider(dashboardViewId, dashboard),
-    ...registerCommands({ extensionUri: context.extensionUri, workerPath, controller, log, listRuns: async () => listRuns(await findRunsRoots()) }),
+    ...registerCommands({ extensionUri: context.extensionUri, workerPath, planWorkerPath, controller, log, listRuns: async () => listRuns(await findRunsRoots()) }),
+    vscode.languages.registerCodeLensProvider(experimentSelector, new ExperimentCodeLensProvider()),
     controller.onDidChange(() => {
       void setTrainingContext(controller.running);
       refreshSoon();

@@ -6,7 +6,8 @@ import type { TrainingController } from '../training/training-controller';
 import { findExperimentFiles } from '../training/runs-roots';
 import { requireTrust } from './require-trust';
 
-async function pickExperiment(): Promise<vscode.Uri | undefined> {
+/** The thanora.json being edited, the only one in the workspace, or one the user picks (`title` names the action). */
+export async function pickExperiment(title = 'ThanoRA: Start Training', placeHolder = 'Experiment file to train'): Promise<vscode.Uri | undefined> {
   // The experiment being edited is the one the user means.
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active?.scheme === 'file' && path.basename(active.fsPath) === 'thanora.json') return active;
@@ -20,7 +21,7 @@ async function pickExperiment(): Promise<vscode.Uri | undefined> {
   if (files.length === 1) return files[0];
   const picked = await vscode.window.showQuickPick(
     files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), description: path.dirname(uri.fsPath), uri })),
-    { title: 'ThanoRA: Start Training', placeHolder: 'Experiment file to train' },
+    { title, placeHolder },
   );
   return picked?.uri;
 }

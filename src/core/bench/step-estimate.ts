@@ -13,11 +13,14 @@ import { ResolvedModule } from '../lora/linear-modules';
 import { allTensorBytes } from '../onnx/external-data';
 import { DataType, ModelProto, dataTypeSize } from '../onnx/types';
 import { Device } from '../runtime/session';
+import type { StepEstimate } from '../../protocol/plan-messages';
 import { buildLoraTrainingGraph, TaskHead } from '../train/lora-training-graph';
 import { TrainStepSession } from '../train/train-step-session';
 import { syntheticBatch } from './lora-step-bench';
 import { measureSgemmGflops } from './sgemm-peak';
 import { readStepProfiles } from './step-profile';
+
+export type { StepEstimate } from '../../protocol/plan-messages';
 
 /** Fraction of the SGEMM peak a LoRA step's products reach on the CPU (measured by `thanora bench`). */
 export const MATMUL_EFFICIENCY = 0.8;
@@ -39,25 +42,6 @@ export interface StepEstimateRequest {
   /** The machine's SGEMM rate when already known (else measured, a few seconds). */
   sgemmPeakGflops?: number;
   onNotice?: (m: string) => void;
-}
-
-export interface StepEstimate {
-  batch: number;
-  seq: number;
-  /** The weights as a session holds them (float16/bfloat16 computed in float32: twice their file size). */
-  weightBytes: number;
-  activationBytes: number;
-  /** Adapter values, gradients and AdamW's two moments, float32. */
-  adapterStateBytes: number;
-  peakBytes: number;
-  gflopPerStep: number;
-  sgemmPeakGflops: number;
-  stepMs: number;
-  /** The machine's memory, and what is free now. */
-  machineBytes: number;
-  availableBytes: number;
-  /** A sentence when the step will not fit (or hardly), with what to change. */
-  warning?: string;
 }
 
 type Fit = (b: number, s: number) => number;
@@ -94,6 +78,20 @@ function availableMemory(): number {
 }
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+
+/** The machine's memory, what is free now, and a warning when a step of `peakBytes` will not fit (or hardly). */
+export function machineMemory(peakBytes: number, batch: number, seq: number): Pick<StepEstimate, 'machineBytes' | 'availableBytes' | 'warning'> {
+  const machineBytes = os.totalmem();
+  const availableBytes = availableMemory();
+  let warning: string | undefined;
+  const smaller = `lower training.batchSize or seqLength (raise training.gradAccumulation to keep the batch per step), or adapt fewer modules`;
+  if (peakBytes > 0.95 * machineBytes) {
+    warning = `a step of ${batch}×${seq} needs about ${gib(peakBytes)} but this machine has ${gib(machineBytes)}: it will not fit; ${smaller}`;
+  } else if (peakBytes > availableBytes) {
+    warning = `a step of ${batch}×${seq} needs about ${gib(peakBytes)}; ${gib(availableBytes)} are free now (of ${gib(machineBytes)}): close other programs or ${smaller}`;
+  }
+  return { machineBytes, availableBytes, warning };
+}
 
 // A batch of random ids with the labels the head expects: next tokens [b, s], or one class per row [b].
 function probeBatch(b: number, s: number, r: StepEstimateRequest, seed = 0): Batch {
@@ -143,14 +141,6 @@ export async function estimateTrainingStep(base: ModelProto, r: StepEstimateRequ
   const peakBytes = RUNTIME_BASE_BYTES + weightBytes + ARENA_SLACK * activationBytes + adapterStateBytes;
   const gflopPerStep = flops(r.batch, r.seq) / 1e9;
   const stepMs = (gflopPerStep / (sgemmPeakGflops * MATMUL_EFFICIENCY)) * 1000 + otherMs(r.batch, r.seq);
-  const machineBytes = os.totalmem();
-  const availableBytes = availableMemory();
-  let warning: string | undefined;
-  const smaller = `lower training.batchSize or seqLength (raise training.gradAccumulation to keep the batch per step), or adapt fewer modules`;
-  if (peakBytes > 0.95 * machineBytes) {
-    warning = `a step of ${r.batch}×${r.seq} needs about ${gib(peakBytes)} but this machine has ${gib(machineBytes)}: it will not fit; ${smaller}`;
-  } else if (peakBytes > availableBytes) {
-    warning = `a step of ${r.batch}×${r.seq} needs about ${gib(peakBytes)}; ${gib(availableBytes)} are free now (of ${gib(machineBytes)}): close other programs or ${smaller}`;
-  }
-  return { batch: r.batch, seq: r.seq, weightBytes, activationBytes, adapterStateBytes, peakBytes, gflopPerStep, sgemmPeakGflops, stepMs, machineBytes, availableBytes, warning };
+  const machine = machineMemory(peakBytes, r.batch, r.seq);
+  return { batch: r.batch, seq: r.seq, weightBytes, activationBytes, adapterStateBytes, peakBytes, gflopPerStep, sgemmPeakGflops, stepMs, ...machine };
 }

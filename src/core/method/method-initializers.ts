@@ -6,10 +6,9 @@ import { MethodConfig } from '../experiment/experiment-config';
 import { Matrix } from '../linalg/matrix';
 import { MatmulFn } from '../linalg/randomized-svd';
 import { ResolvedModule } from '../lora/linear-modules';
-import { HasiOptions } from '../thanora/hasi';
 import { layerIndexOf } from './layer-index';
 import { METHODS } from './method-registry';
-import { groupByLayer } from './method-request';
+import { groupByLayer, hasiOptionsOf } from './method-request';
 import { ModuleInit, cordaModule, loraModule, oloraModule, pissaModule, thanoraModules } from './module-inits';
 
 export interface InitContext {
@@ -72,16 +71,7 @@ export const METHOD_INITIALIZERS: Initializers = {
   thanora: {
     preview: true,
     async init(group, { lora, method, seed, matmul, onProgress, record }) {
-      const hasi: HasiOptions = {
-        epsilon: method.epsilon,
-        entropyRank: entropyRankOf(method),
-        cooperativeRank: method.cooperativeRank,
-        temperature: method.temperature,
-        allocation: method.allocation,
-        gamma: method.gamma,
-        seed,
-        matmul,
-      };
+      const hasi = hasiOptionsOf(method, seed, matmul);
       // One HASI call per allocation unit keeps only that unit's context SVDs in memory.
       const byModule = new Map(group.map((p) => [p.module, p]));
       const modules = group.map((p) => p.module);

@@ -4,6 +4,8 @@ import { MethodConfig } from '../experiment/experiment-config';
 import { ResolvedModule } from '../lora/linear-modules';
 import { Device } from '../runtime/session';
 import { BlockMap, taskBlocksOf } from '../thanora/block-map';
+import { HasiOptions } from '../thanora/hasi';
+import { MatmulFn } from '../linalg/randomized-svd';
 import { layerIndexOf } from './layer-index';
 import { hasTaskBlocks, methodSpec } from './method-registry';
 import { PreviewTokens } from './preview-batches';
@@ -89,4 +91,18 @@ export function previewGroups(modules: readonly ResolvedModule[], taskCount: num
 export function taskBlocksSummary(map: BlockMap): { taskRanks: number[]; cooperativeRank: number } {
   const tasks = taskBlocksOf(map).sort((x, y) => x.task! - y.task!);
   return { taskRanks: tasks.map((t) => t.rank), cooperativeRank: map.rank - tasks.reduce((acc, t) => acc + t.rank, 0) };
+}
+
+/** HASI's options from the experiment's method section (the trainer's init and `thanora plan` share them). */
+export function hasiOptionsOf(method: MethodConfig, seed: number, matmul: MatmulFn): HasiOptions {
+  return {
+    epsilon: method.epsilon,
+    entropyRank: method.entropyRank === 'auto' ? undefined : method.entropyRank,
+    cooperativeRank: method.cooperativeRank,
+    temperature: method.temperature,
+    allocation: method.allocation,
+    gamma: method.gamma,
+    seed,
+    matmul,
+  };
 }

@@ -16,7 +16,7 @@ import { Batch } from '../io/batch-file';
 import { TensorProto } from '../onnx/types';
 
 /** Preview batches per task: the first previewSamples train examples of each, in file order. */
-function previewBatches(setup: ExperimentSetup): Batch[][] {
+export function previewBatches(setup: ExperimentSetup): Batch[][] {
   const { training, method } = setup.config;
   const collate = { padding: training.padding, seqLength: training.seqLength, padId: setup.tokenizer.special.pad };
   return setup.data.tasks.map((task, t) => {
