@@ -3,6 +3,7 @@
 import { readBatchFile } from '../../core/io/batch-file';
 import { readPeftAdapter } from '../../core/io/peft-adapter';
 import { writeSafetensors } from '../../core/io/safetensors';
+import { applyModulesToSave } from '../../core/lora/modules-to-save';
 import { peftKeyPrefix } from '../../core/lora/peft-names';
 import { checkCausalLmBatch, checkSequenceClassificationBatch } from '../../core/loss/label-checks';
 import { readModelFile } from '../../core/onnx/model-file';
@@ -40,6 +41,8 @@ export const gradCommand: CliCommand = {
     const batch = readBatchFile(batchFile);
     const out = requireString(values, 'out');
     const setup = setupPeftLora(model, adapter);
+    // modules_to_save (a SEQ_CLS head) replace the base weights of their module.
+    applyModulesToSave(model, setup.saved);
     const tokenVocab = inputIdsVocabulary(model);
     const tensors = { inputIds: { dims: [batch.batchSize, batch.seqLength], data: batch.inputIds }, labels: { dims: batch.labelsDims, data: batch.labels } };
     const check = (classes: number) => {

@@ -21,6 +21,8 @@ export class PeftAdapterConfigError extends PeftAdapterError {}
 export class PeftAdapterPairError extends PeftAdapterError {}
 /** A and B are not 2-D, disagree on the rank, or the rank is not the config's r. */
 export class PeftAdapterShapeError extends PeftAdapterError {}
+/** A tensor that is neither lora_A/lora_B nor the weight or bias of a module listed in modules_to_save. */
+export class PeftAdapterUnknownKeyError extends PeftAdapterError {}
 
 export interface ModuleMapEntry {
   initializer: string;
@@ -52,8 +54,8 @@ export interface PeftAdapter {
   config: PeftAdapterConfig;
   /** Keyed by PEFT module name, e.g. `model.layers.0.self_attn.q_proj`. */
   tensors: Map<string, LoraPair>;
-  /** Tensors that are not lora_A/lora_B (modules_to_save, biases), by their full key. */
-  otherTensors: Map<string, SafeTensor>;
+  /** modules_to_save tensors keyed by `<module>.<weight|bias>` (e.g. `classifier.weight`), with the file's key. */
+  modulesToSave: Map<string, { key: string; tensor: SafeTensor }>;
   configFile: string;
   weightsFile: string;
 }
@@ -96,6 +98,24 @@ function parseLoraKey(key: string): { module: string; side: 'A' | 'B' } | undefi
   return { module, side: m[2] as 'A' | 'B' };
 }
 
+/** config.modules_to_save as a list (PEFT allows null). */
+export function modulesToSaveOf(config: PeftAdapterConfig): string[] {
+  const m = config.modules_to_save;
+  return Array.isArray(m) ? m.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/**
+ * A modules_to_save key -> `<module>.<param>`. PEFT saves `base_model.model.<module>.<param>` (and holds
+ * `<module>.modules_to_save.<adapter>.<param>` in memory); `<module>` must equal an entry of modules_to_save or
+ * end with `.<entry>`, as PEFT matches them.
+ */
+function parseSavedKey(key: string, saved: readonly string[]): string | undefined {
+  const m = /^(?:base_model\.model\.)?(.+?)(?:\.modules_to_save\.[^.]+)?\.(weight|bias)$/.exec(key);
+  if (!m) return undefined;
+  const module = m[1];
+  return saved.some((e) => module === e || module.endsWith(`.${e}`)) ? `${module}.${m[2]}` : undefined;
+}
+
 /** The rank PEFT will build the module with: r, unless a rank_pattern may say otherwise. */
 function expectedRank(config: PeftAdapterConfig): number | undefined {
   const pattern = config.rank_pattern;
@@ -134,11 +154,21 @@ export function readPeftAdapter(dir: string): PeftAdapter {
   }
   const config = parseConfig(configFile);
   const sides = new Map<string, Partial<LoraPair> & { keys: Partial<Record<'A' | 'B', string>> }>();
-  const otherTensors = new Map<string, SafeTensor>();
+  const modulesToSave = new Map<string, { key: string; tensor: SafeTensor }>();
+  const savedModules = modulesToSaveOf(config);
   for (const [key, tensor] of readSafetensors(weightsFile).tensors) {
     const parsed = parseLoraKey(key);
     if (!parsed) {
-      otherTensors.set(key, tensor);
+      const saved = parseSavedKey(key, savedModules);
+      if (!saved) {
+        throw new PeftAdapterUnknownKeyError(
+          `${weightsFile}: tensor '${key}' is neither a lora_A/lora_B nor the weight or bias of a module in modules_to_save ` +
+            `(${savedModules.length ? savedModules.join(', ') : 'none in ' + ADAPTER_CONFIG_FILE}); LoRA biases, DoRA magnitudes and other adapter types are not supported. Remove it or list its module in modules_to_save`,
+        );
+      }
+      const earlier = modulesToSave.get(saved);
+      if (earlier) throw new PeftAdapterPairError(`${weightsFile}: '${key}' and '${earlier.key}' both hold '${saved}'; keep one adapter per file`);
+      modulesToSave.set(saved, { key, tensor });
       continue;
     }
     const entry = sides.get(parsed.module) ?? { keys: {} };
@@ -161,7 +191,7 @@ export function readPeftAdapter(dir: string): PeftAdapter {
     checkPair(module, pair, rank, weightsFile);
     tensors.set(module, pair);
   }
-  return { config, tensors, otherTensors, configFile, weightsFile };
+  return { config, tensors, modulesToSave, configFile, weightsFile };
 }
 
 export interface WritePeftAdapterOptions {

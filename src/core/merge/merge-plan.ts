@@ -8,6 +8,7 @@ import { loraInputNames } from '../lora/peft-names';
 import { ModelProto } from '../onnx/types';
 import { TaskHead } from '../train/lora-training-graph';
 import { setupPeftLora } from '../train/peft-lora-setup';
+import { SavedTensor, savedBytes } from '../lora/modules-to-save';
 import { LoraTerm, addLowRankInPlace, lowRankUpdate } from './low-rank-update';
 import { MergeMismatchError } from './merge-errors';
 import type { WeightPatcher } from './merged-model-writer';
@@ -26,6 +27,8 @@ export interface MergePlan {
   /** Per-module rank and alpha as injectLora takes them (scale = alpha / rank). */
   rank: Record<string, number>;
   alpha: Record<string, number>;
+  /** modules_to_save: written over their base initializers in both targets (they are the trained module, not a term). */
+  saved: SavedTensor[];
 }
 
 // Nodes that read the weight, looking through the Identity/Transpose chain exporters put in front of MatMul.
@@ -74,7 +77,7 @@ export function planAdapterMerge(model: ModelProto, adapter: PeftAdapter, source
     const rank = setup.rank[module.peftName];
     return { module, trained: { A: setup.values.get(aInput)!, B: setup.values.get(bInput)!, rank, scale: setup.alpha[module.peftName] / rank } };
   });
-  return { modules, head: setup.head, rank: setup.rank, alpha: setup.alpha };
+  return { modules, head: setup.head, rank: setup.rank, alpha: setup.alpha, saved: setup.saved };
 }
 
 /** Adds the residual's init blocks (B₀, A₀ keyed by PEFT module name) to every module of the plan. */
@@ -107,6 +110,13 @@ export function weightPatches(plan: MergePlan, target: 'merged' | 'residual'): M
       const where = `initializer '${module.initializer}' (module '${module.peftName}')`;
       const update = lowRankUpdate(module.dOut, module.dIn, terms, where);
       addLowRankInPlace({ bytes, dims: tensor.dims, dataType: tensor.dataType, layout: module.stored, where }, update);
+    });
+  }
+  for (const s of plan.saved) {
+    patches.set(s.initializer, (bytes) => {
+      const values = savedBytes(s);
+      if (values.length !== bytes.length) throw new MergeMismatchError(`'${s.key}': ${values.length} bytes for initializer '${s.initializer}', which holds ${bytes.length}`);
+      bytes.set(values);
     });
   }
   return patches;

@@ -3,6 +3,7 @@
 import { PeftAdapter } from '../io/peft-adapter';
 import { ResolvedModule } from '../lora/linear-modules';
 import { loraInputNames } from '../lora/peft-names';
+import { SavedTensor, resolveModulesToSave } from '../lora/modules-to-save';
 import { TargetSpec, resolveTargets } from '../lora/resolve-targets';
 import { ModelProto } from '../onnx/types';
 import { TaskHead } from './lora-training-graph';
@@ -14,6 +15,8 @@ export interface PeftLoraSetup {
   head: TaskHead;
   /** Graph input name (A or B of a module) -> float32 values. */
   values: Map<string, Float32Array>;
+  /** modules_to_save tensors and the base initializers they replace. */
+  saved: SavedTensor[];
 }
 
 const headOfTask: Record<string, TaskHead> = {
@@ -70,5 +73,6 @@ export function setupPeftLora(model: ModelProto, adapter: PeftAdapter): PeftLora
     values.set(bInput, Float32Array.from(pair.B.data as ArrayLike<number>));
   }
   if (!modules.length) throw new Error(`${adapter.weightsFile} holds no lora_A/lora_B tensors`);
-  return { modules, rank, alpha, head: headOf(adapter), values };
+  const saved = resolveModulesToSave(model, adapter.modulesToSave, adapter.weightsFile);
+  return { modules, rank, alpha, head: headOf(adapter), values, saved };
 }

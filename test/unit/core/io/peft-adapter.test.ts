@@ -9,6 +9,7 @@ import {
   PeftAdapterMissingFileError,
   PeftAdapterPairError,
   PeftAdapterShapeError,
+  PeftAdapterUnknownKeyError,
   readPeftAdapter,
   writePeftAdapter,
 } from '../../../../src/core/io/peft-adapter';
@@ -56,7 +57,7 @@ describe('PEFT adapter folder', () => {
         assert.strictEqual(A.shape[0], config.r, module);
         assert.strictEqual(B.shape[1], config.r, module);
       }
-      assert.strictEqual(adapter.otherTensors.size, 0);
+      assert.strictEqual(adapter.modulesToSave.size, 0);
     });
   }
 
@@ -68,7 +69,7 @@ describe('PEFT adapter folder', () => {
   });
 
   it('accepts keys without .weight and with an adapter name', () => {
-    const dir = folder(baseConfig, {
+    const dir = folder({ ...baseConfig, modules_to_save: ['score'] }, {
       'base_model.model.layers.0.q_proj.lora_A': f32([2, 5]),
       'base_model.model.layers.0.q_proj.lora_B': f32([3, 2]),
       'base_model.model.layers.1.q_proj.lora_A.default.weight': f32([2, 5]),
@@ -77,7 +78,32 @@ describe('PEFT adapter folder', () => {
     });
     const adapter = readPeftAdapter(dir);
     assert.deepStrictEqual([...adapter.tensors.keys()].sort(), ['layers.0.q_proj', 'layers.1.q_proj']);
-    assert.deepStrictEqual([...adapter.otherTensors.keys()], ['base_model.model.score.weight']);
+    assert.deepStrictEqual([...adapter.modulesToSave.entries()].map(([k, v]) => [k, v.key]), [['score.weight', 'base_model.model.score.weight']]);
+  });
+
+  it('reads the modules_to_save head of a real PEFT SEQ_CLS adapter (hf-bert-cls-mts-ts)', () => {
+    const adapter = readPeftAdapter(path.join(fixturesDir, 'hf/hf-bert-cls-mts-ts'));
+    assert.deepStrictEqual([...adapter.modulesToSave.keys()].sort(), ['classifier.bias', 'classifier.weight']);
+    assert.deepStrictEqual(adapter.modulesToSave.get('classifier.weight')!.tensor.shape, [3, 64]);
+    assert.strictEqual(adapter.tensors.size, 13);
+  });
+
+  it('refuses a tensor it does not understand, naming the key', () => {
+    const dir = folder(baseConfig, {
+      'base_model.model.layers.0.q_proj.lora_A.weight': f32([2, 5]),
+      'base_model.model.layers.0.q_proj.lora_B.weight': f32([3, 2]),
+      'base_model.model.layers.0.q_proj.lora_magnitude_vector': f32([3]),
+    });
+    assert.throws(() => readPeftAdapter(dir), (e: Error) => e instanceof PeftAdapterUnknownKeyError && e.message.includes("'base_model.model.layers.0.q_proj.lora_magnitude_vector'"));
+  });
+
+  it('reads the in-memory modules_to_save key form too', () => {
+    const dir = folder({ ...baseConfig, modules_to_save: ['classifier'] }, {
+      'base_model.model.layers.0.q_proj.lora_A.weight': f32([2, 5]),
+      'base_model.model.layers.0.q_proj.lora_B.weight': f32([3, 2]),
+      'base_model.model.classifier.modules_to_save.default.bias': f32([3]),
+    });
+    assert.deepStrictEqual([...readPeftAdapter(dir).modulesToSave.keys()], ['classifier.bias']);
   });
 
   it('round-trips through writePeftAdapter in PEFT format', () => {
