@@ -13,7 +13,7 @@ export interface PeftLoraSetup {
   rank: Record<string, number>;
   alpha: Record<string, number>;
   head: TaskHead;
-  /** Graph input name (A or B of a module) -> float32 values. */
+  /** Graph input name (A or B of a module, `<module>.<param>` of a saved module) -> float32 values. */
   values: Map<string, Float32Array>;
   /** modules_to_save tensors and the base initializers they replace. */
   saved: SavedTensor[];
@@ -74,5 +74,11 @@ export function setupPeftLora(model: ModelProto, adapter: PeftAdapter): PeftLora
   }
   if (!modules.length) throw new Error(`${adapter.weightsFile} holds no lora_A/lora_B tensors`);
   const saved = resolveModulesToSave(model, adapter.modulesToSave, adapter.weightsFile);
+  for (const p of saved) {
+    if (rank[p.module] !== undefined) {
+      throw new Error(`${adapter.weightsFile}: module '${p.module}' has both LoRA tensors and a modules_to_save '${p.key}'; PEFT trains a module one way or the other`);
+    }
+    values.set(p.input, p.values);
+  }
   return { modules, rank, alpha, head: headOf(adapter), values, saved };
 }

@@ -1,8 +1,10 @@
 // A real PEFT 0.21 SEQ_CLS adapter (test/fixtures/hf/hf-bert-cls-mts-ts, BertForSequenceClassification, TorchScript
 // export) trains the classifier as modules_to_save and stores it beside the LoRA pairs. The engine must use that
 // head: loss within 1e-5 relative of PyTorch's float64 loss, every LoRA gradient within 1e-4 (max-abs relative, as
-// the other oracle tests), and the merged model's logits within 2e-6 relative of PEFT's merged model.
-// Bad heads fail naming the key: wrong shape (both shapes), or a module the model lacks.
+// the other oracle tests), the head's own gradient within 1e-6 of central finite differences of the float64 loss
+// (PEFT's fixture has no head gradient), and the merged model's logits within 2e-6 relative of PEFT's merged model.
+// `thanora grad` writes the same (float32: loss within 1e-6 of PEFT's float32 loss). Bad heads fail naming the
+// key: wrong shape (both shapes), or a module the model lacks.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
@@ -11,7 +13,7 @@ import * as path from 'path';
 import { readBatchFile } from '../../../../src/core/io/batch-file';
 import { readPeftAdapter } from '../../../../src/core/io/peft-adapter';
 import { SafeTensor, readSafetensors, writeSafetensors } from '../../../../src/core/io/safetensors';
-import { applyModulesToSave } from '../../../../src/core/lora/modules-to-save';
+import { spawnSync } from 'child_process';
 import { mergePeftAdapter } from '../../../../src/core/merge/merge-adapter';
 import { readModelFile } from '../../../../src/core/onnx/model-file';
 import { batchFeeds } from '../../../../src/core/train/batch-feeds';
@@ -40,10 +42,31 @@ describe('PEFT modules_to_save: hf-bert-cls-mts-ts', function () {
     const model = readModelFile(path.join(dir, 'model.onnx'));
     const setup = setupPeftLora(model, readPeftAdapter(dir));
     assert.deepStrictEqual(setup.saved.map((s) => s.key).sort(), ['base_model.model.classifier.bias', 'base_model.model.classifier.weight']);
-    applyModulesToSave(model, setup.saved);
     const graph = await buildLoraTrainingGraph(model, { ...setup, precision: 'float64' }, batch);
     const session = await TrainStepSession.open(graph, { device: 'cpu', threads: 1 });
     const result = await session.run(batch, setup.values);
+    // ∂L/∂θ_i ≈ (L(θ + h·e_i) − L(θ − h·e_i)) / 2h on a few head entries; the loss is smooth in the head (softmax
+    // of an affine map), so with h = 1e-3 the O(h²) error is far below the tolerance.
+    const h = 1e-3;
+    for (const [input, entries] of [['classifier.weight', [0, 70, 191]], ['classifier.bias', [0, 2]]] as const) {
+      const grad = result.grads.get(input)!;
+      assert.strictEqual(grad.length, input === 'classifier.weight' ? 3 * 64 : 3);
+      for (const i of entries) {
+        const shifted = async (delta: number) => {
+          const values = new Map(setup.values);
+          const v = Float32Array.from(values.get(input)!);
+          v[i] += delta;
+          values.set(input, v);
+          return (await session.run(batch, values)).loss;
+        };
+        // float32 values: the step actually taken is the rounded one.
+        const base = setup.values.get(input)![i];
+        const up = Math.fround(base + h) - base;
+        const down = base - Math.fround(base - h);
+        const fd = ((await shifted(h)) - (await shifted(-h))) / (up + down);
+        assert.ok(Math.abs(grad[i] - fd) <= 1e-6, `${input}[${i}]: gradient ${grad[i]} vs finite difference ${fd}`);
+      }
+    }
     await session.release();
     const lossRel = Math.abs(result.loss - expected.loss) / expected.loss;
     assert.ok(lossRel <= 1e-5, `loss ${result.loss} vs PEFT ${expected.loss}`);
@@ -54,6 +77,24 @@ describe('PEFT modules_to_save: hf-bert-cls-mts-ts', function () {
       const rel = relMaxAbs(ours, ref.data as Float32Array);
       assert.ok(rel <= 1e-4, `${key}: relative gradient error ${rel.toExponential(2)}`);
     }
+  });
+
+  it('thanora grad gives PEFT\'s loss and gradients, and the head\'s gradient under its adapter keys', () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'thanora-mts-grad-')), 'grads.safetensors');
+    const bin = path.join(__dirname, '../../../../../bin/thanora.js');
+    const r = spawnSync(process.execPath, [bin, 'grad', '--model', path.join(dir, 'model.onnx'), '--adapter', dir, '--batch', path.join(dir, 'batch.json'), '--out', out, '--device', 'cpu'], { encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    const { loss } = JSON.parse(r.stdout);
+    assert.ok(Math.abs(loss - expected.loss_fp32) / expected.loss_fp32 <= 1e-6, `loss ${loss} vs PEFT float32 ${expected.loss_fp32}`);
+    const written = readSafetensors(out).tensors;
+    const reference = readSafetensors(path.join(dir, 'expected_grads_fp32.safetensors')).tensors;
+    assert.deepStrictEqual([...written.keys()].sort(), [...reference.keys(), 'base_model.model.classifier.bias', 'base_model.model.classifier.weight'].sort());
+    for (const [key, ref] of reference) {
+      const rel = relMaxAbs(written.get(key)!.data as Float32Array, ref.data as Float32Array);
+      assert.ok(rel <= 1e-4, `${key}: relative gradient error ${rel.toExponential(2)}`);
+    }
+    assert.deepStrictEqual(written.get('base_model.model.classifier.weight')!.shape, [3, 64]);
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
   });
 
   it('merge writes the saved head: logits equal PEFT merged within 2e-6', async () => {
@@ -97,6 +138,26 @@ describe('PEFT modules_to_save: hf-bert-cls-mts-ts', function () {
     const bad = withHead({ 'base_model.model.score.weight': { dtype: 'F32', shape: [3, 64], data: new Float32Array(3 * 64) } });
     const model = readModelFile(path.join(dir, 'model.onnx'));
     assert.throws(() => setupPeftLora(model, readPeftAdapter(bad)), (e: Error) => e.message.includes("'base_model.model.score.weight'") && e.message.includes("'score'"));
+    fs.rmSync(bad, { recursive: true, force: true });
+  });
+
+  it('an adapter key that matches nothing is an error naming the key, for the reader and for grad', () => {
+    const bad = withHead({ 'base_model.model.bert.pooler.activation.scale': { dtype: 'F32', shape: [64], data: new Float32Array(64) } });
+    assert.throws(() => readPeftAdapter(bad), (e: Error) => e.message.includes("'base_model.model.bert.pooler.activation.scale'") && e.message.includes('modules_to_save (classifier, score)'));
+    const bin = path.join(__dirname, '../../../../../bin/thanora.js');
+    const r = spawnSync(process.execPath, [bin, 'grad', '--model', path.join(dir, 'model.onnx'), '--adapter', bad, '--batch', path.join(dir, 'batch.json'), '--out', path.join(bad, 'g.safetensors')], { encoding: 'utf8' });
+    assert.notStrictEqual(r.status, 0);
+    assert.match(r.stderr, /'base_model\.model\.bert\.pooler\.activation\.scale'/);
+    fs.rmSync(bad, { recursive: true, force: true });
+  });
+
+  it('a LoRA pair for a module the model lacks names the module', () => {
+    const bad = withHead({
+      'base_model.model.bert.encoder.layer.9.attention.self.query.lora_A.weight': { dtype: 'F32', shape: [4, 64], data: new Float32Array(4 * 64) },
+      'base_model.model.bert.encoder.layer.9.attention.self.query.lora_B.weight': { dtype: 'F32', shape: [64, 4], data: new Float32Array(64 * 4) },
+    });
+    const model = readModelFile(path.join(dir, 'model.onnx'));
+    assert.throws(() => setupPeftLora(model, readPeftAdapter(bad)), (e: Error) => e.message.includes("'bert.encoder.layer.9.attention.self.query'"));
     fs.rmSync(bad, { recursive: true, force: true });
   });
 });
