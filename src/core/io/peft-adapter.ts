@@ -104,16 +104,27 @@ export function modulesToSaveOf(config: PeftAdapterConfig): string[] {
   return Array.isArray(m) ? m.filter((x): x is string => typeof x === 'string') : [];
 }
 
+// PEFT wraps every module whose name equals a modules_to_save entry or ends with `.<entry>`, with all its
+// children: a parameter belongs to a saved module when the entry's components appear as a run of its module's
+// (`classifier` saves `classifier.weight` and `classifier.out_proj.weight`; `bert.pooler` `bert.pooler.dense.bias`).
+export function matchesModulesToSave(moduleName: string, entry: string): boolean {
+  const parts = moduleName.split('.');
+  const want = entry.split('.');
+  for (let start = 0; start + want.length <= parts.length; start++) {
+    if (want.every((w, i) => parts[start + i] === w)) return true;
+  }
+  return false;
+}
+
 /**
  * A modules_to_save key -> `<module>.<param>`. PEFT saves `base_model.model.<module>.<param>` (and holds
- * `<module>.modules_to_save.<adapter>.<param>` in memory); `<module>` must equal an entry of modules_to_save or
- * end with `.<entry>`, as PEFT matches them.
+ * `<module>.modules_to_save.<adapter>.<param>` in memory); the module must match an entry of modules_to_save.
  */
 function parseSavedKey(key: string, saved: readonly string[]): string | undefined {
-  const m = /^(?:base_model\.model\.)?(.+?)(?:\.modules_to_save\.[^.]+)?\.(weight|bias)$/.exec(key);
+  const m = /^(?:base_model\.model\.)?(.+)\.(weight|bias)$/.exec(key.replace(/\.modules_to_save\.[^.]+(?=\.)/, ''));
   if (!m) return undefined;
   const module = m[1];
-  return saved.some((e) => module === e || module.endsWith(`.${e}`)) ? `${module}.${m[2]}` : undefined;
+  return saved.some((e) => matchesModulesToSave(module, e)) ? `${module}.${m[2]}` : undefined;
 }
 
 /** The rank PEFT will build the module with: r, unless a rank_pattern may say otherwise. */
@@ -197,6 +208,8 @@ export function readPeftAdapter(dir: string): PeftAdapter {
 export interface WritePeftAdapterOptions {
   config: PeftAdapterConfig;
   tensors: ReadonlyMap<string, LoraPair> | Readonly<Record<string, LoraPair>>;
+  /** modules_to_save tensors by `<module>.<weight|bias>` in PyTorch's layout; each module must be in config.modules_to_save. */
+  modulesToSave?: ReadonlyMap<string, SafeTensor>;
   /** Written as base_model_name_or_path (default: the config's, else null). */
   baseModelName?: string;
 }
@@ -238,6 +251,14 @@ export function writePeftAdapter(dir: string, options: WritePeftAdapterOptions):
     checkPair(module, pair, rank, 'writing adapter');
     flat.set(`${KEY_PREFIX}${module}.lora_A.weight`, pair.A);
     flat.set(`${KEY_PREFIX}${module}.lora_B.weight`, pair.B);
+  }
+  const saved = modulesToSaveOf(config);
+  for (const [name, tensor] of options.modulesToSave ?? []) {
+    const key = `${KEY_PREFIX}${name}`;
+    if (parseSavedKey(key, saved) !== name) {
+      throw new PeftAdapterConfigError(`config: '${name}' is written as a modules_to_save tensor, but modules_to_save (${saved.join(', ') || 'none'}) has no entry for its module; PEFT would not load it`);
+    }
+    flat.set(key, tensor);
   }
   writeFileAtomic(path.join(dir, ADAPTER_WEIGHTS_FILE), encodeSafetensors(flat, { format: 'pt' }));
   writeFileAtomic(path.join(dir, ADAPTER_CONFIG_FILE), JSON.stringify(peftConfigJson(config, baseModelName), null, 2) + '\n');

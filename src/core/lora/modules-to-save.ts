@@ -87,18 +87,6 @@ export function resolveModulesToSave(model: ModelProto, saved: ReadonlyMap<strin
   return out;
 }
 
-// PEFT wraps every module whose name equals an entry or ends with `.<entry>`, with all its children: a linear
-// module is saved when the entry's components appear as a run of its own (`classifier` saves `classifier` and
-// `classifier.out_proj`; `bert.pooler` saves `bert.pooler.dense`).
-export function matchesModulesToSave(moduleName: string, entry: string): boolean {
-  const parts = moduleName.split('.');
-  const want = entry.split('.');
-  for (let start = 0; start + want.length <= parts.length; start++) {
-    if (want.every((w, i) => parts[start + i] === w)) return true;
-  }
-  return false;
-}
-
 /** [rows, cols] row-major -> [cols, rows]. */
 function transpose(v: Float32Array, rows: number, cols: number): Float32Array {
   const t = new Float32Array(v.length);

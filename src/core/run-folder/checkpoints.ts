@@ -90,6 +90,11 @@ export interface CheckpointRecord {
   adapter: ReadonlyMap<string, LoraPair>;
   /** A₀, B₀ of residual methods, by PEFT module name. */
   init?: ReadonlyMap<string, LoraPair>;
+  /** The run's task, written as PEFT's task_type. */
+  task: 'causal_lm' | 'sequence_classification';
+  /** Modules trained in full (PEFT modules_to_save) and their tensors by `<module>.<weight|bias>`, PyTorch layout. */
+  modulesToSave: readonly string[];
+  saved: ReadonlyMap<string, SafeTensor>;
   optimizer: AdamWState;
   trainer: TrainerState;
 }
@@ -113,8 +118,9 @@ export function writeCheckpointFolder(checkpointsDir: string, c: CheckpointRecor
 
 function writeCheckpointFiles(tmp: string, c: CheckpointRecord): void {
   writePeftAdapter(tmp, {
-    config: { r: c.rank, lora_alpha: c.alpha, target_modules: c.targetModules, task: 'causal_lm', thanora: c.meta },
+    config: { r: c.rank, lora_alpha: c.alpha, target_modules: c.targetModules, task: c.task, modules_to_save: [...c.modulesToSave], thanora: c.meta },
     tensors: c.adapter,
+    modulesToSave: c.saved,
     baseModelName: c.meta.baseModel,
   });
   if (c.init) {

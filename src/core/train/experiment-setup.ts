@@ -6,12 +6,14 @@ import { loadTokenizer, TextTokenizer } from '../data/tokenizer';
 import { ExperimentConfig, LoraTargets } from '../experiment/experiment-config';
 import { experimentIssue, loadExperiment } from '../experiment/load-experiment';
 import { ResolvedModule } from '../lora/linear-modules';
+import { SavedParam } from '../lora/modules-to-save';
 import { TargetSpec, resolveTargets } from '../lora/resolve-targets';
 import { LOSS_MIN_OPSET } from '../loss/loss-head';
 import { readModelFile } from '../onnx/model-file';
 import { checkModelSupport, SupportRequirements } from '../onnx/runtime-support';
 import { declaredLogits, inputIdsVocabulary } from '../onnx/token-vocabulary';
 import { ModelProto } from '../onnx/types';
+import { experimentModulesToSave } from './experiment-modules-to-save';
 import { TaskHead } from './lora-training-graph';
 
 export interface ExperimentSetup {
@@ -20,6 +22,8 @@ export interface ExperimentSetup {
   data: LoadedTaskData;
   model: ModelProto;
   modules: ResolvedModule[];
+  /** Parameters of the modules trained in full (lora.modulesToSave). */
+  saved: SavedParam[];
   head: TaskHead;
   totalSteps: number;
   vocabSize?: number;
@@ -73,6 +77,8 @@ export function setupExperiment(config: ExperimentConfig | string): ExperimentSe
   }
   const modules = resolveTargets(model, targetSpecOf(cfg.lora.targets));
   checkRankFits(cfg, modules);
+  const head: TaskHead = data.objective === 'causal_lm' ? 'causal_lm' : 'sequence_classification';
+  const saved = experimentModulesToSave(cfg, model, head, modules);
   const length = cfg.training.length;
   const trainExamples = data.tasks.reduce((s, t) => s + t.train.length, 0);
   const totalSteps = length.unit === 'steps' ? length.steps : stepsForEpochs(length.epochs, trainExamples, cfg.training.batchSize * cfg.training.gradAccumulation);
@@ -82,7 +88,8 @@ export function setupExperiment(config: ExperimentConfig | string): ExperimentSe
     data,
     model,
     modules,
-    head: data.objective === 'causal_lm' ? 'causal_lm' : 'sequence_classification',
+    saved,
+    head,
     totalSteps,
     vocabSize,
   };
