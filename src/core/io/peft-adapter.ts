@@ -6,6 +6,7 @@ import * as path from 'path';
 import { writeFileAtomic } from './atomic-write';
 import { encodeSafetensors, readSafetensors } from './safetensors';
 import type { SafeTensor } from './safetensors';
+import { PROJECT_CONFIG_FIELDS, readThanoraAdapterFile, writeThanoraAdapterFile } from './thanora-adapter-file';
 
 export class PeftAdapterError extends Error {
   constructor(message: string) {
@@ -32,7 +33,10 @@ export interface ModuleMapEntry {
   [key: string]: unknown;
 }
 
-/** The parsed adapter_config.json; fields we do not model are kept as they are. */
+/**
+ * The parsed adapter_config.json; fields we do not model are kept as they are. module_map and thanora come from
+ * thanora_adapter.json beside it (thanora-adapter-file.ts) and are written back there, never into the PEFT file.
+ */
 export interface PeftAdapterConfig {
   r: number;
   lora_alpha: number;
@@ -127,6 +131,18 @@ function parseSavedKey(key: string, saved: readonly string[]): string | undefine
   return saved.some((e) => matchesModulesToSave(module, e)) ? `${module}.${m[2]}` : undefined;
 }
 
+/**
+ * The rank_pattern / alpha_pattern value for a module, as PEFT's get_pattern_key finds it: the first key that,
+ * read as a regex, matches the whole name or a `.`-suffix of it (`(.*\.)?(key)$`); undefined when none does.
+ */
+export function patternValue(pattern: unknown, moduleName: string): number | undefined {
+  if (typeof pattern !== 'object' || pattern === null) return undefined;
+  for (const [key, value] of Object.entries(pattern as Record<string, number>)) {
+    if (new RegExp(`^(?:.*\\.)?(?:${key})$`).test(moduleName)) return value;
+  }
+  return undefined;
+}
+
 /** The rank PEFT will build the module with: r, unless a rank_pattern may say otherwise. */
 function expectedRank(config: PeftAdapterConfig): number | undefined {
   const pattern = config.rank_pattern;
@@ -163,7 +179,7 @@ export function readPeftAdapter(dir: string): PeftAdapter {
       `${dir} has no ${WEIGHTS_FILE_CANDIDATES.join(' or ')}${pickle ? '; it has adapter_model.bin (pickle), which is not read: re-save it with save_pretrained(..., safe_serialization=True)' : ''}`,
     );
   }
-  const config = parseConfig(configFile);
+  const config = { ...parseConfig(configFile), ...readThanoraAdapterFile(dir) } as PeftAdapterConfig;
   const sides = new Map<string, Partial<LoraPair> & { keys: Partial<Record<'A' | 'B', string>> }>();
   const modulesToSave = new Map<string, { key: string; tensor: SafeTensor }>();
   const savedModules = modulesToSaveOf(config);
@@ -217,13 +233,19 @@ export interface WritePeftAdapterOptions {
 /** Keys PEFT's LoraConfig defines that we set ourselves; everything else in the config is passed through. */
 const PEFT_FIELDS = ['peft_type', 'task_type', 'base_model_name_or_path', 'r', 'lora_alpha', 'target_modules', 'lora_dropout', 'fan_in_fan_out', 'bias', 'inference_mode'];
 
-/** PEFT's adapter_config.json for `config`: ThanoRA trains without dropout or LoRA biases. */
+/** Keys of the engine's own that are not PEFT's: `task` becomes task_type, the rest go to thanora_adapter.json. */
+const NOT_PEFT_FIELDS: readonly string[] = ['task', ...PROJECT_CONFIG_FIELDS];
+
+/**
+ * PEFT's adapter_config.json for `config`: ThanoRA trains without dropout or LoRA biases. Only PEFT's own keys (and
+ * keys a PEFT config read from disk already had) are written, so PEFT loads it without an unknown-key warning.
+ */
 export function peftConfigJson(config: PeftAdapterConfig, baseModelName?: string): Record<string, unknown> {
   const task = config.task;
   if (task !== undefined && !(task in taskTypeOfTask)) {
     throw new PeftAdapterConfigError(`config: task "${task}" has no PEFT task_type; use one of ${Object.keys(taskTypeOfTask).join(', ')}`);
   }
-  const extras = Object.fromEntries(Object.entries(config).filter(([k]) => !PEFT_FIELDS.includes(k)));
+  const extras = Object.fromEntries(Object.entries(config).filter(([k]) => !PEFT_FIELDS.includes(k) && !NOT_PEFT_FIELDS.includes(k)));
   return {
     peft_type: 'LORA',
     task_type: task !== undefined ? taskTypeOfTask[task] : (config.task_type ?? null),
@@ -239,7 +261,10 @@ export function peftConfigJson(config: PeftAdapterConfig, baseModelName?: string
   };
 }
 
-/** Writes adapter_model.safetensors then adapter_config.json, each atomically; the config appears last. */
+/**
+ * Writes adapter_model.safetensors, thanora_adapter.json (module_map, thanora; when set) then adapter_config.json,
+ * each atomically; the config appears last.
+ */
 export function writePeftAdapter(dir: string, options: WritePeftAdapterOptions): void {
   const { config, baseModelName } = options;
   checkConfig(config, 'config');
@@ -261,5 +286,6 @@ export function writePeftAdapter(dir: string, options: WritePeftAdapterOptions):
     flat.set(key, tensor);
   }
   writeFileAtomic(path.join(dir, ADAPTER_WEIGHTS_FILE), encodeSafetensors(flat, { format: 'pt' }));
+  writeThanoraAdapterFile(dir, { module_map: config.module_map, thanora: config.thanora });
   writeFileAtomic(path.join(dir, ADAPTER_CONFIG_FILE), JSON.stringify(peftConfigJson(config, baseModelName), null, 2) + '\n');
 }

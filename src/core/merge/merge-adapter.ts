@@ -4,6 +4,7 @@
 import * as path from 'path';
 import { writeJsonAtomic } from '../io/atomic-write';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, readPeftAdapter } from '../io/peft-adapter';
+import { THANORA_ADAPTER_FILE } from '../io/thanora-adapter-file';
 import { exportHuggingFaceFolder, HfExport } from '../modelgen/hf-export';
 import { MERGE_REPORT_FILE, MERGED_MODEL_FILE, OutputFile, StagedOutput, describeOutputFiles, writeMergeOutput } from './merge-output';
 import { Device } from '../runtime/session';
@@ -135,7 +136,7 @@ export async function mergeCheckpoint(input: string, options: MergeOptions = {})
       probes,
       {
         source: { kind: 'checkpoint', path: source.checkpointDir, method: meta.method, step: meta.step, tasks: meta.tasks },
-        adapterFiles: [ADAPTER_WEIGHTS_FILE, ADAPTER_CONFIG_FILE].map((f) => path.join(out.staging, f)),
+        adapterFiles: [ADAPTER_WEIGHTS_FILE, THANORA_ADAPTER_FILE, ADAPTER_CONFIG_FILE].map((f) => path.join(out.staging, f)),
         huggingFace,
       },
       out,

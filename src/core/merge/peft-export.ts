@@ -4,15 +4,20 @@
 //   lora_A = [A; A₀]  (2r, d_in),  lora_B = [B, −B₀]  (d_out, 2r),  s'·lora_B·lora_A = s·(B·A − B₀·A₀)
 // PEFT scales by lora_alpha / r, so lora_alpha' = s·2r (= 2·alpha) keeps s' = s. A₀ with r₀ < r rows (the task
 // blocks only) is zero-padded to r, which changes nothing in ΔW and keeps one rank for every module.
-// The block map goes under the config's "thanora" key: PEFT ≥ 0.13 ignores unknown keys (with a warning), older
-// versions refuse them, so users of an old PEFT delete "thanora" and "module_map" before loading.
+// adapter_config.json is a LoraConfig PEFT loads without a warning: task_type from the run's task, target_modules the
+// full names of exactly the trained modules (PEFT matches a name or a `.name` suffix, so nothing else is adapted),
+// rank_pattern/alpha_pattern where modules differ, modules_to_save with their trained weights under PEFT's keys
+// (`base_model.model.<module>.weight`). The block map and module map go to thanora_adapter.json beside it.
 import { LoraPair, PeftAdapterConfig, writePeftAdapter } from '../io/peft-adapter';
+import type { SafeTensor } from '../io/safetensors';
 import type { CheckpointMeta } from '../../protocol/run-events';
 import type { MergePlan, ModuleMerge } from './merge-plan';
 
 export interface PeftExport {
   config: PeftAdapterConfig;
   tensors: Map<string, LoraPair>;
+  /** modules_to_save tensors by `<module>.<weight|bias>`, PyTorch layout. */
+  modulesToSave: Map<string, SafeTensor>;
 }
 
 /** lora_A, lora_B of one module in float32: [A; A₀ padded to r] and [B, −B₀ padded to r], or A and B. */
@@ -37,8 +42,8 @@ function uniform(values: number[]): number | undefined {
   return values.every((v) => v === values[0]) ? values[0] : undefined;
 }
 
-// PEFT config fields copied from the training adapter's config; rank, alpha and patterns are recomputed, and the
-// engine's `task` becomes PEFT's task_type so the export carries no key PEFT does not know besides ours.
+// PEFT config fields copied from the training adapter's config; rank, alpha, targets and patterns are recomputed,
+// and the engine's `task` becomes PEFT's task_type.
 const keptFields = ['task_type', 'base_model_name_or_path'] as const;
 const taskTypeOfTask: Record<string, string> = { causal_lm: 'CAUSAL_LM', sequence_classification: 'SEQ_CLS' };
 
@@ -58,7 +63,7 @@ export function peftExportOf(plan: MergePlan, source: PeftAdapterConfig, meta: C
   const names = Object.keys(ranks);
   const r = uniform(names.map((n) => ranks[n]));
   const alpha = uniform(names.map((n) => alphas[n]));
-  const config: PeftAdapterConfig = { r: r ?? Math.max(...Object.values(ranks)), lora_alpha: alpha ?? alphas[names[0]], target_modules: source.target_modules };
+  const config: PeftAdapterConfig = { r: r ?? Math.max(...Object.values(ranks)), lora_alpha: alpha ?? alphas[names[0]], target_modules: [...names].sort() };
   for (const key of keptFields) if (source[key] !== undefined) (config as Record<string, unknown>)[key] = source[key];
   if (typeof source.task === 'string' && taskTypeOfTask[source.task]) config.task_type = taskTypeOfTask[source.task];
   config.use_rslora = false;
@@ -67,6 +72,9 @@ export function peftExportOf(plan: MergePlan, source: PeftAdapterConfig, meta: C
     config.rank_pattern = ranks;
     config.alpha_pattern = alphas;
   }
+  const modulesToSave = new Map<string, SafeTensor>();
+  for (const p of plan.saved) modulesToSave.set(p.input, { dtype: 'F32', shape: [...p.shape], data: Float32Array.from(p.values) });
+  config.modules_to_save = plan.saved.length > 0 ? [...new Set(plan.saved.map((p) => p.module))].sort() : null;
   config.module_map = meta.moduleMap;
   config.thanora = {
     method: meta.method,
@@ -80,9 +88,9 @@ export function peftExportOf(plan: MergePlan, source: PeftAdapterConfig, meta: C
       : 'rank r: lora_A = A, lora_B = B, blocks in `blocks` order (each task, then the cooperative block).',
     ...(meta.residual ? { initRows } : {}),
   };
-  return { config, tensors };
+  return { config, tensors, modulesToSave };
 }
 
 export function writePeftExport(dir: string, exported: PeftExport): void {
-  writePeftAdapter(dir, { config: exported.config, tensors: exported.tensors });
+  writePeftAdapter(dir, { config: exported.config, tensors: exported.tensors, modulesToSave: exported.modulesToSave });
 }

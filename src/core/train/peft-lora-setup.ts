@@ -1,6 +1,6 @@
 // From a PEFT adapter folder to what the engine needs: target modules resolved in the ONNX model, per-module
 // ranks and alphas, the task head, and the adapter values keyed by the graph inputs LoRA injection creates.
-import { PeftAdapter } from '../io/peft-adapter';
+import { PeftAdapter, patternValue } from '../io/peft-adapter';
 import { ResolvedModule } from '../lora/linear-modules';
 import { loraInputNames } from '../lora/peft-names';
 import { SavedTensor, resolveModulesToSave } from '../lora/modules-to-save';
@@ -46,7 +46,6 @@ export function setupPeftLora(model: ModelProto, adapter: PeftAdapter): PeftLora
   const rank: Record<string, number> = {};
   const alpha: Record<string, number> = {};
   const values = new Map<string, Float32Array>();
-  const alphaPattern = (cfg.alpha_pattern ?? {}) as Record<string, number>;
   for (const [name, pair] of adapter.tensors) {
     const module = byName.get(name);
     if (!module) {
@@ -66,7 +65,7 @@ export function setupPeftLora(model: ModelProto, adapter: PeftAdapter): PeftLora
     modules.push(module);
     rank[name] = r;
     // PEFT: scale = alpha / r, or alpha / √r with rsLoRA; injection divides by r, so pass the matching alpha.
-    const a = alphaPattern[name.split('.').pop()!] ?? cfg.lora_alpha;
+    const a = patternValue(cfg.alpha_pattern, name) ?? cfg.lora_alpha;
     alpha[name] = cfg.use_rslora ? a * Math.sqrt(r) : a;
     const { aInput, bInput } = loraInputNames(name);
     values.set(aInput, Float32Array.from(pair.A.data as ArrayLike<number>));

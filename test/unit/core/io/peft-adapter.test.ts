@@ -10,6 +10,7 @@ import {
   PeftAdapterPairError,
   PeftAdapterShapeError,
   PeftAdapterUnknownKeyError,
+  patternValue,
   readPeftAdapter,
   writePeftAdapter,
 } from '../../../../src/core/io/peft-adapter';
@@ -106,14 +107,25 @@ describe('PEFT adapter folder', () => {
     assert.deepStrictEqual([...readPeftAdapter(dir).modulesToSave.keys()], ['classifier.bias']);
   });
 
+  it('finds rank_pattern / alpha_pattern values as PEFT does: a full name or a dotted suffix, read as a regex', () => {
+    const pattern = { 'layers.1.q_proj': 8, 'v_proj': 2, 'model\\.layers\\.2\\..*': 5 };
+    assert.strictEqual(patternValue(pattern, 'model.layers.1.q_proj'), 8);
+    assert.strictEqual(patternValue(pattern, 'layers.1.q_proj'), 8);
+    assert.strictEqual(patternValue(pattern, 'model.layers.11.q_proj'), undefined);
+    assert.strictEqual(patternValue(pattern, 'model.layers.0.v_proj'), 2);
+    assert.strictEqual(patternValue(pattern, 'model.layers.0.xv_proj'), undefined);
+    assert.strictEqual(patternValue(pattern, 'model.layers.2.o_proj'), 5);
+    assert.strictEqual(patternValue(undefined, 'model.layers.2.o_proj'), undefined);
+  });
+
   it('round-trips through writePeftAdapter in PEFT format', () => {
     const source = readPeftAdapter(path.join(fixturesDir, 'tiny-llama'));
     const out = path.join(tmp, 'out');
     writePeftAdapter(out, { config: source.config, tensors: source.tensors, baseModelName: 'tiny-llama' });
-    assert.deepStrictEqual(fs.readdirSync(out).sort(), ['adapter_config.json', 'adapter_model.safetensors']);
+    assert.deepStrictEqual(fs.readdirSync(out).sort(), ['adapter_config.json', 'adapter_model.safetensors', 'thanora_adapter.json']);
     const json = JSON.parse(fs.readFileSync(path.join(out, 'adapter_config.json'), 'utf8'));
     assert.deepStrictEqual(
-      { ...json, module_map: undefined, target_modules: undefined },
+      { ...json, target_modules: undefined },
       {
         peft_type: 'LORA',
         task_type: 'CAUSAL_LM',
@@ -125,11 +137,11 @@ describe('PEFT adapter folder', () => {
         fan_in_fan_out: false,
         bias: 'none',
         inference_mode: true,
-        module_map: undefined,
-        task: 'causal_lm',
       },
     );
-    assert.deepStrictEqual(json.module_map, source.config.module_map);
+    // The module map is the project's, beside PEFT's config; reading the folder brings it back.
+    assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(out, 'thanora_adapter.json'), 'utf8')), { module_map: source.config.module_map });
+    assert.deepStrictEqual(readPeftAdapter(out).config.module_map, source.config.module_map);
     const file = readSafetensors(path.join(out, 'adapter_model.safetensors'));
     assert.deepStrictEqual(file.metadata, { format: 'pt' });
     // Same keys, same bytes as the PyTorch-written fixture: only the metadata differs.

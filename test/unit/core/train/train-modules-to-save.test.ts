@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { readSafetensors } from '../../../../src/core/io/safetensors';
 import { mergeCheckpoint } from '../../../../src/core/merge';
+import { mergePeftAdapter } from '../../../../src/core/merge/merge-adapter';
 import { readModelFile } from '../../../../src/core/onnx/model-file';
 import { tensorToFloat32 } from '../../../../src/core/onnx/tensor-data';
 import { readRunEvents } from '../../../../src/core/run-folder';
@@ -83,6 +84,25 @@ describe('training a classifier: the head as modules_to_save (hf-bert-cls-mts-ts
     assert.strictEqual(merged.report.pass, true, JSON.stringify(merged.report.verification));
     const mergedHead = tensorToFloat32(readModelFile(merged.report.outputs.model).graph.initializers.find((x) => x.name === 'classifier.weight')!);
     assert.deepStrictEqual(Array.from(mergedHead), Array.from(head.data as Float32Array));
+
+    // The PEFT export: only LoraConfig keys, the task, exactly the trained modules, the head; project data beside it.
+    const exported = JSON.parse(fs.readFileSync(path.join(merged.outDir, 'adapter_config.json'), 'utf8'));
+    assert.strictEqual(exported.task_type, 'SEQ_CLS');
+    const trained = merged.report.modules.map((m) => m.name).sort();
+    assert.strictEqual(trained.length, 4);
+    assert.deepStrictEqual(exported.target_modules, trained);
+    assert.deepStrictEqual(exported.modules_to_save, ['classifier']);
+    for (const key of ['thanora', 'module_map', 'task']) assert.ok(!(key in exported), `adapter_config.json has "${key}"`);
+    const project = JSON.parse(fs.readFileSync(path.join(merged.outDir, 'thanora_adapter.json'), 'utf8'));
+    assert.deepStrictEqual(Object.keys(project.module_map).sort(), trained);
+    assert.strictEqual(project.thanora.step, 4);
+    const exportedTensors = readSafetensors(path.join(merged.outDir, 'adapter_model.safetensors')).tensors;
+    assert.deepStrictEqual(Array.from(exportedTensors.get('base_model.model.classifier.weight')!.data as Float32Array), Array.from(head.data as Float32Array));
+    // …and merged again as a plain adapter it gives the same model.
+    const again = await mergePeftAdapter(path.join(fixture, 'model.onnx'), merged.outDir, { outDir: path.join(dir, 'again') });
+    assert.strictEqual(again.report.pass, true, JSON.stringify(again.report.verification));
+    const reMergedHead = tensorToFloat32(readModelFile(again.report.outputs.model).graph.initializers.find((x) => x.name === 'classifier.weight')!);
+    assert.deepStrictEqual(Array.from(reMergedHead), Array.from(head.data as Float32Array));
   });
 
   it('lora.modulesToSave [] keeps the head frozen and out of the checkpoint', async () => {
