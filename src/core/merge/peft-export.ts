@@ -37,9 +37,13 @@ export function exportedPair(m: ModuleMerge): LoraPair {
   return { A: { dtype: 'F32', shape: [2 * r, dIn], data: a }, B: { dtype: 'F32', shape: [dOut, 2 * r], data: b } };
 }
 
-/** The common value when all agree, else undefined. */
-function uniform(values: number[]): number | undefined {
-  return values.every((v) => v === values[0]) ? values[0] : undefined;
+/** The most frequent value (the first seen of equally frequent ones): PEFT's r / lora_alpha, the rest patterns. */
+function mostCommon(values: number[]): number {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best = values[0];
+  for (const [v, n] of counts) if (n > counts.get(best)!) best = v;
+  return best;
 }
 
 // PEFT config fields copied from the training adapter's config; rank, alpha, targets and patterns are recomputed,
@@ -61,17 +65,17 @@ export function peftExportOf(plan: MergePlan, source: PeftAdapterConfig, meta: C
     if (m.init) initRows[name] = { offset: m.trained.rank, rank: m.init.rank };
   }
   const names = Object.keys(ranks);
-  const r = uniform(names.map((n) => ranks[n]));
-  const alpha = uniform(names.map((n) => alphas[n]));
-  const config: PeftAdapterConfig = { r: r ?? Math.max(...Object.values(ranks)), lora_alpha: alpha ?? alphas[names[0]], target_modules: [...names].sort() };
+  const r = mostCommon(names.map((n) => ranks[n]));
+  const alpha = mostCommon(names.map((n) => alphas[n]));
+  const config: PeftAdapterConfig = { r, lora_alpha: alpha, target_modules: [...names].sort() };
   for (const key of keptFields) if (source[key] !== undefined) (config as Record<string, unknown>)[key] = source[key];
   if (typeof source.task === 'string' && taskTypeOfTask[source.task]) config.task_type = taskTypeOfTask[source.task];
   config.use_rslora = false;
-  // Unequal ranks or scales: PEFT's patterns, keyed by full module name (PEFT matches them as name suffixes).
-  if (r === undefined || alpha === undefined) {
-    config.rank_pattern = ranks;
-    config.alpha_pattern = alphas;
-  }
+  // Modules whose rank or alpha differ from r / lora_alpha: PEFT's patterns, keyed by full module name (PEFT reads
+  // each key as a regex matching the name or a `.`-suffix of it; a full name matches only that module).
+  const differing = (values: Record<string, number>, common: number) => Object.fromEntries(names.filter((n) => values[n] !== common).map((n) => [n, values[n]]));
+  config.rank_pattern = differing(ranks, r);
+  config.alpha_pattern = differing(alphas, alpha);
   const modulesToSave = new Map<string, SafeTensor>();
   for (const p of plan.saved) modulesToSave.set(p.input, { dtype: 'F32', shape: [...p.shape], data: Float32Array.from(p.values) });
   config.modules_to_save = plan.saved.length > 0 ? [...new Set(plan.saved.map((p) => p.module))].sort() : null;

@@ -118,6 +118,20 @@ describe('PEFT adapter folder', () => {
     assert.strictEqual(patternValue(undefined, 'model.layers.2.o_proj'), undefined);
   });
 
+  it('writes modules_to_save tensors under PEFT keys, and refuses one whose module is not listed', () => {
+    const source = readPeftAdapter(path.join(fixturesDir, 'hf/hf-bert-cls-mts-ts'));
+    const saved = new Map([...source.modulesToSave].map(([name, { tensor }]) => [name, tensor]));
+    const out = path.join(tmp, 'mts');
+    writePeftAdapter(out, { config: source.config, tensors: source.tensors, modulesToSave: saved });
+    const back = readPeftAdapter(out);
+    assert.deepStrictEqual([...back.modulesToSave.values()].map((v) => v.key).sort(), ['base_model.model.classifier.bias', 'base_model.model.classifier.weight']);
+    assert.deepStrictEqual(Array.from(back.modulesToSave.get('classifier.weight')!.tensor.data as Float32Array), Array.from(saved.get('classifier.weight')!.data as Float32Array));
+    assert.throws(
+      () => writePeftAdapter(path.join(tmp, 'bad'), { config: { ...source.config, modules_to_save: ['score'] }, tensors: source.tensors, modulesToSave: saved }),
+      (e: Error) => e instanceof PeftAdapterConfigError && e.message.includes("'classifier.") && e.message.includes('modules_to_save (score)'),
+    );
+  });
+
   it('round-trips through writePeftAdapter in PEFT format', () => {
     const source = readPeftAdapter(path.join(fixturesDir, 'tiny-llama'));
     const out = path.join(tmp, 'out');
