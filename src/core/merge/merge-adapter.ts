@@ -42,6 +42,8 @@ export interface MergeReport {
    */
   outputs: { model: string; dataFiles: string[]; adapter?: string; huggingFace?: string; files: OutputFile[] };
   modules: { name: string; initializer: string; stored: string; rank: number; scale: number; residual: boolean }[];
+  /** modules_to_save parameters written over their base initializers (`<module>.<weight|bias>`). */
+  modulesToSave: { name: string; initializer: string; shape: number[] }[];
   probes: { source: 'run eval files' | 'batch file' | 'synthetic'; batches: { task: string; rows: number; tokens: number }[] };
   verification: Verification | null;
   pass: boolean | null;
@@ -95,6 +97,7 @@ async function finish(
       files,
     },
     modules: moduleRows(plan),
+    modulesToSave: plan.saved.map((s) => ({ name: s.input, initializer: s.initializer, shape: [...s.shape] })),
     probes: probeSummary(probes.source, probes.batches),
     verification,
     pass: verification ? verification.pass : null,

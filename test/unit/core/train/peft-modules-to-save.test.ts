@@ -110,6 +110,7 @@ describe('PEFT modules_to_save: hf-bert-cls-mts-ts', function () {
       const rel = relMaxAbs(logits.data as Float32Array, ref.data as Float32Array);
       assert.ok(rel <= 2e-6, `merged logits relative error ${rel.toExponential(2)}`);
       assert.strictEqual(outcome.report.verification?.pass, true);
+      assert.deepStrictEqual(outcome.report.modulesToSave.map((s) => s.name).sort(), ['classifier.bias', 'classifier.weight']);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
