@@ -27,7 +27,7 @@ export interface MergePlan {
   /** Per-module rank and alpha as injectLora takes them (scale = alpha / rank). */
   rank: Record<string, number>;
   alpha: Record<string, number>;
-  /** modules_to_save: written over their base initializers in both targets (they are the trained module, not a term). */
+  /** modules_to_save: written over their base initializers in the merged model (they are the trained module, not a term). */
   saved: SavedTensor[];
 }
 
@@ -98,7 +98,10 @@ export function attachInitBlocks(plan: MergePlan, init: ReadonlyMap<string, Lora
   }
 }
 
-/** W + s·(B·A − B₀·A₀) for 'merged', W' = W − s·B₀·A₀ for 'residual' (the frozen base training ran on). */
+/**
+ * W + s·(B·A − B₀·A₀) and the saved modules' trained weights for 'merged'; W' = W − s·B₀·A₀ for 'residual' (the
+ * frozen base training ran on, where the saved modules were graph inputs).
+ */
 export function weightPatches(plan: MergePlan, target: 'merged' | 'residual'): Map<string, WeightPatcher> {
   const patches = new Map<string, WeightPatcher>();
   for (const m of plan.modules) {
@@ -112,7 +115,7 @@ export function weightPatches(plan: MergePlan, target: 'merged' | 'residual'): M
       addLowRankInPlace({ bytes, dims: tensor.dims, dataType: tensor.dataType, layout: module.stored, where }, update);
     });
   }
-  for (const s of plan.saved) {
+  for (const s of target === 'merged' ? plan.saved : []) {
     patches.set(s.initializer, (bytes) => {
       const values = savedBytes(s);
       if (values.length !== bytes.length) throw new MergeMismatchError(`'${s.key}': ${values.length} bytes for initializer '${s.initializer}', which holds ${bytes.length}`);

@@ -15,6 +15,8 @@ import { readPeftAdapter } from '../../../../src/core/io/peft-adapter';
 import { SafeTensor, readSafetensors, writeSafetensors } from '../../../../src/core/io/safetensors';
 import { spawnSync } from 'child_process';
 import { mergePeftAdapter } from '../../../../src/core/merge/merge-adapter';
+import { planAdapterMerge } from '../../../../src/core/merge/merge-plan';
+import { verifyMerge } from '../../../../src/core/merge/merge-verify';
 import { readModelFile } from '../../../../src/core/onnx/model-file';
 import { batchFeeds } from '../../../../src/core/train/batch-feeds';
 import { buildLoraTrainingGraph } from '../../../../src/core/train/lora-training-graph';
@@ -111,6 +113,13 @@ describe('PEFT modules_to_save: hf-bert-cls-mts-ts', function () {
       assert.ok(rel <= 2e-6, `merged logits relative error ${rel.toExponential(2)}`);
       assert.strictEqual(outcome.report.verification?.pass, true);
       assert.deepStrictEqual(outcome.report.modulesToSave.map((s) => s.name).sort(), ['classifier.bias', 'classifier.weight']);
+      // The verification compares the head too: against a head other than the one merged, it fails.
+      const plan = planAdapterMerge(readModelFile(path.join(dir, 'model.onnx')), readPeftAdapter(dir));
+      const weight = plan.saved.find((p) => p.param === 'weight')!;
+      weight.values = weight.values.map((v) => v * 1.01);
+      const probes = [{ task: 'batch', batch }];
+      const check = await verifyMerge({ baseModelFile: path.join(dir, 'model.onnx'), mergedModelFile: outcome.report.outputs.model, plan, probes, device: 'cpu' });
+      assert.strictEqual(check.pass, false, `a 1% different head still passes: ${check.maxRelativeDiff}`);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
