@@ -8,6 +8,7 @@ import { demoCommand } from './commands/demo';
 import { generateCommand } from './commands/generate';
 import { importCommand } from './commands/import';
 import { mergeCommand } from './commands/merge';
+import { sweepCommand } from './commands/sweep';
 
 export interface CliCommand {
   summary: string;
@@ -19,6 +20,7 @@ const commands: Record<string, CliCommand> = {
   demo: demoCommand,
   import: importCommand,
   train: trainCommand,
+  sweep: sweepCommand,
   doctor: doctorCommand,
   grad: gradCommand,
   bench: benchCommand,

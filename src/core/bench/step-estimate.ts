@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Batch } from '../io/batch-file';
 import { ResolvedModule } from '../lora/linear-modules';
 import { allTensorBytes } from '../onnx/external-data';
 import { DataType, ModelProto, dataTypeSize } from '../onnx/types';
@@ -73,7 +74,8 @@ function fitQuadratic(points: readonly [number, number][]): Fit {
   return (b, s) => Math.max(0, k + b * (a * s + c * s * s));
 }
 
-function weightBytesAsHeld(model: ModelProto): number {
+/** The weights' bytes in a CPU session: float16/bfloat16 ones are computed in float32, so they count twice. */
+export function weightBytesAsHeld(model: ModelProto): number {
   // Half weights are widened to float32 in the session (widen-half-precision.ts).
   const half = model.graph.initializers.filter((t) => t.dataType === DataType.FLOAT16 || t.dataType === DataType.BFLOAT16);
   const halfBytes = half.reduce((s, t) => s + t.dims.reduce((a, b) => a * b, 1) * dataTypeSize[t.dataType], 0);
@@ -93,6 +95,12 @@ function availableMemory(): number {
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 
+// A batch of random ids with the labels the head expects: next tokens [b, s], or one class per row [b].
+function probeBatch(b: number, s: number, r: StepEstimateRequest, seed = 0): Batch {
+  const batch = syntheticBatch(b, s, r.vocabSize, seed);
+  return r.head === 'causal_lm' ? batch : { ...batch, labels: new Int32Array(b), labelsDims: [b] };
+}
+
 export async function estimateTrainingStep(base: ModelProto, r: StepEstimateRequest): Promise<StepEstimate> {
   const s1 = Math.min(16, Math.max(4, r.seq));
   const sizes: [number, number][] = [
@@ -101,7 +109,7 @@ export async function estimateTrainingStep(base: ModelProto, r: StepEstimateRequ
     [1, 4 * s1],
     [2, s1],
   ];
-  const graph = await buildLoraTrainingGraph(base, { modules: r.modules, rank: r.rank, alpha: r.alpha, head: r.head }, syntheticBatch(2, s1, r.vocabSize));
+  const graph = await buildLoraTrainingGraph(base, { modules: r.modules, rank: r.rank, alpha: r.alpha, head: r.head }, probeBatch(2, s1, r));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'thanora-estimate-'));
   let profiles;
   try {
@@ -112,7 +120,7 @@ export async function estimateTrainingStep(base: ModelProto, r: StepEstimateRequ
       values.set(a.bInput, new Float32Array(a.shapeB[0] * a.shapeB[1]).fill(0.01));
     }
     // One unprofiled warm-up run would not help: profiling is on from the start. The first size runs twice.
-    for (const [b, s] of [sizes[0], ...sizes]) await session.run(syntheticBatch(b, s, r.vocabSize, b * 1000 + s), values);
+    for (const [b, s] of [sizes[0], ...sizes]) await session.run(probeBatch(b, s, r, b * 1000 + s), values);
     session.endProfiling();
     await session.release();
     profiles = readStepProfiles(path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.json'))!), graph.model.graph.nodes).slice(1);

@@ -2,7 +2,8 @@
 // summarises them for the dashboard's run picker. Runs in the same parent folder belong to one experiment.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { MethodName, RunStartEvent, RunSummary } from '../../protocol/run-events';
+import type { RunStartEvent, RunSummary } from '../../protocol/run-events';
+import { isMethodName } from '../method/method-registry';
 import { readRunEvents } from './metrics-log';
 import { isRunFolder, readRunStatus } from './run-status';
 
@@ -31,8 +32,6 @@ export function findRunFolders(roots: readonly string[], maxDepth = 3): string[]
   return [...found].sort();
 }
 
-const methods: readonly string[] = ['thanora', 'lora', 'pissa', 'corda'];
-
 export function summarizeRun(runDir: string): RunSummary {
   const status = readRunStatus(runDir);
   let start: RunStartEvent | undefined;
@@ -41,7 +40,7 @@ export function summarizeRun(runDir: string): RunSummary {
   } catch {
     start = undefined;
   }
-  const method = start && methods.includes(start.method) ? (start.method as MethodName) : 'unknown';
+  const method = start && isMethodName(start.method) ? start.method : 'unknown';
   return {
     runDir,
     runId: status?.runId ?? start?.runId ?? path.basename(runDir),

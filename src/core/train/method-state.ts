@@ -8,6 +8,7 @@ import { MethodInit, initializeMethod } from '../method/method-init';
 import { engineBatch } from '../method/preview-batches';
 import { moduleWeight, residualTensor, withInitializers } from '../method/module-weights';
 import { layerIndexOf } from '../method/layer-index';
+import { MethodName, methodSpec } from '../method/method-registry';
 import { BlockMap, blockMapFor } from '../thanora/block-map';
 import { ExperimentSetup } from './experiment-setup';
 import { LoadedCheckpoint } from './checkpoint';
@@ -32,7 +33,7 @@ function previewBatches(setup: ExperimentSetup): Batch[][] {
 
 export async function initializeFresh(setup: ExperimentSetup, onLog?: (line: string) => void, onProgress?: (line: string) => void): Promise<MethodInit> {
   const { config } = setup;
-  const needsPreview = config.method.name === 'thanora' || config.method.name === 'corda';
+  const needsPreview = methodSpec(config.method.name).preview;
   onLog?.(`initializing ${config.method.name} on ${setup.modules.length} modules${needsPreview ? ` (preview: ${config.method.previewSamples} samples per task)` : ''}`);
   const init = await initializeMethod({
     model: setup.model,
@@ -67,12 +68,11 @@ function checkSavedValues(setup: ExperimentSetup, checkpoint: LoadedCheckpoint):
   }
 }
 
-function blockMapOfCheckpoint(method: string, summary: { taskRanks: number[]; cooperativeRank: number }): BlockMap {
-  if (method === 'pissa' || method === 'corda') {
-    return { rank: summary.cooperativeRank, blocks: [{ kind: 'principal', offset: 0, rank: summary.cooperativeRank }] };
-  }
-  if (method === 'lora') return { rank: summary.cooperativeRank, blocks: [{ kind: 'cooperative', offset: 0, rank: summary.cooperativeRank }] };
-  return blockMapFor(summary.taskRanks, summary.cooperativeRank);
+// taskBlocksSummary counts everything that is not a task block as cooperative: a one-block method's whole rank.
+function blockMapOfCheckpoint(method: MethodName, summary: { taskRanks: number[]; cooperativeRank: number }): BlockMap {
+  const kind = methodSpec(method).blocks;
+  if (kind === 'tasks+cooperative') return blockMapFor(summary.taskRanks, summary.cooperativeRank);
+  return { rank: summary.cooperativeRank, blocks: [{ kind, offset: 0, rank: summary.cooperativeRank }] };
 }
 
 export function restoreFromCheckpoint(setup: ExperimentSetup, checkpoint: LoadedCheckpoint): MethodInit {
