@@ -108,6 +108,24 @@ export function modulesToSaveOf(config: PeftAdapterConfig): string[] {
   return Array.isArray(m) ? m.filter((x): x is string => typeof x === 'string') : [];
 }
 
+/** The entries PEFT's SEQ_CLS task always adds to modules_to_save (PeftModelForSequenceClassification). */
+export const SEQ_CLS_MODULES_TO_SAVE: readonly string[] = ['classifier', 'score'];
+
+/**
+ * modules_to_save entries for saved linear modules, as PEFT must see them: under SEQ_CLS, PEFT itself wraps the
+ * whole `classifier` / `score` module, so a saved module inside one (RoBERTa's `classifier.out_proj`) is listed as
+ * that head (`classifier`): a second wrapper inside the first would make PEFT's loader fail. Others keep their name.
+ */
+export function peftModulesToSaveEntries(modules: readonly string[], taskType: unknown): string[] {
+  const entries = modules.map((m) => {
+    if (taskType !== 'SEQ_CLS') return m;
+    const parts = m.split('.');
+    const head = parts.findIndex((p) => SEQ_CLS_MODULES_TO_SAVE.includes(p));
+    return head >= 0 ? parts.slice(0, head + 1).join('.') : m;
+  });
+  return [...new Set(entries)].sort();
+}
+
 // PEFT wraps every module whose name equals a modules_to_save entry or ends with `.<entry>`, with all its
 // children: a parameter belongs to a saved module when the entry's components appear as a run of its module's
 // (`classifier` saves `classifier.weight` and `classifier.out_proj.weight`; `bert.pooler` `bert.pooler.dense.bias`).

@@ -8,7 +8,7 @@
 // full names of exactly the trained modules (PEFT matches a name or a `.name` suffix, so nothing else is adapted),
 // rank_pattern/alpha_pattern where modules differ, modules_to_save with their trained weights under PEFT's keys
 // (`base_model.model.<module>.weight`). The block map and module map go to thanora_adapter.json beside it.
-import { LoraPair, PeftAdapterConfig, writePeftAdapter } from '../io/peft-adapter';
+import { LoraPair, PeftAdapterConfig, peftModulesToSaveEntries, writePeftAdapter } from '../io/peft-adapter';
 import type { SafeTensor } from '../io/safetensors';
 import type { CheckpointMeta } from '../../protocol/run-events';
 import type { MergePlan, ModuleMerge } from './merge-plan';
@@ -78,7 +78,7 @@ export function peftExportOf(plan: MergePlan, source: PeftAdapterConfig, meta: C
   config.alpha_pattern = differing(alphas, alpha);
   const modulesToSave = new Map<string, SafeTensor>();
   for (const p of plan.saved) modulesToSave.set(p.input, { dtype: 'F32', shape: [...p.shape], data: Float32Array.from(p.values) });
-  config.modules_to_save = plan.saved.length > 0 ? [...new Set(plan.saved.map((p) => p.module))].sort() : null;
+  config.modules_to_save = plan.saved.length > 0 ? peftModulesToSaveEntries(plan.saved.map((p) => p.module), config.task_type) : null;
   config.module_map = meta.moduleMap;
   config.thanora = {
     method: meta.method,

@@ -5,13 +5,11 @@ import { ExperimentConfig } from '../experiment/experiment-config';
 import { experimentIssue } from '../experiment/load-experiment';
 import { indexGraph } from '../lora/graph-index';
 import { ResolvedModule, findLinearModules } from '../lora/linear-modules';
-import { matchesModulesToSave } from '../io/peft-adapter';
+import { SEQ_CLS_MODULES_TO_SAVE, matchesModulesToSave } from '../io/peft-adapter';
 import { SavedParam, savedParamsOf } from '../lora/modules-to-save';
 import { ModelProto } from '../onnx/types';
 import { TaskHead } from './lora-training-graph';
 
-/** The entries PEFT's SEQ_CLS task adds to modules_to_save. */
-export const SEQ_CLS_MODULES_TO_SAVE: readonly string[] = ['classifier', 'score'];
 
 /** The parameters (weight, bias) of every linear module the setting names, checked against the LoRA targets. */
 export function experimentModulesToSave(cfg: ExperimentConfig, model: ModelProto, head: TaskHead, targets: readonly ResolvedModule[]): SavedParam[] {

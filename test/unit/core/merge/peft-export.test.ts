@@ -5,6 +5,7 @@ import * as assert from 'assert';
 import { ResolvedModule } from '../../../../src/core/lora/linear-modules';
 import { SavedTensor } from '../../../../src/core/lora/modules-to-save';
 import { MergePlan } from '../../../../src/core/merge/merge-plan';
+import { peftModulesToSaveEntries } from '../../../../src/core/io/peft-adapter';
 import { peftExportOf } from '../../../../src/core/merge/peft-export';
 import { DataType } from '../../../../src/core/onnx/types';
 import type { CheckpointMeta } from '../../../../src/protocol/run-events';
@@ -54,5 +55,11 @@ describe('PEFT export config', () => {
     const uniform: MergePlan = { ...plan, modules: plan.modules.slice(0, 2), saved: [] };
     const { config } = peftExportOf(uniform, { r: 2, lora_alpha: 4, target_modules: ['q_proj'], task: 'causal_lm' }, meta);
     assert.deepStrictEqual([config.r, config.lora_alpha, config.rank_pattern, config.alpha_pattern, config.modules_to_save, config.task_type], [2, 4, {}, {}, null, 'CAUSAL_LM']);
+  });
+
+  it('modules_to_save entries: under SEQ_CLS a saved module inside the head is listed as the head, as PEFT wraps it', () => {
+    assert.deepStrictEqual(peftModulesToSaveEntries(['classifier.out_proj', 'classifier.dense'], 'SEQ_CLS'), ['classifier']);
+    assert.deepStrictEqual(peftModulesToSaveEntries(['score', 'bert.pooler.dense'], 'SEQ_CLS'), ['bert.pooler.dense', 'score']);
+    assert.deepStrictEqual(peftModulesToSaveEntries(['classifier.out_proj'], 'CAUSAL_LM'), ['classifier.out_proj']);
   });
 });
