@@ -7,6 +7,7 @@ import { commitFolder, discardFolder, stageFolder } from '../io/folder-commit';
 import { cleanDeadTemps } from '../io/temp-names';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, LoraPair, PeftAdapter, readPeftAdapter, writePeftAdapter } from '../io/peft-adapter';
 import { readSafetensors, writeSafetensors, SafeTensor } from '../io/safetensors';
+import { THANORA_ADAPTER_FILE } from '../io/thanora-adapter-file';
 import { AdamWState } from '../optim/adamw';
 import { adamwStateFromSafetensors, adamwStateToSafetensors } from '../optim/adamw-checkpoint';
 import { CheckpointMeta, RUN_FILES, TrainerState } from '../../protocol/run-events';
@@ -186,7 +187,9 @@ export interface CheckpointAdapter {
 /** The adapter part of a checkpoint folder: what merging needs. */
 export function readCheckpointAdapter(checkpointDir: string): CheckpointAdapter {
   const adapter = readPeftAdapter(checkpointDir);
-  const meta = checkMeta(adapter.config.thanora, adapter.configFile);
+  // The record is in thanora_adapter.json (older checkpoints: inside adapter_config.json); errors name the file.
+  const projectFile = path.join(checkpointDir, THANORA_ADAPTER_FILE);
+  const meta = checkMeta(adapter.config.thanora, fs.existsSync(projectFile) ? projectFile : adapter.configFile);
   adapter.config = { ...adapter.config, module_map: adapter.config.module_map ?? meta.moduleMap };
   const init = meta.residual ? readInitBlocks(path.join(checkpointDir, CHECKPOINT_FILES.init)) : undefined;
   return { checkpointDir, meta, adapter, init };
