@@ -3,8 +3,9 @@
 // head: loss within 1e-5 relative of PyTorch's float64 loss, every LoRA gradient within 1e-4 (max-abs relative, as
 // the other oracle tests), the head's own gradient within 1e-6 of central finite differences of the float64 loss
 // (PEFT's fixture has no head gradient), and the merged model's logits within 2e-6 relative of PEFT's merged model.
-// `thanora grad` writes the same (float32: loss within 1e-6 of PEFT's float32 loss). Bad heads fail naming the
-// key: wrong shape (both shapes), or a module the model lacks.
+// `thanora grad` writes the same (float32: loss within 1e-6 of PEFT's float32 loss). The same head stored
+// transposed ([d_in, d_out]) gives the same loss, head gradient (1e-12) and merged logits. Bad heads fail naming
+// the key: wrong shape (both shapes), or a module the model lacks; so do keys that match nothing.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
@@ -17,7 +18,8 @@ import { spawnSync } from 'child_process';
 import { mergePeftAdapter } from '../../../../src/core/merge/merge-adapter';
 import { planAdapterMerge } from '../../../../src/core/merge/merge-plan';
 import { verifyMerge } from '../../../../src/core/merge/merge-verify';
-import { readModelFile } from '../../../../src/core/onnx/model-file';
+import { readModelFile, writeModelFile } from '../../../../src/core/onnx/model-file';
+import { tensorToFloat32 } from '../../../../src/core/onnx/tensor-data';
 import { batchFeeds } from '../../../../src/core/train/batch-feeds';
 import { buildLoraTrainingGraph } from '../../../../src/core/train/lora-training-graph';
 import { setupPeftLora } from '../../../../src/core/train/peft-lora-setup';
@@ -169,5 +171,53 @@ describe('PEFT modules_to_save: hf-bert-cls-mts-ts', function () {
     const model = readModelFile(path.join(dir, 'model.onnx'));
     assert.throws(() => setupPeftLora(model, readPeftAdapter(bad)), (e: Error) => e.message.includes("'bert.encoder.layer.9.attention.self.query'"));
     fs.rmSync(bad, { recursive: true, force: true });
+  });
+
+  // The same classifier stored [d_in, d_out] (Gemm transB = 0 over the transposed initializer), as MatMul exports
+  // hold it: the saved weight (PyTorch [d_out, d_in]) must be transposed into it, and its gradient back.
+  it('a head stored transposed: same loss and head gradient, merged logits equal PEFT within 2e-6', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'thanora-mts-t-'));
+    try {
+      const model = readModelFile(path.join(dir, 'model.onnx'));
+      const gemm = model.graph.nodes.find((n) => n.opType === 'Gemm' && n.inputs[1] === 'classifier.weight')!;
+      gemm.attributes = gemm.attributes.map((a) => (a.name === 'transB' ? { ...a, i: 0 } : a));
+      const w = model.graph.initializers.find((t) => t.name === 'classifier.weight')!;
+      const [rows, cols] = w.dims;
+      const v = tensorToFloat32(w);
+      const t = new Float32Array(v.length);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = v[i * cols + j];
+      Object.assign(w, { dims: [cols, rows], raw: new Uint8Array(t.buffer) });
+      const file = path.join(tmp, 'model.onnx');
+      writeModelFile(file, model);
+
+      const transposed = readModelFile(file);
+      const setup = setupPeftLora(transposed, readPeftAdapter(dir));
+      assert.ok(setup.saved.find((p) => p.param === 'weight')!.transposed);
+      const graph = await buildLoraTrainingGraph(transposed, { ...setup, precision: 'float64' }, batch);
+      const session = await TrainStepSession.open(graph, { device: 'cpu', threads: 1 });
+      const result = await session.run(batch, setup.values);
+      await session.release();
+      assert.ok(Math.abs(result.loss - expected.loss) / expected.loss <= 1e-5, `loss ${result.loss} vs PEFT ${expected.loss}`);
+
+      const original = readModelFile(path.join(dir, 'model.onnx'));
+      const plain = setupPeftLora(original, readPeftAdapter(dir));
+      const plainGraph = await buildLoraTrainingGraph(original, { ...plain, precision: 'float64' }, batch);
+      const plainSession = await TrainStepSession.open(plainGraph, { device: 'cpu', threads: 1 });
+      const reference = await plainSession.run(batch, plain.values);
+      await plainSession.release();
+      const rel = relMaxAbs(result.grads.get('classifier.weight')!, reference.grads.get('classifier.weight')!);
+      assert.ok(rel <= 1e-12, `head gradient in PyTorch layout differs by ${rel.toExponential(2)}`);
+
+      const outcome = await mergePeftAdapter(file, dir, { outDir: path.join(tmp, 'merged'), batchFile: path.join(dir, 'batch.json') });
+      assert.strictEqual(outcome.report.pass, true, JSON.stringify(outcome.report.verification));
+      const ort_ = await ort.InferenceSession.create(outcome.report.outputs.model);
+      const logits = (await ort_.run(batchFeeds(transposed, batch)))[ort_.outputNames[0]];
+      await ort_.release();
+      const ref = readSafetensors(path.join(dir, 'expected_logits.safetensors')).tensors.get('merged')!;
+      const logitsRel = relMaxAbs(logits.data as Float32Array, ref.data as Float32Array);
+      assert.ok(logitsRel <= 2e-6, `merged logits relative error ${logitsRel.toExponential(2)}`);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
