@@ -175,7 +175,9 @@ export const RUN_FILES = {
 /**
  * A checkpoint folder `<run>/checkpoints/step-<8-digit step>/` holds:
  * - adapter_model.safetensors + adapter_config.json: the trained A, B in PEFT layout (keys
- *   `base_model.model.<module>.lora_A.weight`), the config's "thanora" field a CheckpointMeta;
+ *   `base_model.model.<module>.lora_A.weight`) and the modules trained in full (modules_to_save, keys
+ *   `base_model.model.<module>.weight`), a plain PEFT LoraConfig with the run's task_type;
+ * - thanora_adapter.json: "thanora", a CheckpointMeta (older checkpoints kept it in adapter_config.json);
  * - init_adapter.safetensors (residual methods only): A₀, B₀, the task blocks subtracted from W at init,
  *   same keys; the frozen base of training is W' = W − s·B₀A₀, recomputed from the base model;
  * - optimizer.safetensors: AdamW state; trainer_state.json: TrainerState.

@@ -125,11 +125,11 @@ class MergedHuggingFaceFolder(unittest.TestCase):
         self.check(os.path.join(FIXTURES, "hf", "hf-bert-cls-ts", "hf_base"), "BertForSequenceClassification", check_peft=False)
 
     def test_roberta_classifier(self):
-        self.check(os.path.join(FIXTURES, "hf-import", "roberta-cls", "hf_base"), "RobertaForSequenceClassification", check_peft=False)
+        # The head is a module with two linear layers (classifier.dense, classifier.out_proj): exported as PEFT's
+        # SEQ_CLS modules_to_save entry "classifier".
+        self.check(os.path.join(FIXTURES, "hf-import", "roberta-cls", "hf_base"), "RobertaForSequenceClassification")
 
-    # Issue 8 (real PEFT adapters): the PEFT export of a classification run says task_type CAUSAL_LM and carries
-    # no classifier, so PEFT cannot load it yet. Remove the decorator when that lands.
-    @unittest.expectedFailure
+    # The PEFT export of a classification run: task_type SEQ_CLS and the trained classifier as modules_to_save.
     def test_bert_classifier_peft_export(self):
         self.check(os.path.join(FIXTURES, "hf", "hf-bert-cls-ts", "hf_base"), "BertForSequenceClassification")
 

@@ -1,5 +1,6 @@
 // `thanora grad`: loss and LoRA gradients of a PEFT adapter on one batch, the user's check of a custom
-// model (and the engine's oracle test). Gradients are written under the adapter's own keys.
+// model (and the engine's oracle test). Gradients are written under the adapter's own keys: lora_A/lora_B, and
+// the weight and bias of modules_to_save (a SEQ_CLS head) in PyTorch's layout.
 import { readBatchFile } from '../../core/io/batch-file';
 import { readPeftAdapter } from '../../core/io/peft-adapter';
 import { writeSafetensors } from '../../core/io/safetensors';
@@ -73,6 +74,7 @@ export const gradCommand: CliCommand = {
       grads.set(`${peftKeyPrefix}${a.aInput}`, { dtype: 'F32', shape: [...a.shapeA], data: result.grads.get(a.aInput)! });
       grads.set(`${peftKeyPrefix}${a.bInput}`, { dtype: 'F32', shape: [...a.shapeB], data: result.grads.get(a.bInput)! });
     }
+    for (const p of graph.saved) grads.set(`${peftKeyPrefix}${p.input}`, { dtype: 'F32', shape: [...p.shape], data: result.grads.get(p.input)! });
     writeSafetensors(out, grads, { format: 'pt', loss: String(result.loss) });
     console.log(JSON.stringify({ loss: result.loss, tensors: grads.size, provider: session.provider, out }));
   },

@@ -10,7 +10,8 @@ import { deviceOption, parseOptions, requireString, threadsOption } from '../par
 function printOutcome(outcome: MergeOutcome): void {
   const { report } = outcome;
   if (report.source.kind === 'checkpoint') console.log(`checkpoint: ${report.source.path}, ${report.source.selection}`);
-  console.log(`merged ${report.modules.length} modules into ${report.outputs.model}`);
+  const saved = report.modulesToSave.length ? ` and ${report.modulesToSave.length} modules_to_save tensors (${report.modulesToSave.map((s) => s.name).join(', ')})` : '';
+  console.log(`merged ${report.modules.length} modules${saved} into ${report.outputs.model}`);
   if (report.outputs.adapter) console.log(`PEFT adapter (against the original base): ${report.outputs.adapter}`);
   if (report.outputs.huggingFace) console.log(`Hugging Face folder (merged weights, config, tokenizer): ${report.outputs.huggingFace}`);
   const v = report.verification;

@@ -39,6 +39,8 @@ export interface LoraConfig {
   targets: LoraTargets;
   r: number;
   alpha: number;
+  /** PEFT modules_to_save entries trained in full, or 'auto' (the classification head for classification tasks). */
+  modulesToSave: 'auto' | string[];
 }
 
 export interface MethodConfig {

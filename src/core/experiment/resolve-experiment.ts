@@ -49,7 +49,7 @@ export function resolveExperiment(value: Json, given: Json, file: string): Exper
     baseModel: absolute(value.baseModel),
     tokenizer: value.tokenizer === 'bytes' ? { kind: 'bytes' } : { kind: 'huggingface', path: absolute(value.tokenizer) },
     tasks,
-    lora: { targets: resolveTargets(value.lora.targets), r: value.lora.r, alpha: value.lora.alpha },
+    lora: { targets: resolveTargets(value.lora.targets), r: value.lora.r, alpha: value.lora.alpha, modulesToSave: value.lora.modulesToSave === 'auto' ? 'auto' : [...value.lora.modulesToSave] },
     method: {
       name: m.name,
       previewSamples: m.previewSamples,

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { writeFileAtomic } from './atomic-write';
 import { encodeSafetensors, readSafetensors } from './safetensors';
 import type { SafeTensor } from './safetensors';
+import { PROJECT_CONFIG_FIELDS, readThanoraAdapterFile, writeThanoraAdapterFile } from './thanora-adapter-file';
 
 export class PeftAdapterError extends Error {
   constructor(message: string) {
@@ -21,6 +22,8 @@ export class PeftAdapterConfigError extends PeftAdapterError {}
 export class PeftAdapterPairError extends PeftAdapterError {}
 /** A and B are not 2-D, disagree on the rank, or the rank is not the config's r. */
 export class PeftAdapterShapeError extends PeftAdapterError {}
+/** A tensor that is neither lora_A/lora_B nor the weight or bias of a module listed in modules_to_save. */
+export class PeftAdapterUnknownKeyError extends PeftAdapterError {}
 
 export interface ModuleMapEntry {
   initializer: string;
@@ -30,7 +33,10 @@ export interface ModuleMapEntry {
   [key: string]: unknown;
 }
 
-/** The parsed adapter_config.json; fields we do not model are kept as they are. */
+/**
+ * The parsed adapter_config.json; fields we do not model are kept as they are. module_map and thanora come from
+ * thanora_adapter.json beside it (thanora-adapter-file.ts) and are written back there, never into the PEFT file.
+ */
 export interface PeftAdapterConfig {
   r: number;
   lora_alpha: number;
@@ -52,8 +58,8 @@ export interface PeftAdapter {
   config: PeftAdapterConfig;
   /** Keyed by PEFT module name, e.g. `model.layers.0.self_attn.q_proj`. */
   tensors: Map<string, LoraPair>;
-  /** Tensors that are not lora_A/lora_B (modules_to_save, biases), by their full key. */
-  otherTensors: Map<string, SafeTensor>;
+  /** modules_to_save tensors keyed by `<module>.<weight|bias>` (e.g. `classifier.weight`), with the file's key. */
+  modulesToSave: Map<string, { key: string; tensor: SafeTensor }>;
   configFile: string;
   weightsFile: string;
 }
@@ -96,6 +102,65 @@ function parseLoraKey(key: string): { module: string; side: 'A' | 'B' } | undefi
   return { module, side: m[2] as 'A' | 'B' };
 }
 
+/** config.modules_to_save as a list (PEFT allows null). */
+export function modulesToSaveOf(config: PeftAdapterConfig): string[] {
+  const m = config.modules_to_save;
+  return Array.isArray(m) ? m.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** The entries PEFT's SEQ_CLS task always adds to modules_to_save (PeftModelForSequenceClassification). */
+export const SEQ_CLS_MODULES_TO_SAVE: readonly string[] = ['classifier', 'score'];
+
+/**
+ * modules_to_save entries for saved linear modules, as PEFT must see them: under SEQ_CLS, PEFT itself wraps the
+ * whole `classifier` / `score` module, so a saved module inside one (RoBERTa's `classifier.out_proj`) is listed as
+ * that head (`classifier`): a second wrapper inside the first would make PEFT's loader fail. Others keep their name.
+ */
+export function peftModulesToSaveEntries(modules: readonly string[], taskType: unknown): string[] {
+  const entries = modules.map((m) => {
+    if (taskType !== 'SEQ_CLS') return m;
+    const parts = m.split('.');
+    const head = parts.findIndex((p) => SEQ_CLS_MODULES_TO_SAVE.includes(p));
+    return head >= 0 ? parts.slice(0, head + 1).join('.') : m;
+  });
+  return [...new Set(entries)].sort();
+}
+
+// PEFT wraps every module whose name equals a modules_to_save entry or ends with `.<entry>`, with all its
+// children: a parameter belongs to a saved module when the entry's components appear as a run of its module's
+// (`classifier` saves `classifier.weight` and `classifier.out_proj.weight`; `bert.pooler` `bert.pooler.dense.bias`).
+export function matchesModulesToSave(moduleName: string, entry: string): boolean {
+  const parts = moduleName.split('.');
+  const want = entry.split('.');
+  for (let start = 0; start + want.length <= parts.length; start++) {
+    if (want.every((w, i) => parts[start + i] === w)) return true;
+  }
+  return false;
+}
+
+/**
+ * A modules_to_save key -> `<module>.<param>`. PEFT saves `base_model.model.<module>.<param>` (and holds
+ * `<module>.modules_to_save.<adapter>.<param>` in memory); the module must match an entry of modules_to_save.
+ */
+function parseSavedKey(key: string, saved: readonly string[]): string | undefined {
+  const m = /^(?:base_model\.model\.)?(.+)\.(weight|bias)$/.exec(key.replace(/\.modules_to_save\.[^.]+(?=\.)/, ''));
+  if (!m) return undefined;
+  const module = m[1];
+  return saved.some((e) => matchesModulesToSave(module, e)) ? `${module}.${m[2]}` : undefined;
+}
+
+/**
+ * The rank_pattern / alpha_pattern value for a module, as PEFT's get_pattern_key finds it: the first key that,
+ * read as a regex, matches the whole name or a `.`-suffix of it (`(.*\.)?(key)$`); undefined when none does.
+ */
+export function patternValue(pattern: unknown, moduleName: string): number | undefined {
+  if (typeof pattern !== 'object' || pattern === null) return undefined;
+  for (const [key, value] of Object.entries(pattern as Record<string, number>)) {
+    if (new RegExp(`^(?:.*\\.)?(?:${key})$`).test(moduleName)) return value;
+  }
+  return undefined;
+}
+
 /** The rank PEFT will build the module with: r, unless a rank_pattern may say otherwise. */
 function expectedRank(config: PeftAdapterConfig): number | undefined {
   const pattern = config.rank_pattern;
@@ -132,13 +197,23 @@ export function readPeftAdapter(dir: string): PeftAdapter {
       `${dir} has no ${WEIGHTS_FILE_CANDIDATES.join(' or ')}${pickle ? '; it has adapter_model.bin (pickle), which is not read: re-save it with save_pretrained(..., safe_serialization=True)' : ''}`,
     );
   }
-  const config = parseConfig(configFile);
+  const config = { ...parseConfig(configFile), ...readThanoraAdapterFile(dir) } as PeftAdapterConfig;
   const sides = new Map<string, Partial<LoraPair> & { keys: Partial<Record<'A' | 'B', string>> }>();
-  const otherTensors = new Map<string, SafeTensor>();
+  const modulesToSave = new Map<string, { key: string; tensor: SafeTensor }>();
+  const savedModules = modulesToSaveOf(config);
   for (const [key, tensor] of readSafetensors(weightsFile).tensors) {
     const parsed = parseLoraKey(key);
     if (!parsed) {
-      otherTensors.set(key, tensor);
+      const saved = parseSavedKey(key, savedModules);
+      if (!saved) {
+        throw new PeftAdapterUnknownKeyError(
+          `${weightsFile}: tensor '${key}' is neither a lora_A/lora_B nor the weight or bias of a module in modules_to_save ` +
+            `(${savedModules.length ? savedModules.join(', ') : 'none in ' + ADAPTER_CONFIG_FILE}); LoRA biases, DoRA magnitudes and other adapter types are not supported. Remove it or list its module in modules_to_save`,
+        );
+      }
+      const earlier = modulesToSave.get(saved);
+      if (earlier) throw new PeftAdapterPairError(`${weightsFile}: '${key}' and '${earlier.key}' both hold '${saved}'; keep one adapter per file`);
+      modulesToSave.set(saved, { key, tensor });
       continue;
     }
     const entry = sides.get(parsed.module) ?? { keys: {} };
@@ -161,12 +236,14 @@ export function readPeftAdapter(dir: string): PeftAdapter {
     checkPair(module, pair, rank, weightsFile);
     tensors.set(module, pair);
   }
-  return { config, tensors, otherTensors, configFile, weightsFile };
+  return { config, tensors, modulesToSave, configFile, weightsFile };
 }
 
 export interface WritePeftAdapterOptions {
   config: PeftAdapterConfig;
   tensors: ReadonlyMap<string, LoraPair> | Readonly<Record<string, LoraPair>>;
+  /** modules_to_save tensors by `<module>.<weight|bias>` in PyTorch's layout; each module must be in config.modules_to_save. */
+  modulesToSave?: ReadonlyMap<string, SafeTensor>;
   /** Written as base_model_name_or_path (default: the config's, else null). */
   baseModelName?: string;
 }
@@ -174,13 +251,19 @@ export interface WritePeftAdapterOptions {
 /** Keys PEFT's LoraConfig defines that we set ourselves; everything else in the config is passed through. */
 const PEFT_FIELDS = ['peft_type', 'task_type', 'base_model_name_or_path', 'r', 'lora_alpha', 'target_modules', 'lora_dropout', 'fan_in_fan_out', 'bias', 'inference_mode'];
 
-/** PEFT's adapter_config.json for `config`: ThanoRA trains without dropout or LoRA biases. */
+/** Keys of the engine's own that are not PEFT's: `task` becomes task_type, the rest go to thanora_adapter.json. */
+const NOT_PEFT_FIELDS: readonly string[] = ['task', ...PROJECT_CONFIG_FIELDS];
+
+/**
+ * PEFT's adapter_config.json for `config`: ThanoRA trains without dropout or LoRA biases. Only PEFT's own keys (and
+ * keys a PEFT config read from disk already had) are written, so PEFT loads it without an unknown-key warning.
+ */
 export function peftConfigJson(config: PeftAdapterConfig, baseModelName?: string): Record<string, unknown> {
   const task = config.task;
   if (task !== undefined && !(task in taskTypeOfTask)) {
     throw new PeftAdapterConfigError(`config: task "${task}" has no PEFT task_type; use one of ${Object.keys(taskTypeOfTask).join(', ')}`);
   }
-  const extras = Object.fromEntries(Object.entries(config).filter(([k]) => !PEFT_FIELDS.includes(k)));
+  const extras = Object.fromEntries(Object.entries(config).filter(([k]) => !PEFT_FIELDS.includes(k) && !NOT_PEFT_FIELDS.includes(k)));
   return {
     peft_type: 'LORA',
     task_type: task !== undefined ? taskTypeOfTask[task] : (config.task_type ?? null),
@@ -196,7 +279,10 @@ export function peftConfigJson(config: PeftAdapterConfig, baseModelName?: string
   };
 }
 
-/** Writes adapter_model.safetensors then adapter_config.json, each atomically; the config appears last. */
+/**
+ * Writes adapter_model.safetensors, thanora_adapter.json (module_map, thanora; when set) then adapter_config.json,
+ * each atomically; the config appears last.
+ */
 export function writePeftAdapter(dir: string, options: WritePeftAdapterOptions): void {
   const { config, baseModelName } = options;
   checkConfig(config, 'config');
@@ -209,6 +295,15 @@ export function writePeftAdapter(dir: string, options: WritePeftAdapterOptions):
     flat.set(`${KEY_PREFIX}${module}.lora_A.weight`, pair.A);
     flat.set(`${KEY_PREFIX}${module}.lora_B.weight`, pair.B);
   }
+  const saved = modulesToSaveOf(config);
+  for (const [name, tensor] of options.modulesToSave ?? []) {
+    const key = `${KEY_PREFIX}${name}`;
+    if (parseSavedKey(key, saved) !== name) {
+      throw new PeftAdapterConfigError(`config: '${name}' is written as a modules_to_save tensor, but modules_to_save (${saved.join(', ') || 'none'}) has no entry for its module; PEFT would not load it`);
+    }
+    flat.set(key, tensor);
+  }
   writeFileAtomic(path.join(dir, ADAPTER_WEIGHTS_FILE), encodeSafetensors(flat, { format: 'pt' }));
+  writeThanoraAdapterFile(dir, { module_map: config.module_map, thanora: config.thanora });
   writeFileAtomic(path.join(dir, ADAPTER_CONFIG_FILE), JSON.stringify(peftConfigJson(config, baseModelName), null, 2) + '\n');
 }

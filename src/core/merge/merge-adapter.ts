@@ -4,6 +4,7 @@
 import * as path from 'path';
 import { writeJsonAtomic } from '../io/atomic-write';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, readPeftAdapter } from '../io/peft-adapter';
+import { THANORA_ADAPTER_FILE } from '../io/thanora-adapter-file';
 import { exportHuggingFaceFolder, HfExport } from '../modelgen/hf-export';
 import { MERGE_REPORT_FILE, MERGED_MODEL_FILE, OutputFile, StagedOutput, describeOutputFiles, writeMergeOutput } from './merge-output';
 import { Device } from '../runtime/session';
@@ -45,6 +46,8 @@ export interface MergeReport {
    */
   outputs: { model: string; dataFiles: string[]; adapter?: string; huggingFace?: string; files: OutputFile[] };
   modules: { name: string; initializer: string; stored: string; rank: number; scale: number; residual: boolean }[];
+  /** modules_to_save parameters written over their base initializers (`<module>.<weight|bias>`). */
+  modulesToSave: { name: string; initializer: string; shape: number[] }[];
   probes: { source: 'run eval files' | 'batch file' | 'synthetic'; batches: { task: string; rows: number; tokens: number }[] };
   verification: Verification | null;
   pass: boolean | null;
@@ -98,6 +101,7 @@ async function finish(
       files,
     },
     modules: moduleRows(plan),
+    modulesToSave: plan.saved.map((s) => ({ name: s.input, initializer: s.initializer, shape: [...s.shape] })),
     probes: probeSummary(probes.source, probes.batches),
     verification,
     pass: verification ? verification.pass : null,
@@ -139,7 +143,7 @@ export async function mergeCheckpoint(input: string, options: MergeOptions = {})
       probes,
       {
         source: { kind: 'checkpoint', path: source.checkpointDir, method: meta.method, step: meta.step, tasks: meta.tasks, selection: source.selection },
-        adapterFiles: [ADAPTER_WEIGHTS_FILE, ADAPTER_CONFIG_FILE].map((f) => path.join(out.staging, f)),
+        adapterFiles: [ADAPTER_WEIGHTS_FILE, THANORA_ADAPTER_FILE, ADAPTER_CONFIG_FILE].map((f) => path.join(out.staging, f)),
         huggingFace,
       },
       out,

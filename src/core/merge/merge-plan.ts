@@ -8,6 +8,7 @@ import { loraInputNames } from '../lora/peft-names';
 import { ModelProto } from '../onnx/types';
 import { TaskHead } from '../train/lora-training-graph';
 import { setupPeftLora } from '../train/peft-lora-setup';
+import { SavedTensor, savedBytes } from '../lora/modules-to-save';
 import { LoraTerm, addLowRankInPlace, lowRankUpdate } from './low-rank-update';
 import { MergeMismatchError } from './merge-errors';
 import type { WeightPatcher } from './merged-model-writer';
@@ -26,6 +27,8 @@ export interface MergePlan {
   /** Per-module rank and alpha as injectLora takes them (scale = alpha / rank). */
   rank: Record<string, number>;
   alpha: Record<string, number>;
+  /** modules_to_save: written over their base initializers in the merged model (they are the trained module, not a term). */
+  saved: SavedTensor[];
 }
 
 // Nodes that read the weight, looking through the Identity/Transpose chain exporters put in front of MatMul.
@@ -74,7 +77,7 @@ export function planAdapterMerge(model: ModelProto, adapter: PeftAdapter, source
     const rank = setup.rank[module.peftName];
     return { module, trained: { A: setup.values.get(aInput)!, B: setup.values.get(bInput)!, rank, scale: setup.alpha[module.peftName] / rank } };
   });
-  return { modules, head: setup.head, rank: setup.rank, alpha: setup.alpha };
+  return { modules, head: setup.head, rank: setup.rank, alpha: setup.alpha, saved: setup.saved };
 }
 
 /** Adds the residual's init blocks (B₀, A₀ keyed by PEFT module name) to every module of the plan. */
@@ -95,7 +98,10 @@ export function attachInitBlocks(plan: MergePlan, init: ReadonlyMap<string, Lora
   }
 }
 
-/** W + s·(B·A − B₀·A₀) for 'merged', W' = W − s·B₀·A₀ for 'residual' (the frozen base training ran on). */
+/**
+ * W + s·(B·A − B₀·A₀) and the saved modules' trained weights for 'merged'; W' = W − s·B₀·A₀ for 'residual' (the
+ * frozen base training ran on, where the saved modules were graph inputs).
+ */
 export function weightPatches(plan: MergePlan, target: 'merged' | 'residual'): Map<string, WeightPatcher> {
   const patches = new Map<string, WeightPatcher>();
   for (const m of plan.modules) {
@@ -107,6 +113,13 @@ export function weightPatches(plan: MergePlan, target: 'merged' | 'residual'): M
       const where = `initializer '${module.initializer}' (module '${module.peftName}')`;
       const update = lowRankUpdate(module.dOut, module.dIn, terms, where);
       addLowRankInPlace({ bytes, dims: tensor.dims, dataType: tensor.dataType, layout: module.stored, where }, update);
+    });
+  }
+  for (const s of target === 'merged' ? plan.saved : []) {
+    patches.set(s.initializer, (bytes) => {
+      const values = savedBytes(s);
+      if (values.length !== bytes.length) throw new MergeMismatchError(`'${s.key}': ${values.length} bytes for initializer '${s.initializer}', which holds ${bytes.length}`);
+      bytes.set(values);
     });
   }
   return patches;

@@ -1,12 +1,15 @@
 // Checks a merged model against the model it replaces: the base with the adapter unmerged (injectLora on the
-// frozen base training used, W' for residual methods, with the trained A, B as inputs). Every float output of
-// the base graph is compared on every probe batch:
+// frozen base training used, W' for residual methods, with the trained A, B as inputs, and the modules_to_save
+// parameters as inputs in PyTorch's layout, as in training, so their placement in the merged file is checked
+// too). Every float output of the base graph is compared on every probe batch:
 //   maxAbsDiff = max |merged − unmerged|,  relativeDiff = maxAbsDiff / max |unmerged|
-// and the adapter's own effect (unmerged vs. B = 0) is reported, so a pass cannot come from an adapter that
-// changes nothing.
+// and the adapter's own effect (unmerged vs. B = 0 and the base's own saved-module weights) is reported, so a
+// pass cannot come from an adapter that changes nothing.
 import * as ort from 'onnxruntime-node';
 import * as path from 'path';
 import { injectLora } from '../lora/inject-lora';
+import { liftSavedParams } from '../lora/lift-saved-params';
+import { baseValues } from '../lora/modules-to-save';
 import { readTensorBytes } from '../onnx/external-data';
 import { readModelFile } from '../onnx/model-file';
 import { halfToFloat } from '../onnx/tensor-data';
@@ -85,7 +88,7 @@ function unmergedModel(baseModelFile: string, plan: MergePlan): { model: ModelPr
     const { external: _external, ...rest } = t;
     return { ...rest, raw: bytes };
   });
-  const patched = { ...base, graph: { ...base.graph, initializers } };
+  const patched = liftSavedParams({ ...base, graph: { ...base.graph, initializers } }, plan.saved, DataType.FLOAT);
   const injected = injectLora(patched, plan.modules.map((m) => m.module), { rank: plan.rank, alpha: plan.alpha, dtype: DataType.FLOAT });
   return { model: injected.model, base, external };
 }
@@ -102,6 +105,7 @@ export async function verifyMerge(options: VerifyOptions): Promise<Verification>
   const outputNames = base.graph.outputs.map((o) => o.name);
   const adapterFeeds = (zeroB: boolean) => {
     const feeds: Record<string, ort.Tensor> = {};
+    for (const s of plan.saved) feeds[s.input] = new ort.Tensor('float32', zeroB ? baseValues(base, s) : Float32Array.from(s.values), s.shape);
     for (const m of plan.modules) {
       const { rank, A, B } = m.trained;
       const name = m.module.peftName;

@@ -7,6 +7,7 @@ import { commitFolder, discardFolder, stageFolder } from '../io/folder-commit';
 import { cleanDeadTemps } from '../io/temp-names';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, LoraPair, PeftAdapter, readPeftAdapter, writePeftAdapter } from '../io/peft-adapter';
 import { readSafetensors, writeSafetensors, SafeTensor } from '../io/safetensors';
+import { THANORA_ADAPTER_FILE } from '../io/thanora-adapter-file';
 import { AdamWState } from '../optim/adamw';
 import { adamwStateFromSafetensors, adamwStateToSafetensors } from '../optim/adamw-checkpoint';
 import { CheckpointMeta, RUN_FILES, TrainerState } from '../../protocol/run-events';
@@ -91,6 +92,11 @@ export interface CheckpointRecord {
   adapter: ReadonlyMap<string, LoraPair>;
   /** A₀, B₀ of residual methods, by PEFT module name. */
   init?: ReadonlyMap<string, LoraPair>;
+  /** The run's task, written as PEFT's task_type. */
+  task: 'causal_lm' | 'sequence_classification';
+  /** Modules trained in full (PEFT modules_to_save) and their tensors by `<module>.<weight|bias>`, PyTorch layout. */
+  modulesToSave: readonly string[];
+  saved: ReadonlyMap<string, SafeTensor>;
   optimizer: AdamWState;
   trainer: TrainerState;
 }
@@ -114,8 +120,9 @@ export function writeCheckpointFolder(checkpointsDir: string, c: CheckpointRecor
 
 function writeCheckpointFiles(tmp: string, c: CheckpointRecord): void {
   writePeftAdapter(tmp, {
-    config: { r: c.rank, lora_alpha: c.alpha, target_modules: c.targetModules, task: 'causal_lm', thanora: c.meta },
+    config: { r: c.rank, lora_alpha: c.alpha, target_modules: c.targetModules, task: c.task, modules_to_save: [...c.modulesToSave], thanora: c.meta },
     tensors: c.adapter,
+    modulesToSave: c.saved,
     baseModelName: c.meta.baseModel,
   });
   if (c.init) {
@@ -180,7 +187,9 @@ export interface CheckpointAdapter {
 /** The adapter part of a checkpoint folder: what merging needs. */
 export function readCheckpointAdapter(checkpointDir: string): CheckpointAdapter {
   const adapter = readPeftAdapter(checkpointDir);
-  const meta = checkMeta(adapter.config.thanora, adapter.configFile);
+  // The record is in thanora_adapter.json (older checkpoints: inside adapter_config.json); errors name the file.
+  const projectFile = path.join(checkpointDir, THANORA_ADAPTER_FILE);
+  const meta = checkMeta(adapter.config.thanora, fs.existsSync(projectFile) ? projectFile : adapter.configFile);
   adapter.config = { ...adapter.config, module_map: adapter.config.module_map ?? meta.moduleMap };
   const init = meta.residual ? readInitBlocks(path.join(checkpointDir, CHECKPOINT_FILES.init)) : undefined;
   return { checkpointDir, meta, adapter, init };

@@ -2,7 +2,9 @@
 // (`<module>.lora_A.weight`) ↔ A, B pairs keyed by PEFT module name. The files are the run folder's business
 // (src/core/run-folder/checkpoints.ts).
 import { LoraPair } from '../io/peft-adapter';
+import { SafeTensor } from '../io/safetensors';
 import { InjectedAdapter } from '../lora/inject-lora';
+import { SavedParam } from '../lora/modules-to-save';
 import { AdamWState } from '../optim/adamw';
 import { CheckpointRecord, readCheckpointAdapter, readCheckpointTrainingState, writeCheckpointFolder } from '../run-folder';
 import { CheckpointMeta, TrainerState } from '../../protocol/run-events';
@@ -16,6 +18,9 @@ export interface CheckpointContent {
   values: ReadonlyMap<string, Float32Array>;
   /** A₀/B₀ of residual methods, keyed like `values`. */
   init?: ReadonlyMap<string, Float32Array>;
+  task: 'causal_lm' | 'sequence_classification';
+  /** Parameters of the modules trained in full; their values are in `values` under `<module>.<param>`. */
+  saved: readonly SavedParam[];
   optimizer: AdamWState;
   trainer: TrainerState;
 }
@@ -31,6 +36,16 @@ function pairs(adapters: readonly InjectedAdapter[], values: ReadonlyMap<string,
   return out;
 }
 
+function savedTensors(saved: readonly SavedParam[], values: ReadonlyMap<string, Float32Array>): Map<string, SafeTensor> {
+  const out = new Map<string, SafeTensor>();
+  for (const p of saved) {
+    const data = values.get(p.input);
+    if (!data) throw new Error(`no value for the saved module parameter '${p.input}' to checkpoint`);
+    out.set(p.input, { dtype: 'F32', shape: [...p.shape], data });
+  }
+  return out;
+}
+
 export function checkpointRecord(c: CheckpointContent): CheckpointRecord {
   return {
     meta: c.meta,
@@ -39,6 +54,9 @@ export function checkpointRecord(c: CheckpointContent): CheckpointRecord {
     targetModules: c.targetModules,
     adapter: pairs(c.adapters, c.values),
     init: c.init ? pairs(c.adapters, c.init) : undefined,
+    task: c.task,
+    modulesToSave: [...new Set(c.saved.map((p) => p.module))],
+    saved: savedTensors(c.saved, c.values),
     optimizer: c.optimizer,
     trainer: c.trainer,
   };
@@ -52,16 +70,17 @@ export function writeCheckpoint(checkpointsDir: string, c: CheckpointContent): s
 export interface LoadedCheckpoint {
   dir: string;
   meta: CheckpointMeta;
-  /** Graph-input name (`<module>.lora_A.weight`) -> values. */
+  /** Graph-input name (`<module>.lora_A.weight`, `<module>.<param>` of a saved module) -> values. */
   values: Map<string, Float32Array>;
   init?: Map<string, Float32Array>;
   optimizer: AdamWState;
   trainer: TrainerState;
 }
 
-/** Graph-input name (`<module>.lora_A.weight`) -> values, from pairs keyed by module. */
-function valuesByInput(pairs: ReadonlyMap<string, LoraPair>): Map<string, Float32Array> {
+/** Graph-input name (`<module>.lora_A.weight`, `<module>.<param>` of a saved module) -> values. */
+function valuesByInput(pairs: ReadonlyMap<string, LoraPair>, saved: ReadonlyMap<string, { tensor: SafeTensor }> = new Map()): Map<string, Float32Array> {
   const out = new Map<string, Float32Array>();
+  for (const [input, { tensor }] of saved) out.set(input, Float32Array.from(tensor.data as ArrayLike<number>));
   for (const [module, p] of pairs) {
     out.set(`${module}.lora_A.weight`, Float32Array.from(p.A.data as ArrayLike<number>));
     out.set(`${module}.lora_B.weight`, Float32Array.from(p.B.data as ArrayLike<number>));
@@ -76,7 +95,7 @@ export function readCheckpoint(dir: string): LoadedCheckpoint {
   return {
     dir,
     meta: source.meta,
-    values: valuesByInput(source.adapter.tensors),
+    values: valuesByInput(source.adapter.tensors, source.adapter.modulesToSave),
     init: source.init ? valuesByInput(source.init) : undefined,
     optimizer,
     trainer,

@@ -6,6 +6,7 @@ import { loadTokenizer, TextTokenizer } from '../data/tokenizer';
 import { ExperimentConfig, LoraTargets } from '../experiment/experiment-config';
 import { experimentIssue, loadExperiment } from '../experiment/load-experiment';
 import { ResolvedModule } from '../lora/linear-modules';
+import { SavedParam } from '../lora/modules-to-save';
 import { TargetSpec, resolveTargets } from '../lora/resolve-targets';
 import { LOSS_MIN_OPSET } from '../loss/loss-head';
 import { readModelFile } from '../onnx/model-file';
@@ -13,6 +14,7 @@ import { checkModelSupport, SupportRequirements } from '../onnx/runtime-support'
 import { singlePositionLogitsProblem } from '../onnx/export-checks';
 import { declaredLogits, inputIdsVocabulary } from '../onnx/token-vocabulary';
 import { ModelProto } from '../onnx/types';
+import { experimentModulesToSave } from './experiment-modules-to-save';
 import { TaskHead } from './lora-training-graph';
 
 export interface ExperimentSetup {
@@ -21,6 +23,8 @@ export interface ExperimentSetup {
   data: LoadedTaskData;
   model: ModelProto;
   modules: ResolvedModule[];
+  /** Parameters of the modules trained in full (lora.modulesToSave). */
+  saved: SavedParam[];
   head: TaskHead;
   totalSteps: number;
   vocabSize?: number;
@@ -76,6 +80,8 @@ export function setupExperiment(config: ExperimentConfig | string): ExperimentSe
   }
   const modules = resolveTargets(model, targetSpecOf(cfg.lora.targets));
   checkRankFits(cfg, modules);
+  const head: TaskHead = data.objective === 'causal_lm' ? 'causal_lm' : 'sequence_classification';
+  const saved = experimentModulesToSave(cfg, model, head, modules);
   const length = cfg.training.length;
   const trainExamples = data.tasks.reduce((s, t) => s + t.train.length, 0);
   const totalSteps = length.unit === 'steps' ? length.steps : stepsForEpochs(length.epochs, trainExamples, cfg.training.batchSize * cfg.training.gradAccumulation);
@@ -85,7 +91,8 @@ export function setupExperiment(config: ExperimentConfig | string): ExperimentSe
     data,
     model,
     modules,
-    head: data.objective === 'causal_lm' ? 'causal_lm' : 'sequence_classification',
+    saved,
+    head,
     totalSteps,
     vocabSize,
   };

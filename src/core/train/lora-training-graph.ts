@@ -1,11 +1,14 @@
 // The LoRA training graph of a user's model: LoRA injected into the target modules, a loss head appended,
 // optional extra loss terms (SPR), and the backward graph, so one ONNX Runtime run returns the loss, the
-// per-task losses and the gradient of every adapter tensor. Frozen weights remain initializers.
+// per-task losses and the gradient of every adapter tensor. Saved modules (modules_to_save) are trained in full:
+// their weights and biases become graph inputs too. Every other weight remains a frozen initializer.
 import * as ort from 'onnxruntime-node';
 import { buildGradientGraph } from '../autodiff/build-gradient-graph';
 import { TensorInfo } from '../autodiff/grad-context';
 import { Batch } from '../io/batch-file';
 import { InjectedAdapter, injectLora } from '../lora/inject-lora';
+import { liftSavedParams } from '../lora/lift-saved-params';
+import { SavedParam } from '../lora/modules-to-save';
 import { ResolvedModule } from '../lora/linear-modules';
 import { appendCausalLmLoss } from '../loss/causal-lm-loss';
 import { LossHeadNames } from '../loss/loss-head';
@@ -37,6 +40,8 @@ export interface LoraTrainingGraphOptions {
   extraTerms?: readonly ExtraLossTerm[];
   /** 'float64' converts the whole graph (for checks against float64 references). Default 'float32'. */
   precision?: Precision;
+  /** Parameters of saved modules, trained in full (graph inputs named `<module>.<param>`, PyTorch layout). */
+  saved?: readonly SavedParam[];
 }
 
 export type Precision = 'float32' | 'float64';
@@ -44,6 +49,8 @@ export type Precision = 'float32' | 'float64';
 export interface LoraTrainingGraph {
   model: ModelProto;
   adapters: InjectedAdapter[];
+  /** Trained saved-module parameters, fed like the adapters from the same value map. */
+  saved: readonly SavedParam[];
   head: LossHeadNames;
   /** Scalar outputs: the total loss first, then each extra term's raw value. */
   lossOutput: string;
@@ -56,12 +63,26 @@ export interface LoraTrainingGraph {
   precision: Precision;
 }
 
-/** Zero-filled adapter feeds: the probe needs shapes only. */
-function zeroAdapterFeeds(adapters: readonly InjectedAdapter[], precision: Precision): Record<string, ort.Tensor> {
+/** Zero-filled adapter and saved-parameter feeds: the probe needs shapes only. */
+function zeroFeeds(adapters: readonly InjectedAdapter[], saved: readonly SavedParam[], precision: Precision): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};
   for (const a of adapters) {
     feeds[a.aInput] = adapterTensor(new Float32Array(a.shapeA[0] * a.shapeA[1]), a.shapeA, precision);
     feeds[a.bInput] = adapterTensor(new Float32Array(a.shapeB[0] * a.shapeB[1]), a.shapeB, precision);
+  }
+  for (const p of saved) feeds[p.input] = adapterTensor(new Float32Array(p.shape.reduce((n, d) => n * d, 1)), p.shape, precision);
+  return feeds;
+}
+
+/** Feeds for the saved parameters from a value map (graph input -> float32 values), each checked for size. */
+export function savedFeeds(saved: readonly SavedParam[], values: ReadonlyMap<string, Float32Array>, precision: Precision): Record<string, ort.Tensor> {
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const p of saved) {
+    const data = values.get(p.input);
+    const size = p.shape.reduce((n, d) => n * d, 1);
+    if (!data) throw new Error(`no value for the saved module parameter '${p.input}'`);
+    if (data.length !== size) throw new Error(`saved module parameter '${p.input}' has ${data.length} values; its shape [${p.shape}] needs ${size}`);
+    feeds[p.input] = adapterTensor(data, p.shape, precision);
   }
   return feeds;
 }
@@ -81,6 +102,8 @@ export async function buildLoraTrainingGraph(
   if (precision === 'float64') base = convertModelToFloat64(base);
   const modelInputs = base.graph.inputs.map((v) => v.name).filter((n) => !base.graph.initializers.some((t) => t.name === n));
   const modules = precision === 'float64' ? options.modules.map((m) => ({ ...m, dtype: DataType.DOUBLE })) : options.modules;
+  const saved = options.saved ?? [];
+  base = liftSavedParams(base, saved, floatType);
   const injected = injectLora(base, modules, { rank: options.rank, alpha: options.alpha, dtype: floatType });
   const tasks = options.taskCount ? { taskCount: options.taskCount } : undefined;
   const headed =
@@ -118,9 +141,9 @@ export async function buildLoraTrainingGraph(
     }
   }
   const probe = makeProbeBatch(sampleBatch);
-  const feeds = { ...batchFeeds(model, probe, headed.names), ...zeroAdapterFeeds(injected.adapters, precision) };
+  const feeds = { ...batchFeeds(model, probe, headed.names), ...zeroFeeds(injected.adapters, saved, precision) };
   const infos = await probeTensorInfo(model, feeds);
-  const trainable = injected.adapters.flatMap((a) => [a.aInput, a.bInput]);
+  const trainable = [...injected.adapters.flatMap((a) => [a.aInput, a.bInput]), ...saved.map((p) => p.input)];
   const extraOutputs = [
     ...(headed.names.taskLoss ? [headed.names.taskLoss] : []),
     ...(lossOutput !== headed.names.loss ? [headed.names.loss] : []),
@@ -130,6 +153,7 @@ export async function buildLoraTrainingGraph(
   return {
     model: graph.model,
     adapters: injected.adapters,
+    saved,
     head: headed.names,
     lossOutput,
     termOutputs,

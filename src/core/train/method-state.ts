@@ -14,6 +14,7 @@ import { ExperimentSetup } from './experiment-setup';
 import { LoadedCheckpoint } from './checkpoint';
 import { Batch } from '../io/batch-file';
 import { TensorProto } from '../onnx/types';
+import { baseValues } from '../lora/modules-to-save';
 
 /** Preview batches per task: the first previewSamples train examples of each, in file order. */
 export function previewBatches(setup: ExperimentSetup): Batch[][] {
@@ -34,7 +35,7 @@ export async function initializeFresh(setup: ExperimentSetup, onLog?: (line: str
   const { config } = setup;
   const needsPreview = methodSpec(config.method.name).preview;
   onLog?.(`initializing ${config.method.name} on ${setup.modules.length} modules${needsPreview ? ` (preview: ${config.method.previewSamples} samples per task)` : ''}`);
-  return initializeMethod({
+  const init = await initializeMethod({
     model: setup.model,
     modules: setup.modules,
     lora: { r: config.lora.r, alpha: config.lora.alpha },
@@ -47,6 +48,24 @@ export async function initializeFresh(setup: ExperimentSetup, onLog?: (line: str
     onProgress,
     preview: needsPreview ? previewBatches(setup) : undefined,
   });
+  // Saved modules start from the base model's own weights, as PEFT's copies do.
+  for (const p of setup.saved) init.values.set(p.input, baseValues(setup.model, p));
+  return init;
+}
+
+// The checkpoint holds exactly the saved modules the experiment trains, each of its size.
+function checkSavedValues(setup: ExperimentSetup, checkpoint: LoadedCheckpoint): void {
+  const wanted = new Set(setup.saved.map((p) => p.input));
+  for (const p of setup.saved) {
+    const v = checkpoint.values.get(p.input);
+    const size = p.shape.reduce((n, d) => n * d, 1);
+    if (!v) throw new Error(`the checkpoint ${checkpoint.dir} has no '${p.input}' (lora.modulesToSave trains it); resume with the experiment it was trained from`);
+    if (v.length !== size) throw new Error(`the checkpoint's '${p.input}' has ${v.length} values, the model's [${p.shape}] needs ${size}; resume with the experiment it was trained from`);
+  }
+  const extra = [...checkpoint.values.keys()].filter((k) => !/\.lora_[AB]\.weight$/.test(k) && !wanted.has(k));
+  if (extra.length > 0) {
+    throw new Error(`the checkpoint ${checkpoint.dir} trains ${extra.map((k) => `'${k}'`).join(', ')} in full, which lora.modulesToSave does not name; resume with the experiment it was trained from`);
+  }
 }
 
 // taskBlocksSummary counts everything that is not a task block as cooperative: a one-block method's whole rank.
@@ -58,6 +77,7 @@ function blockMapOfCheckpoint(method: MethodName, summary: { taskRanks: number[]
 
 export function restoreFromCheckpoint(setup: ExperimentSetup, checkpoint: LoadedCheckpoint): MethodInit {
   const { meta } = checkpoint;
+  checkSavedValues(setup, checkpoint);
   const r = setup.config.lora.r;
   const s = setup.config.lora.alpha / r;
   const blockMaps = new Map<string, BlockMap>();

@@ -1,8 +1,9 @@
 // From a PEFT adapter folder to what the engine needs: target modules resolved in the ONNX model, per-module
 // ranks and alphas, the task head, and the adapter values keyed by the graph inputs LoRA injection creates.
-import { PeftAdapter } from '../io/peft-adapter';
+import { PeftAdapter, patternValue } from '../io/peft-adapter';
 import { ResolvedModule } from '../lora/linear-modules';
 import { loraInputNames } from '../lora/peft-names';
+import { SavedTensor, resolveModulesToSave } from '../lora/modules-to-save';
 import { TargetSpec, resolveTargets } from '../lora/resolve-targets';
 import { ModelProto } from '../onnx/types';
 import { TaskHead } from './lora-training-graph';
@@ -12,8 +13,10 @@ export interface PeftLoraSetup {
   rank: Record<string, number>;
   alpha: Record<string, number>;
   head: TaskHead;
-  /** Graph input name (A or B of a module) -> float32 values. */
+  /** Graph input name (A or B of a module, `<module>.<param>` of a saved module) -> float32 values. */
   values: Map<string, Float32Array>;
+  /** modules_to_save tensors and the base initializers they replace. */
+  saved: SavedTensor[];
 }
 
 const headOfTask: Record<string, TaskHead> = {
@@ -43,7 +46,6 @@ export function setupPeftLora(model: ModelProto, adapter: PeftAdapter): PeftLora
   const rank: Record<string, number> = {};
   const alpha: Record<string, number> = {};
   const values = new Map<string, Float32Array>();
-  const alphaPattern = (cfg.alpha_pattern ?? {}) as Record<string, number>;
   for (const [name, pair] of adapter.tensors) {
     const module = byName.get(name);
     if (!module) {
@@ -63,12 +65,19 @@ export function setupPeftLora(model: ModelProto, adapter: PeftAdapter): PeftLora
     modules.push(module);
     rank[name] = r;
     // PEFT: scale = alpha / r, or alpha / √r with rsLoRA; injection divides by r, so pass the matching alpha.
-    const a = alphaPattern[name.split('.').pop()!] ?? cfg.lora_alpha;
+    const a = patternValue(cfg.alpha_pattern, name) ?? cfg.lora_alpha;
     alpha[name] = cfg.use_rslora ? a * Math.sqrt(r) : a;
     const { aInput, bInput } = loraInputNames(name);
     values.set(aInput, Float32Array.from(pair.A.data as ArrayLike<number>));
     values.set(bInput, Float32Array.from(pair.B.data as ArrayLike<number>));
   }
   if (!modules.length) throw new Error(`${adapter.weightsFile} holds no lora_A/lora_B tensors`);
-  return { modules, rank, alpha, head: headOf(adapter), values };
+  const saved = resolveModulesToSave(model, adapter.modulesToSave, adapter.weightsFile);
+  for (const p of saved) {
+    if (rank[p.module] !== undefined) {
+      throw new Error(`${adapter.weightsFile}: module '${p.module}' has both LoRA tensors and a modules_to_save '${p.key}'; PEFT trains a module one way or the other`);
+    }
+    values.set(p.input, p.values);
+  }
+  return { modules, rank, alpha, head: headOf(adapter), values, saved };
 }

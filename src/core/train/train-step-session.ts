@@ -3,7 +3,7 @@
 import { Batch } from '../io/batch-file';
 import { OpenedSession, SessionOptions } from '../runtime/session';
 import { batchFeeds, unfedInputs } from './batch-feeds';
-import { LoraTrainingGraph, adapterTensor } from './lora-training-graph';
+import { LoraTrainingGraph, adapterTensor, savedFeeds } from './lora-training-graph';
 import { explainNonFiniteLoss } from './non-finite-loss';
 import { ModelSessionOptions, openModelSession } from '../runtime/model-session';
 
@@ -16,7 +16,7 @@ export interface StepResult {
   perTaskLoss?: number[];
   /** Raw values of the extra terms (e.g. SPR) by name. */
   terms: Map<string, number>;
-  /** Adapter graph input -> gradient. */
+  /** Adapter (and saved-module parameter) graph input -> gradient. */
   grads: Map<string, Float32Array>;
 }
 
@@ -64,6 +64,7 @@ export class TrainStepSession {
         feeds[name] = adapterTensor(data, dims, g.precision);
       }
     }
+    Object.assign(feeds, savedFeeds(g.saved, adapterValues, g.precision));
     const missing = unfedInputs(g.model, Object.keys(feeds));
     if (missing.length) throw new Error(`the model needs inputs the batch does not provide: ${missing.join(', ')}`);
     const out = await this.opened.session.run(feeds);

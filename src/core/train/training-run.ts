@@ -5,6 +5,7 @@ import * as path from 'path';
 import { TaskMixer } from '../data/task-mixer';
 import { LogitsSession } from '../generate/logits-session';
 import { injectLora } from '../lora/inject-lora';
+import { liftSavedParams } from '../lora/lift-saved-params';
 import { DataType } from '../onnx/types';
 import { anglesEvent } from '../method/adapter-diagnostics';
 import { MethodInit } from '../method/method-init';
@@ -91,14 +92,16 @@ export class TrainingRun {
     log?.('building the training graph');
     const graph = await buildLoraTrainingGraph(
       init.model,
-      { modules: setup.modules, rank: init.rank, alpha: config.lora.alpha, head: setup.head, taskCount: config.tasks.length, extraTerms: spr ? [spr] : [] },
+      { modules: setup.modules, rank: init.rank, alpha: config.lora.alpha, head: setup.head, taskCount: config.tasks.length, extraTerms: spr ? [spr] : [], saved: setup.saved },
       sample,
     );
     const sessionOptions = { device: config.device, threads: config.threads || undefined, onNotice: log };
     const session = await TrainStepSession.open(graph, sessionOptions);
-    // Adapter values are fed as float32 (the optimizer's type) and cast in the graph, as in the training graph.
-    const injected = injectLora(init.model, setup.modules, { rank: init.rank, alpha: config.lora.alpha, dtype: DataType.FLOAT });
-    const evalSession = await LogitsSession.open(injected.model, injected.adapters, sessionOptions);
+    // Adapter and saved-module values are fed as float32 (the optimizer's type) and cast in the graph, as in the
+    // training graph.
+    const lifted = liftSavedParams(init.model, setup.saved, DataType.FLOAT);
+    const injected = injectLora(lifted, setup.modules, { rank: init.rank, alpha: config.lora.alpha, dtype: DataType.FLOAT });
+    const evalSession = await LogitsSession.open(injected.model, injected.adapters, sessionOptions, setup.saved);
     const optimizer = new AdamW({ lr: config.training.lr, weightDecay: config.training.weightDecay });
     let startStep = 0;
     if (options.checkpoint) {
@@ -193,6 +196,8 @@ export class TrainingRun {
       adapters: this.graph.adapters,
       values: this.init.values,
       init: this.init.residual ? this.init.init : undefined,
+      task: this.setup.head,
+      saved: this.setup.saved,
       optimizer: this.optimizer.exportState(),
       trainer,
     });

@@ -42,7 +42,7 @@ describe('loadExperiment', () => {
     assert.strictEqual(config.tasks[1].train, path.join(temp.dir, 'data', 'sum.train.jsonl'));
     assert.strictEqual(config.output, path.join(temp.dir, 'exp', 'runs', 'experiment'));
     assert.deepStrictEqual(config.tokenizer, { kind: 'bytes' });
-    assert.deepStrictEqual(config.lora, { targets: { kind: 'all-linear' }, r: 16, alpha: 32 });
+    assert.deepStrictEqual(config.lora, { targets: { kind: 'all-linear' }, r: 16, alpha: 32, modulesToSave: 'auto' });
     assert.deepStrictEqual(config.tasks[0], { ...config.tasks[0], weight: 1, format: 'auto', labels: undefined });
     // cooperativeRank "auto" = ⌊16 / (2 + 1)⌋ = 5.
     assert.deepStrictEqual(config.method, {
@@ -70,6 +70,8 @@ describe('loadExperiment', () => {
     assert.deepStrictEqual(config.training.length, { unit: 'epochs', epochs: 2.5 });
     const suffixes = parseExperiment(text(minimal({ lora: { targets: ['q_proj', 'v_proj'] } })), file);
     assert.deepStrictEqual(suffixes.lora.targets, { kind: 'suffixes', suffixes: ['q_proj', 'v_proj'] });
+    assert.deepStrictEqual(parseExperiment(text(minimal({ lora: { modulesToSave: ['classifier'] } })), file).lora.modulesToSave, ['classifier']);
+    assert.throws(() => parseExperiment(text(minimal({ lora: { modulesToSave: 'classifier' } })), file), /modulesToSave/);
   });
 
   it('reports every schema problem at once, each with pointer, line:column and what is allowed', () => {

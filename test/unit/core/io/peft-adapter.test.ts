@@ -9,6 +9,8 @@ import {
   PeftAdapterMissingFileError,
   PeftAdapterPairError,
   PeftAdapterShapeError,
+  PeftAdapterUnknownKeyError,
+  patternValue,
   readPeftAdapter,
   writePeftAdapter,
 } from '../../../../src/core/io/peft-adapter';
@@ -56,7 +58,7 @@ describe('PEFT adapter folder', () => {
         assert.strictEqual(A.shape[0], config.r, module);
         assert.strictEqual(B.shape[1], config.r, module);
       }
-      assert.strictEqual(adapter.otherTensors.size, 0);
+      assert.strictEqual(adapter.modulesToSave.size, 0);
     });
   }
 
@@ -68,7 +70,7 @@ describe('PEFT adapter folder', () => {
   });
 
   it('accepts keys without .weight and with an adapter name', () => {
-    const dir = folder(baseConfig, {
+    const dir = folder({ ...baseConfig, modules_to_save: ['score'] }, {
       'base_model.model.layers.0.q_proj.lora_A': f32([2, 5]),
       'base_model.model.layers.0.q_proj.lora_B': f32([3, 2]),
       'base_model.model.layers.1.q_proj.lora_A.default.weight': f32([2, 5]),
@@ -77,17 +79,67 @@ describe('PEFT adapter folder', () => {
     });
     const adapter = readPeftAdapter(dir);
     assert.deepStrictEqual([...adapter.tensors.keys()].sort(), ['layers.0.q_proj', 'layers.1.q_proj']);
-    assert.deepStrictEqual([...adapter.otherTensors.keys()], ['base_model.model.score.weight']);
+    assert.deepStrictEqual([...adapter.modulesToSave.entries()].map(([k, v]) => [k, v.key]), [['score.weight', 'base_model.model.score.weight']]);
+  });
+
+  it('reads the modules_to_save head of a real PEFT SEQ_CLS adapter (hf-bert-cls-mts-ts)', () => {
+    const adapter = readPeftAdapter(path.join(fixturesDir, 'hf/hf-bert-cls-mts-ts'));
+    assert.deepStrictEqual([...adapter.modulesToSave.keys()].sort(), ['classifier.bias', 'classifier.weight']);
+    assert.deepStrictEqual(adapter.modulesToSave.get('classifier.weight')!.tensor.shape, [3, 64]);
+    assert.strictEqual(adapter.tensors.size, 13);
+  });
+
+  it('refuses a tensor it does not understand, naming the key', () => {
+    const dir = folder(baseConfig, {
+      'base_model.model.layers.0.q_proj.lora_A.weight': f32([2, 5]),
+      'base_model.model.layers.0.q_proj.lora_B.weight': f32([3, 2]),
+      'base_model.model.layers.0.q_proj.lora_magnitude_vector': f32([3]),
+    });
+    assert.throws(() => readPeftAdapter(dir), (e: Error) => e instanceof PeftAdapterUnknownKeyError && e.message.includes("'base_model.model.layers.0.q_proj.lora_magnitude_vector'"));
+  });
+
+  it('reads the in-memory modules_to_save key form too', () => {
+    const dir = folder({ ...baseConfig, modules_to_save: ['classifier'] }, {
+      'base_model.model.layers.0.q_proj.lora_A.weight': f32([2, 5]),
+      'base_model.model.layers.0.q_proj.lora_B.weight': f32([3, 2]),
+      'base_model.model.classifier.modules_to_save.default.bias': f32([3]),
+    });
+    assert.deepStrictEqual([...readPeftAdapter(dir).modulesToSave.keys()], ['classifier.bias']);
+  });
+
+  it('finds rank_pattern / alpha_pattern values as PEFT does: a full name or a dotted suffix, read as a regex', () => {
+    const pattern = { 'layers.1.q_proj': 8, 'v_proj': 2, 'model\\.layers\\.2\\..*': 5 };
+    assert.strictEqual(patternValue(pattern, 'model.layers.1.q_proj'), 8);
+    assert.strictEqual(patternValue(pattern, 'layers.1.q_proj'), 8);
+    assert.strictEqual(patternValue(pattern, 'model.layers.11.q_proj'), undefined);
+    assert.strictEqual(patternValue(pattern, 'model.layers.0.v_proj'), 2);
+    assert.strictEqual(patternValue(pattern, 'model.layers.0.xv_proj'), undefined);
+    assert.strictEqual(patternValue(pattern, 'model.layers.2.o_proj'), 5);
+    assert.strictEqual(patternValue(undefined, 'model.layers.2.o_proj'), undefined);
+  });
+
+  it('writes modules_to_save tensors under PEFT keys, and refuses one whose module is not listed', () => {
+    const source = readPeftAdapter(path.join(fixturesDir, 'hf/hf-bert-cls-mts-ts'));
+    const saved = new Map([...source.modulesToSave].map(([name, { tensor }]) => [name, tensor]));
+    const out = path.join(tmp, 'mts');
+    writePeftAdapter(out, { config: source.config, tensors: source.tensors, modulesToSave: saved });
+    const back = readPeftAdapter(out);
+    assert.deepStrictEqual([...back.modulesToSave.values()].map((v) => v.key).sort(), ['base_model.model.classifier.bias', 'base_model.model.classifier.weight']);
+    assert.deepStrictEqual(Array.from(back.modulesToSave.get('classifier.weight')!.tensor.data as Float32Array), Array.from(saved.get('classifier.weight')!.data as Float32Array));
+    assert.throws(
+      () => writePeftAdapter(path.join(tmp, 'bad'), { config: { ...source.config, modules_to_save: ['score'] }, tensors: source.tensors, modulesToSave: saved }),
+      (e: Error) => e instanceof PeftAdapterConfigError && e.message.includes("'classifier.") && e.message.includes('modules_to_save (score)'),
+    );
   });
 
   it('round-trips through writePeftAdapter in PEFT format', () => {
     const source = readPeftAdapter(path.join(fixturesDir, 'tiny-llama'));
     const out = path.join(tmp, 'out');
     writePeftAdapter(out, { config: source.config, tensors: source.tensors, baseModelName: 'tiny-llama' });
-    assert.deepStrictEqual(fs.readdirSync(out).sort(), ['adapter_config.json', 'adapter_model.safetensors']);
+    assert.deepStrictEqual(fs.readdirSync(out).sort(), ['adapter_config.json', 'adapter_model.safetensors', 'thanora_adapter.json']);
     const json = JSON.parse(fs.readFileSync(path.join(out, 'adapter_config.json'), 'utf8'));
     assert.deepStrictEqual(
-      { ...json, module_map: undefined, target_modules: undefined },
+      { ...json, target_modules: undefined },
       {
         peft_type: 'LORA',
         task_type: 'CAUSAL_LM',
@@ -99,11 +151,11 @@ describe('PEFT adapter folder', () => {
         fan_in_fan_out: false,
         bias: 'none',
         inference_mode: true,
-        module_map: undefined,
-        task: 'causal_lm',
       },
     );
-    assert.deepStrictEqual(json.module_map, source.config.module_map);
+    // The module map is the project's, beside PEFT's config; reading the folder brings it back.
+    assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(out, 'thanora_adapter.json'), 'utf8')), { module_map: source.config.module_map });
+    assert.deepStrictEqual(readPeftAdapter(out).config.module_map, source.config.module_map);
     const file = readSafetensors(path.join(out, 'adapter_model.safetensors'));
     assert.deepStrictEqual(file.metadata, { format: 'pt' });
     // Same keys, same bytes as the PyTorch-written fixture: only the metadata differs.

@@ -73,9 +73,9 @@ describe('merge errors', function () {
     await assert.rejects(mergeCheckpoint(run.runDir, noVerify), (e: Error) => e instanceof MergeInputError && /init_adapter.safetensors is missing/.test(e.message));
     await assert.rejects(mergeCheckpoint(llama, noVerify), (e: Error) => e instanceof MergeInputError && /has no "thanora" field/.test(e.message));
     const moved = buildSyntheticRun(path.join(tmp, 'moved'), { residual: false });
-    const config = JSON.parse(fs.readFileSync(path.join(moved.checkpointDir, 'adapter_config.json'), 'utf8'));
-    config.thanora.baseModel = 'gone/model.onnx';
-    fs.writeFileSync(path.join(moved.checkpointDir, 'adapter_config.json'), JSON.stringify(config));
+    const project = JSON.parse(fs.readFileSync(path.join(moved.checkpointDir, 'thanora_adapter.json'), 'utf8'));
+    project.thanora.baseModel = 'gone/model.onnx';
+    fs.writeFileSync(path.join(moved.checkpointDir, 'thanora_adapter.json'), JSON.stringify(project));
     await assert.rejects(mergeCheckpoint(moved.runDir, noVerify), /does not exist; pass --model/);
     const ok = await mergeCheckpoint(moved.runDir, { ...noVerify, baseModel: llamaModel });
     assert.ok(fs.existsSync(path.join(ok.outDir, 'model.onnx')));

@@ -21,7 +21,7 @@ describe('merge output folder', function () {
   it('lists every output with its size and SHA-256; a re-merge replaces the whole set', async () => {
     const run = buildSyntheticRun(path.join(tmp, 'run'), { residual: true });
     const first = await mergeCheckpoint(run.runDir, noVerify);
-    assert.deepStrictEqual(first.report.outputs.files.map((f) => f.name).sort(), ['adapter_config.json', 'adapter_model.safetensors', 'model.onnx']);
+    assert.deepStrictEqual(first.report.outputs.files.map((f) => f.name).sort(), ['adapter_config.json', 'adapter_model.safetensors', 'model.onnx', 'thanora_adapter.json']);
     assertReportMatchesFolder(first.outDir);
     const before = sha256(path.join(first.outDir, 'model.onnx'));
     buildSyntheticRun(run.runDir, { residual: true, seed: 99 });

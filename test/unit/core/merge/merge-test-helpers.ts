@@ -68,7 +68,7 @@ export function assertReportMatchesFolder(dir: string): MergeReport {
     assert.strictEqual(sha256(path.join(dir, f.name)), f.sha256, `${f.name} is the file the report describes`);
     assert.strictEqual(fs.statSync(path.join(dir, f.name)).size, f.bytes);
   }
-  const config = JSON.parse(fs.readFileSync(path.join(dir, 'adapter_config.json'), 'utf8'));
-  assert.strictEqual(config.thanora.step, report.source.step, 'the adapter comes from the checkpoint the report names');
+  const project = JSON.parse(fs.readFileSync(path.join(dir, 'thanora_adapter.json'), 'utf8'));
+  assert.strictEqual(project.thanora.step, report.source.step, 'the adapter comes from the checkpoint the report names');
   return report;
 }

@@ -82,10 +82,10 @@ describe('method registry (method-registry.ts)', function () {
 
     it('a checkpoint whose residual flag disagrees with its method is refused, not merged onto the wrong base', () => {
       const checkpoint = path.join(runs.get('pissa')!.runDir, 'checkpoints/step-00000001');
-      const configFile = path.join(checkpoint, 'adapter_config.json');
-      const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
-      config.thanora.residual = false;
-      fs.writeFileSync(configFile, JSON.stringify(config));
+      const projectFile = path.join(checkpoint, 'thanora_adapter.json');
+      const project = JSON.parse(fs.readFileSync(projectFile, 'utf8'));
+      project.thanora.residual = false;
+      fs.writeFileSync(projectFile, JSON.stringify(project));
       assert.throws(() => readCheckpointAdapter(checkpoint), /"thanora"\.residual is false, but pissa trains on the residual W′/);
     });
   });

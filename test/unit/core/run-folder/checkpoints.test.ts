@@ -27,6 +27,9 @@ function record(step: number, fill: number): CheckpointRecord {
     alpha: 4,
     targetModules: ['q_proj'],
     adapter: new Map([[module, { A: { dtype: 'F32', shape: [2, 3], data: A }, B: { dtype: 'F32', shape: [4, 2], data: B } }]]),
+    task: 'causal_lm',
+    modulesToSave: [],
+    saved: new Map(),
     optimizer: { step, slots: { [`${module}.lora_A.weight/m`]: A, [`${module}.lora_A.weight/v`]: A } },
     trainer: { step, totalSteps: 10, rng: null, mixer: { position: step } },
   };
