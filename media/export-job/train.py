@@ -485,10 +485,12 @@ class RunWriter:
         save_file(slots, os.path.join(tmp, "optimizer.safetensors"), metadata={"adamw.step": str(steps)})
         if os.path.exists(os.path.join(init, "init_adapter.safetensors")):
             shutil.copyfile(os.path.join(init, "init_adapter.safetensors"), os.path.join(tmp, "init_adapter.safetensors"))
-        config = json.load(open(os.path.join(init, "adapter_config.json")))
-        config["thanora"]["step"] = step
+        # The run record (method, blocks, module map, step) lives in thanora_adapter.json beside PEFT's own config.
+        record = json.load(open(os.path.join(init, "thanora_adapter.json")))
+        record["thanora"]["step"] = step
         json.dump({"step": step, "totalSteps": self.spec["training"]["totalSteps"], "rng": None, "mixer": mixer_state}, open(os.path.join(tmp, "trainer_state.json"), "w"))
-        json.dump(config, open(os.path.join(tmp, "adapter_config.json"), "w"), indent=2)
+        json.dump(record, open(os.path.join(tmp, "thanora_adapter.json"), "w"), indent=2)
+        shutil.copyfile(os.path.join(init, "adapter_config.json"), os.path.join(tmp, "adapter_config.json"))
         if os.path.exists(final):
             shutil.rmtree(final)
         os.rename(tmp, final)

@@ -171,6 +171,10 @@ export async function exportTrainingJob(experimentFile: string, options: ExportJ
       targetModules: [...new Set(setup.modules.map((m) => m.peftName.split('.').pop()!))],
       adapter: pairsOf(setup, init.values, init.rank),
       init: init.residual ? pairsOf(setup, init.init, init.rank) : undefined,
+      // Jobs are causal LMs (checked above), which train no modules_to_save.
+      task: 'causal_lm',
+      modulesToSave: [],
+      saved: new Map(),
       optimizer: { step: 0, slots: {} },
       trainer: { step: 0, totalSteps: setup.totalSteps, rng: null, mixer: mixer.getState() },
     });
