@@ -37,7 +37,7 @@ describe('export-job: the job folder', function () {
     const ckpt = 'checkpoints/step-00000000/';
     assert.deepStrictEqual(job.files, [
       'README.md', 'accelerate/ddp.yaml', 'accelerate/fsdp.yaml',
-      `${ckpt}adapter_config.json`, `${ckpt}adapter_model.safetensors`, `${ckpt}init_adapter.safetensors`, `${ckpt}optimizer.safetensors`, `${ckpt}trainer_state.json`,
+      `${ckpt}adapter_config.json`, `${ckpt}adapter_model.safetensors`, `${ckpt}init_adapter.safetensors`, `${ckpt}optimizer.safetensors`, `${ckpt}thanora_adapter.json`, `${ckpt}trainer_state.json`,
       'config.json', 'data/0-upper.jsonl', 'data/1-reverse.jsonl', 'job.json', 'residual.safetensors', 'skypilot.yaml', 'train.py',
     ].sort());
     for (const name of ['train.py', 'accelerate/ddp.yaml', 'accelerate/fsdp.yaml', 'skypilot.yaml']) {
