@@ -18,7 +18,7 @@ export interface CommandContext {
 
 export function registerCommands(c: CommandContext): vscode.Disposable[] {
   const table: Record<string, (...args: never[]) => unknown> = {
-    'thanora.startTraining': startTrainingCommand(c.controller),
+    'thanora.startTraining': startTrainingCommand(c.controller, c.extensionUri),
     'thanora.stopTraining': stopTrainingCommand(c.controller),
     'thanora.resumeTraining': resumeTrainingCommand(c.controller, c.listRuns),
     'thanora.openDashboard': () => vscode.commands.executeCommand('thanora.dashboard.focus'),

@@ -19,6 +19,8 @@ export interface RunStartEvent {
   totalSteps: number;
   rank: number;
   provider: 'cpu' | 'cuda';
+  /** Why a run that could use the GPU (device "auto") runs on CPU; absent otherwise and in older runs. */
+  fallbackReason?: string;
   /** Step the run (re)started from: 0, or the checkpoint step when resumed. */
   fromStep: number;
 }

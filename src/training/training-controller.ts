@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import type { RunEvent } from '../protocol/run-events';
 import type { StartTrainingRequest } from '../protocol/worker-messages';
 import { threadCountProblem } from '../core/runtime/thread-count';
+import { chooseDevice, describeRunDevice } from './device-choice';
+import { readExperimentFields } from './experiment-file-fields';
 import { TrainingWorkerClient, type TrainingOutcome } from './training-worker-client';
 
 export interface TrainingStart {
@@ -44,15 +46,21 @@ export class TrainingController implements vscode.Disposable {
       void vscode.window.showErrorMessage(`ThanoRA: ${threadsProblem}.`);
       return;
     }
+    const setDevice = settings.inspect<string>('device');
+    const device = chooseDevice(
+      setDevice?.workspaceFolderValue ?? setDevice?.workspaceValue ?? setDevice?.globalValue,
+      readExperimentFields(start.experimentFile).device,
+      path.basename(start.experimentFile),
+    );
     const request: StartTrainingRequest = {
       type: 'start',
       experimentFile: start.experimentFile,
       resumeFrom: start.resumeFrom,
-      device: settings.get<'auto' | 'cuda' | 'cpu'>('device', 'auto'),
+      ...(device.override ? { device: device.override } : {}),
       threads: settings.get<number>('threads', 0),
       workspaceRoot: vscode.workspace.getWorkspaceFolder(vscode.Uri.file(start.experimentFile))?.uri.fsPath,
     };
-    this.log.appendLine(`[${new Date().toISOString()}] ${start.resumeFrom ? `resume ${start.resumeFrom}` : `train ${start.experimentFile}`} (device ${request.device})`);
+    this.log.appendLine(`[${new Date().toISOString()}] ${start.resumeFrom ? `resume ${start.resumeFrom}` : `train ${start.experimentFile}`} (device ${device.device} from ${device.source})`);
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'ThanoRA', cancellable: true },
       (progress, cancel) =>
@@ -70,7 +78,10 @@ export class TrainingController implements vscode.Disposable {
                 lastFraction = fraction;
                 this.showStatus(`$(sync~spin) ThanoRA ${event.step}/${total}`, `Training ${runDir}\nloss ${event.loss.toFixed(4)} · ${Math.round(event.tokensPerSecond)} tokens/s`);
               }
-              if (event.type === 'start') this.lastStart = event;
+              if (event.type === 'start') {
+                this.lastStart = event;
+                this.log.appendLine(describeRunDevice(device, event));
+              }
               if (event.type === 'warning') void vscode.window.showWarningMessage(`ThanoRA: ${event.message}`);
               this.runEvent.fire({ event, runDir });
             },
@@ -110,8 +121,20 @@ export class TrainingController implements vscode.Disposable {
     } else if (outcome.state === 'failed') {
       void vscode.window.showErrorMessage(`ThanoRA training failed${where}: ${outcome.error ?? 'see the ThanoRA output'}`, 'Show Log').then((choice) => choice && this.log.show());
     } else {
-      void vscode.window.showInformationMessage(`ThanoRA training ${outcome.state}${where}.`);
+      void this.offerNext(outcome.state, outcome.runDir);
     }
+  }
+
+  /** A finished or stopped run: what the user does next is one click away. */
+  private async offerNext(state: 'finished' | 'stopped', runDir: string | undefined): Promise<void> {
+    const dashboard = 'Open Dashboard';
+    const merge = 'Merge';
+    const resume = 'Resume';
+    const actions = runDir ? [dashboard, merge, ...(state === 'stopped' ? [resume] : [])] : [dashboard];
+    const choice = await vscode.window.showInformationMessage(`ThanoRA training ${state}${runDir ? ` (${path.basename(runDir)})` : ''}.`, ...actions);
+    if (choice === dashboard) await vscode.commands.executeCommand('thanora.openDashboard');
+    if (choice === merge && runDir) await vscode.commands.executeCommand('thanora.mergeAdapter', vscode.Uri.file(runDir));
+    if (choice === resume && runDir) await vscode.commands.executeCommand('thanora.resumeTraining', vscode.Uri.file(runDir));
   }
 
   private showStatus(text: string, tooltip: string): void {

@@ -36,8 +36,13 @@ const methods: readonly string[] = ['thanora', 'lora', 'pissa', 'corda'];
 export function summarizeRun(runDir: string): RunSummary {
   const status = readRunStatus(runDir);
   let start: RunStartEvent | undefined;
+  // status.json is rewritten at checkpoints; the metrics say how far a live run really is.
+  let lastStep: number | undefined;
   try {
-    start = readRunEvents(runDir).find((e): e is RunStartEvent => e.type === 'start');
+    for (const e of readRunEvents(runDir)) {
+      if (e.type === 'start') start ??= e;
+      else if (e.type === 'step') lastStep = e.step;
+    }
   } catch {
     start = undefined;
   }
@@ -49,7 +54,7 @@ export function summarizeRun(runDir: string): RunSummary {
     label: start?.label ?? path.basename(runDir),
     method,
     state: status?.state ?? 'unknown',
-    step: status?.step ?? start?.fromStep ?? 0,
+    step: status?.state === 'running' ? Math.max(status.step, lastStep ?? 0) : (status?.step ?? lastStep ?? start?.fromStep ?? 0),
     totalSteps: status?.totalSteps ?? start?.totalSteps ?? 0,
   };
 }

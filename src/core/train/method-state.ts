@@ -29,7 +29,14 @@ function previewBatches(setup: ExperimentSetup): Batch[][] {
   });
 }
 
-export async function initializeFresh(setup: ExperimentSetup, onLog?: (line: string) => void, onProgress?: (line: string) => void): Promise<MethodInit> {
+export interface InitReporters {
+  onLog?: (line: string) => void;
+  /** Device notes of the preview sessions. */
+  onNotice?: (line: string) => void;
+  onProgress?: (line: string) => void;
+}
+
+export async function initializeFresh(setup: ExperimentSetup, { onLog, onNotice, onProgress }: InitReporters = {}): Promise<MethodInit> {
   const { config } = setup;
   const needsPreview = config.method.name === 'thanora' || config.method.name === 'corda';
   onLog?.(`initializing ${config.method.name} on ${setup.modules.length} modules${needsPreview ? ` (preview: ${config.method.previewSamples} samples per task)` : ''}`);
@@ -42,7 +49,7 @@ export async function initializeFresh(setup: ExperimentSetup, onLog?: (line: str
     seed: config.training.seed,
     device: config.device,
     threads: config.threads || undefined,
-    onNotice: onLog,
+    onNotice,
     onProgress,
     preview: needsPreview ? previewBatches(setup) : undefined,
   });

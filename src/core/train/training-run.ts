@@ -27,6 +27,8 @@ import { TrainStepSession } from './train-step-session';
 export interface PrepareOptions {
   checkpoint?: LoadedCheckpoint;
   onLog?: (line: string) => void;
+  /** Device notes of the sessions (see SessionOptions.onNotice). */
+  onNotice?: (line: string) => void;
   onProgress?: (line: string) => void;
   onEvent?: (e: RunEvent) => void;
   label: string;
@@ -66,7 +68,7 @@ export class TrainingRun {
   static async prepare(setup: ExperimentSetup, folder: RunFolder, options: PrepareOptions): Promise<TrainingRun> {
     const { config } = setup;
     const log = options.onLog;
-    const init = options.checkpoint ? restoreFromCheckpoint(setup, options.checkpoint) : await initializeFresh(setup, log, options.onProgress);
+    const init = options.checkpoint ? restoreFromCheckpoint(setup, options.checkpoint) : await initializeFresh(setup, { onLog: log, onNotice: options.onNotice, onProgress: options.onProgress });
     const spr = sprLossTerm(config.method, init.blockMaps);
     const mixer = new TaskMixer({
       taskSizes: setup.data.tasks.map((t) => t.train.length),
@@ -84,7 +86,7 @@ export class TrainingRun {
       { modules: setup.modules, rank: init.rank, alpha: config.lora.alpha, head: setup.head, taskCount: config.tasks.length, extraTerms: spr ? [spr] : [] },
       sample,
     );
-    const sessionOptions = { device: config.device, threads: config.threads || undefined, onNotice: log };
+    const sessionOptions = { device: config.device, threads: config.threads || undefined, onNotice: options.onNotice };
     const session = await TrainStepSession.open(graph, sessionOptions);
     // Adapter values are fed as float32 (the optimizer's type) and cast in the graph, as in the training graph.
     const injected = injectLora(init.model, setup.modules, { rank: init.rank, alpha: config.lora.alpha, dtype: DataType.FLOAT });
@@ -122,6 +124,7 @@ export class TrainingRun {
       totalSteps: this.totalSteps,
       rank: config.lora.r,
       provider: this.session.provider,
+      ...(this.session.fallbackReason ? { fallbackReason: this.session.fallbackReason } : {}),
       fromStep: this.step,
     });
     if (this.init.allocation && this.step === 0) this.emit({ type: 'allocation', step: 0, modules: this.init.allocation });
