@@ -4,7 +4,23 @@
 
 export type MethodName = 'thanora' | 'lora' | 'pissa' | 'corda';
 
-/** First line of every metrics.jsonl. */
+/**
+ * What a run is doing before its first step, k of n done: the preview passes (activation covariances), the
+ * per-module initialisation (HASI's context SVDs and allocation, PiSSA's SVD, LoRA's random A), building the
+ * training graph, opening the ONNX Runtime sessions, the evaluation at step 0, the first step. Written before
+ * the start event of its session (the sessions open before it) and after it (eval, first step); a step event
+ * ends the phases. Runs written before phases existed have none, and read the same otherwise.
+ */
+export interface PhaseEvent {
+  type: 'phase';
+  phase: 'preview' | 'init' | 'graph' | 'sessions' | 'eval' | 'first-step';
+  /** Parts done and in all (preview passes, modules or layers initialised); 0 of 1 for a phase just begun. */
+  done: number;
+  total: number;
+  time: string;
+}
+
+/** First line of every metrics.jsonl, but for the phase events of preparing the run. */
 export interface RunStartEvent {
   type: 'start';
   time: string;
@@ -115,7 +131,7 @@ export interface EndEvent {
   error?: string;
 }
 
-export type RunEvent = RunStartEvent | AllocationEvent | StepEvent | AnglesEvent | EvalEvent | CheckpointEvent | RunWarningEvent | EndEvent;
+export type RunEvent = PhaseEvent | RunStartEvent | AllocationEvent | StepEvent | AnglesEvent | EvalEvent | CheckpointEvent | RunWarningEvent | EndEvent;
 
 export interface RunStatus {
   /**

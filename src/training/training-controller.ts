@@ -3,6 +3,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RunEvent } from '../protocol/run-events';
+import { describePhase } from '../protocol/run-phases';
 import type { StartTrainingRequest } from '../protocol/worker-messages';
 import { threadCountProblem } from '../core/runtime/thread-count';
 import { chooseDevice, describeRunDevice } from './device-choice';
@@ -70,6 +71,10 @@ export class TrainingController implements vscode.Disposable {
           const client = new TrainingWorkerClient(this.workerPath, request, {
             onEvent: (event, runDir) => {
               if (event.type === 'start') this.changed.fire();
+              if (event.type === 'phase') {
+                progress.report({ message: `${path.basename(runDir)}: ${describePhase(event)}` });
+                this.showStatus('$(sync~spin) ThanoRA preparing…', `Preparing ${runDir}: ${describePhase(event)}`);
+              }
               if (event.type === 'step') {
                 const start = this.lastStart;
                 const total = start?.totalSteps ?? 0;

@@ -83,6 +83,9 @@ export class DashboardViewProvider implements vscode.WebviewViewProvider, vscode
       case 'stopTraining':
         await vscode.commands.executeCommand('thanora.stopTraining');
         break;
+      case 'newExperiment':
+        await vscode.commands.executeCommand('thanora.newExperiment');
+        break;
       case 'mergeRun':
         await vscode.commands.executeCommand('thanora.mergeAdapter', vscode.Uri.file(message.runDir));
         break;

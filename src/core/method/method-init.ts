@@ -106,9 +106,12 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
   };
 
   const matmul = ortMatmul({ device: request.device, threads: request.threads, onNotice: request.onNotice });
+  // Units initialised one at a time: modules, or whole layers under thanora's allocation 'layer'.
+  let unitsInAll = modules.length;
   try {
     if (method.name === 'lora' || method.name === 'pissa') {
-      for (const m of modules) {
+      for (const [k, m] of modules.entries()) {
+        request.onPhase?.('init', k, modules.length);
         request.onProgress?.(`${method.name} init: ${m.peftName}`);
         const init = method.name === 'lora'
           ? loraModule(m.peftName, m.dIn, m.dOut, lora.r, lora.alpha, request.seed)
@@ -118,7 +121,11 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
     } else {
       const preview = request.preview!;
       const tokenCounts = preview.map(() => 0);
-      for (const group of previewGroups(modules, preview.length, request.previewMemoryBytes)) {
+      const groups = previewGroups(modules, preview.length, request.previewMemoryBytes);
+      if (method.name === 'thanora' && method.allocation === 'layer') unitsInAll = groupByLayer(modules).length;
+      let unitsDone = 0;
+      for (const [g, group] of groups.entries()) {
+        request.onPhase?.('preview', g, groups.length);
         request.onProgress?.(`preview covariances: ${group.length} modules (${group[0].peftName} …)`);
         const cov = await previewCovariances(model, group, preview, {
           device: request.device,
@@ -128,9 +135,11 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
           tokens: request.previewTokens,
         });
         cov.tokenCounts.forEach((n, t) => (tokenCounts[t] = n));
+        request.onPhase?.('preview', g + 1, groups.length);
         const entropyRank = method.entropyRank === 'auto' ? undefined : method.entropyRank;
         if (method.name === 'corda') {
           for (const m of group) {
+            request.onPhase?.('init', unitsDone++, unitsInAll);
             const options = { epsilon: method.epsilon, entropyRank, tokenCounts: cov.tokenCounts, matmul: matmul.matmul };
             record(m, await cordaModule(m.peftName, weightOf(m), cov.covariances.get(m.peftName)!, lora.r, lora.alpha, options));
           }
@@ -149,6 +158,7 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
         // One HASI call per allocation unit keeps only that unit's context SVDs in memory.
         const units = method.allocation === 'layer' ? groupByLayer(group) : group.map((m) => [m]);
         for (const unit of units) {
+          request.onPhase?.('init', unitsDone++, unitsInAll);
           request.onProgress?.(`HASI: ${unit.map((m) => m.peftName).join(', ')}`);
           const inits = await thanoraModules(
             unit.map((m) => ({
@@ -169,6 +179,7 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
   } finally {
     await matmul.release();
   }
+  request.onPhase?.('init', unitsInAll, unitsInAll);
   if (residual) out.model = withInitializers(model, residuals);
   // Allocation 'layer' visits modules layer by layer; report them in target order.
   const order = new Map(modules.map((m, i) => [m.peftName, i]));

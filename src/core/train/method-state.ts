@@ -34,9 +34,10 @@ export interface InitReporters {
   /** Device notes of the preview sessions. */
   onNotice?: (line: string) => void;
   onProgress?: (line: string) => void;
+  onPhase?: (phase: 'preview' | 'init', done: number, total: number) => void;
 }
 
-export async function initializeFresh(setup: ExperimentSetup, { onLog, onNotice, onProgress }: InitReporters = {}): Promise<MethodInit> {
+export async function initializeFresh(setup: ExperimentSetup, { onLog, onNotice, onProgress, onPhase }: InitReporters = {}): Promise<MethodInit> {
   const { config } = setup;
   const needsPreview = config.method.name === 'thanora' || config.method.name === 'corda';
   onLog?.(`initializing ${config.method.name} on ${setup.modules.length} modules${needsPreview ? ` (preview: ${config.method.previewSamples} samples per task)` : ''}`);
@@ -51,6 +52,7 @@ export async function initializeFresh(setup: ExperimentSetup, { onLog, onNotice,
     threads: config.threads || undefined,
     onNotice,
     onProgress,
+    onPhase,
     preview: needsPreview ? previewBatches(setup) : undefined,
   });
 }

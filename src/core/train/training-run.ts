@@ -13,7 +13,7 @@ import { sprLossTerm } from '../method/spr-term';
 import { AdamW } from '../optim/adamw';
 import { clipGradNorm, globalGradNorm } from '../optim/grad-clip';
 import { makeLrSchedule } from '../optim/lr-schedule';
-import { CheckpointMeta, RunEvent, RunWarningEvent, TrainerState } from '../../protocol/run-events';
+import { CheckpointMeta, PhaseEvent, RunEvent, RunWarningEvent, TrainerState } from '../../protocol/run-events';
 import { accumulatedStep } from './accumulated-step';
 import { LoadedCheckpoint, writeCheckpoint } from './checkpoint';
 import { DivergenceMonitor } from './divergence-monitor';
@@ -32,6 +32,20 @@ export interface PrepareOptions {
   onProgress?: (line: string) => void;
   onEvent?: (e: RunEvent) => void;
   label: string;
+}
+
+/** Phase events at most this often (a LoRA initialises hundreds of modules in a blink), besides each new phase and each end. */
+const phaseIntervalMs = 500;
+
+/** Records phase progress (PhaseEvent), skipping updates of the same phase that come faster than phaseIntervalMs. */
+function phaseRecorder(record: (e: PhaseEvent) => void): (phase: PhaseEvent['phase'], done: number, total: number) => void {
+  let last: { phase: string; at: number } | undefined;
+  return (phase, done, total) => {
+    const now = Date.now();
+    if (last && last.phase === phase && done < total && now - last.at < phaseIntervalMs) return;
+    last = { phase, at: now };
+    record({ type: 'phase', phase, done, total, time: new Date(now).toISOString() });
+  };
 }
 
 /** Angles every this many steps when the experiment does not say (about 20 points per run). */
@@ -68,7 +82,13 @@ export class TrainingRun {
   static async prepare(setup: ExperimentSetup, folder: RunFolder, options: PrepareOptions): Promise<TrainingRun> {
     const { config } = setup;
     const log = options.onLog;
-    const init = options.checkpoint ? restoreFromCheckpoint(setup, options.checkpoint) : await initializeFresh(setup, { onLog: log, onNotice: options.onNotice, onProgress: options.onProgress });
+    const phase = phaseRecorder((e) => {
+      folder.append(e);
+      options.onEvent?.(e);
+    });
+    const init = options.checkpoint
+      ? restoreFromCheckpoint(setup, options.checkpoint)
+      : await initializeFresh(setup, { onLog: log, onNotice: options.onNotice, onProgress: options.onProgress, onPhase: phase });
     const spr = sprLossTerm(config.method, init.blockMaps);
     const mixer = new TaskMixer({
       taskSizes: setup.data.tasks.map((t) => t.train.length),
@@ -81,12 +101,14 @@ export class TrainingRun {
     const sampleMixer = new TaskMixer({ taskSizes: setup.data.tasks.map((t) => t.train.length), mode: 'balanced', seed: config.training.seed + 1 });
     const sample = engineBatch(sampleMixer.nextBatch(setup.data.tasks.map((t) => t.train), Math.max(2, config.training.batchSize), collate));
     log?.('building the training graph');
+    phase('graph', 0, 1);
     const graph = await buildLoraTrainingGraph(
       init.model,
       { modules: setup.modules, rank: init.rank, alpha: config.lora.alpha, head: setup.head, taskCount: config.tasks.length, extraTerms: spr ? [spr] : [] },
       sample,
     );
     const sessionOptions = { device: config.device, threads: config.threads || undefined, onNotice: options.onNotice };
+    phase('sessions', 0, 1);
     const session = await TrainStepSession.open(graph, sessionOptions);
     // Adapter values are fed as float32 (the optimizer's type) and cast in the graph, as in the training graph.
     const injected = injectLora(init.model, setup.modules, { rank: init.rank, alpha: config.lora.alpha, dtype: DataType.FLOAT });
@@ -205,10 +227,15 @@ export class TrainingRun {
     const every = (n: number) => n > 0 && this.step % n === 0;
     this.emitStart();
     this.writeStatus('running');
+    const phase = phaseRecorder((e) => this.emit(e));
     if (this.step === 0) {
       this.emitAngles();
-      if (t.evalEvery > 0) await this.evaluate();
+      if (t.evalEvery > 0) {
+        phase('eval', 0, 1);
+        await this.evaluate();
+      }
     }
+    if (this.step < this.totalSteps) phase('first-step', 0, 1);
     let stopped = false;
     try {
       while (this.step < this.totalSteps) {
