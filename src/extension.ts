@@ -5,6 +5,7 @@ import { listRuns } from './core/run-folder';
 import { experimentGlob, findRunsRoots } from './training/runs-roots';
 import { TrainingController } from './training/training-controller';
 import { DashboardViewProvider, dashboardViewId } from './views/dashboard-view-provider';
+import { ExperimentDiagnostics } from './views/experiment-diagnostics';
 import { setRunFoldersContext, setTrainingContext } from './views/run-folder-context';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
     statusWatcher,
     experimentWatcher,
     vscode.window.registerWebviewViewProvider(dashboardViewId, dashboard),
+    new ExperimentDiagnostics(),
     ...registerCommands({ extensionUri: context.extensionUri, workerPath, controller, log, listRuns: async () => listRuns(await findRunsRoots()) }),
     controller.onDidChange(() => {
       void setTrainingContext(controller.running);

@@ -8,6 +8,7 @@ import type { StartTrainingRequest } from '../protocol/worker-messages';
 import { threadCountProblem } from '../core/runtime/thread-count';
 import { chooseDevice, describeRunDevice } from './device-choice';
 import { readExperimentFields } from './experiment-file-fields';
+import { firstLocation } from './experiment-problems';
 import { TrainingWorkerClient, type TrainingOutcome } from './training-worker-client';
 
 export interface TrainingStart {
@@ -124,9 +125,22 @@ export class TrainingController implements vscode.Disposable {
     if (outcome.state === 'diverged') {
       void vscode.window.showWarningMessage(`ThanoRA training stopped because it diverged${where}: ${outcome.error}`, 'Show Log').then((choice) => choice && this.log.show());
     } else if (outcome.state === 'failed') {
-      void vscode.window.showErrorMessage(`ThanoRA training failed${where}: ${outcome.error ?? 'see the ThanoRA output'}`, 'Show Log').then((choice) => choice && this.log.show());
+      void this.reportFailure(`ThanoRA training failed${where}: ${outcome.error ?? 'see the ThanoRA output'}`, outcome.error ?? '');
     } else {
       void this.offerNext(outcome.state, outcome.runDir);
+    }
+  }
+
+  /** A failure that names a file:line (a thanora.json field, a data line) offers to open it there. */
+  private async reportFailure(message: string, error: string): Promise<void> {
+    const location = firstLocation(error);
+    const open = 'Open';
+    const showLog = 'Show Log';
+    const choice = await vscode.window.showErrorMessage(message, ...(location ? [open] : []), showLog);
+    if (choice === showLog) this.log.show();
+    if (choice === open && location) {
+      const position = new vscode.Position(location.line - 1, location.column - 1);
+      await vscode.window.showTextDocument(vscode.Uri.file(location.file), { selection: new vscode.Range(position, position), preview: false });
     }
   }
 
