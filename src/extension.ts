@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
     experimentWatcher,
     vscode.window.registerWebviewViewProvider(dashboardViewId, dashboard),
     new ExperimentDiagnostics(),
-    ...registerCommands({ extensionUri: context.extensionUri, workerPath, controller, log, listRuns: async () => listRuns(await findRunsRoots()) }),
+    ...registerCommands({ extensionUri: context.extensionUri, workerPath, controller, log, listRuns: async () => listRuns(await findRunsRoots()), openDashboardInEditor: () => dashboard.openInEditor() }),
     controller.onDidChange(() => {
       void setTrainingContext(controller.running);
       refreshSoon();

@@ -14,6 +14,7 @@ export interface CommandContext {
   controller: TrainingController;
   log: vscode.OutputChannel;
   listRuns(): Promise<RunSummary[]>;
+  openDashboardInEditor(): void;
 }
 
 export function registerCommands(c: CommandContext): vscode.Disposable[] {
@@ -22,6 +23,7 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
     'thanora.stopTraining': stopTrainingCommand(c.controller),
     'thanora.resumeTraining': resumeTrainingCommand(c.controller, c.listRuns),
     'thanora.openDashboard': () => vscode.commands.executeCommand('thanora.dashboard.focus'),
+    'thanora.openDashboardInEditor': () => c.openDashboardInEditor(),
     'thanora.mergeAdapter': mergeAdapterCommand(c.workerPath, c.log, c.listRuns),
     'thanora.newExperiment': newExperimentCommand(c.extensionUri),
     'thanora.newExperimentFromHf': newExperimentFromHfCommand(),

@@ -149,7 +149,24 @@ export interface RunStatus {
   updated: string;
 }
 
-/** One run folder as listed in the dashboard's run picker. */
+/** One task's eval accuracy in a run: of the base model (the step-0 eval), the last eval, the best one. */
+export interface TaskResult {
+  task: string;
+  /** null when the run has no step-0 eval (training.evalEvery 0, or a resumed session). */
+  base: number | null;
+  final: number;
+  best: number;
+  bestStep: number;
+}
+
+/** A run's row of the runs table (src/core/run-folder/run-results.ts). */
+export interface RunResults {
+  /** config.json flattened to dotted keys ("lora.r", "method.lambda", "tasks.0.weight"). */
+  settings: Record<string, string | number | boolean | null>;
+  accuracy: TaskResult[];
+}
+
+/** One run folder as listed in the dashboard's run picker and runs table. */
 export interface RunSummary {
   runDir: string;
   runId: string;
@@ -160,6 +177,7 @@ export interface RunSummary {
   state: RunStatus['state'] | 'unknown';
   step: number;
   totalSteps: number;
+  results: RunResults;
 }
 
 export const RUN_FILES = {

@@ -17,7 +17,13 @@ export function makeNonce(): string {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function dashboardHtml(resources: DashboardPageResources, extraHead = ''): string {
+/**
+ * 'sidebar': the compact live view; 'editor': the wide dashboard in an editor tab, with the runs table and the
+ * charts side by side.
+ */
+export type DashboardLayout = 'sidebar' | 'editor';
+
+export function dashboardHtml(resources: DashboardPageResources, extraHead = '', layout: DashboardLayout = 'sidebar'): string {
   const nonce = resources.nonce ?? makeNonce();
   const csp = [
     "default-src 'none'",
@@ -44,7 +50,7 @@ export function dashboardHtml(resources: DashboardPageResources, extraHead = '')
   ${extraHead.replace(/__NONCE__/g, nonce)}
   <title>ThanoRA Dashboard</title>
 </head>
-<body>
+<body class="layout-${layout}">
   <header>
     <vscode-single-select id="run-select" aria-label="Run"></vscode-single-select>
     <div id="compare" class="compare" aria-label="Compare with runs of the same experiment"></div>
@@ -65,6 +71,10 @@ export function dashboardHtml(resources: DashboardPageResources, extraHead = '')
   <section id="empty-state" class="empty-state" hidden>
     <p><strong>No runs yet.</strong> Create the demo experiment with <em>New Experiment</em> (the bundled demo: byte-level tasks on a tiny model, trained in minutes on CPU), or open a <code>thanora.json</code> and press <em>Start</em>. Runs appear here as they train.</p>
     <vscode-button id="new-experiment-button" title="ThanoRA: New Experiment">New Experiment</vscode-button>
+  </section>
+  <section id="runs-table-section" class="runs-table-section" hidden>
+    <h3 title="The runs of the selected run's experiment; tick a run to overlay it on the charts, click its name to select it">Runs of this experiment</h3>
+    <div id="runs-table"></div>
   </section>
   <main id="charts">
     ${sections}

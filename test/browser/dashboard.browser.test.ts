@@ -79,11 +79,22 @@ describe('dashboard in headless Chromium', function () {
     writeSyntheticRun(path.join(runsRoot, 'minimal'), { runId: 'c-live', steps: 80, upToStep: 30 });
     writeSyntheticRun(path.join(runsRoot, 'four'), { runId: 'd-four-tasks', steps: 400, tasks, layers: 4, evalEvery: 100, noise: 0.25 });
     writeSyntheticRun(path.join(runsRoot, 'four'), { runId: 'e-early', steps: 2400, upToStep: 25, tasks, evalEvery: 20 });
+    // A run named as the trainer names them, whose status.json (rewritten only at checkpoints) still says step 0.
+    const named = writeSyntheticRun(path.join(runsRoot, 'named'), { runId: 'thanora-20261203-080958', steps: 2400, upToStep: 1595 });
+    const status = JSON.parse(fs.readFileSync(path.join(named, 'status.json'), 'utf8'));
+    fs.writeFileSync(path.join(named, 'status.json'), JSON.stringify({ ...status, step: 0 }));
+    // Settings as the trainer writes them (config.json), differing in the method only.
+    const config = (method: object) => JSON.stringify({ file: '/w/thanora.json', output: '/w/runs', lora: { r: 8 }, method, training: { steps: 60 } });
+    fs.writeFileSync(path.join(runsRoot, 'minimal', 'a-thanora', 'config.json'), config({ name: 'thanora', lambda: 0.001 }));
+    fs.writeFileSync(path.join(runsRoot, 'minimal', 'b-lora', 'config.json'), config({ name: 'lora', lambda: 0 }));
+    fs.writeFileSync(path.join(runsRoot, 'minimal', 'c-live', 'config.json'), config({ name: 'thanora', lambda: 0.001 }));
     runs = listRuns([runsRoot]);
     const routes: Parameters<typeof serveStatic>[0] = { '/dashboard.js': { file: bundle }, '/dashboard.css': { file: path.join(repo, 'media', 'dashboard.css') } };
     server = await serveStatic(routes);
     // The page names the server's origin (CSP, script and style URLs), so it is added once the port is known.
-    routes['/'] = { text: dashboardHtml({ cspSource: server.origin, scriptUri: `${server.origin}/dashboard.js`, styleUri: `${server.origin}/dashboard.css` }, themeStyle + fakeVsCodeApi) };
+    const resources = { cspSource: server.origin, scriptUri: `${server.origin}/dashboard.js`, styleUri: `${server.origin}/dashboard.css` };
+    routes['/'] = { text: dashboardHtml(resources, themeStyle + fakeVsCodeApi) };
+    routes['/editor'] = { text: dashboardHtml(resources, themeStyle + fakeVsCodeApi, 'editor') };
     browser = await launchChromium();
     // The sidebar's default width in VS Code is about 300–420 px.
     page = await browser.newPage({ viewport: { width: 420, height: 2200 } });
@@ -198,7 +209,16 @@ describe('dashboard in headless Chromium', function () {
     assert.match(await page.locator('#run-select vscode-option[selected]').textContent() ?? '', /e-early · running 25\/2400/);
   });
 
+  it('the run picker names a run briefly with its live step, not "(running, 0/2400)" from a stale status.json', async () => {
+    const id = 'thanora-20261203-080958';
+    await send(page, { type: 'runs', runs, select: run(id).runDir });
+    const option = page.locator('#run-select vscode-option[selected]');
+    assert.strictEqual((await option.textContent())?.trim(), 'thanora 12-03 08:09 · running 1595/2400');
+    assert.match((await option.getAttribute('description')) ?? '', new RegExp(id));
+  });
+
   it('shows the preparation phases instead of "step 0"', async () => {
+    await send(page, { type: 'runs', runs, select: run('e-early').runDir });
     const time = new Date().toISOString();
     const phases: RunEvent[] = [
       { type: 'phase', phase: 'preview', done: 2, total: 5, time },
@@ -228,6 +248,33 @@ describe('dashboard in headless Chromium', function () {
     const show = (await posted(page)).find((m) => m.type === 'showRuns');
     assert.deepStrictEqual(show, { type: 'showRuns', runDir: run('c-live').runDir, compareWith: [] }, 'the run picked before the reload comes back');
     assert.strictEqual(await page.locator('#smoothing').inputValue(), '0.9');
+  });
+
+  it('the editor tab: a runs table with the config diff and results against the base, ticking a row overlays it', async () => {
+    const wide = await browser.newPage({ viewport: { width: 1400, height: 1400 } });
+    wide.on('pageerror', (e) => assert.fail(`page error: ${e.message}`));
+    try {
+      await wide.goto(`${server.origin}/editor`);
+      await wide.waitForFunction(() => (globalThis as unknown as PageGlobals).__posted.length > 0);
+      await send(wide, { type: 'hostState', training: false, trusted: true });
+      await send(wide, { type: 'runs', runs, select: run('a-thanora').runDir });
+      const header = await wide.locator('.runs-table thead th').allTextContents();
+      assert.deepStrictEqual(header.slice(0, 5), ['Show', 'Run', 'Method', 'method.name', 'method.lambda'], 'only the settings that differ');
+      assert.ok(header.includes('reverse final (Δ base)') && header.includes('uppercase best'));
+      const rows = await wide.locator('.runs-table tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as unknown as { dataset: { runDir: string } }).dataset.runDir));
+      assert.deepStrictEqual(rows.sort(), [run('a-thanora').runDir, run('b-lora').runDir, run('c-live').runDir].sort(), 'the runs of the selected run\'s experiment');
+      const lora = wide.locator(`.runs-table tr[data-run-dir="${run('b-lora').runDir}"]`);
+      assert.match((await lora.textContent()) ?? '', /lora.*finished.*60\/60.*100\.0%/);
+      await lora.locator('input[type="checkbox"]').check();
+      assert.deepStrictEqual((await posted(wide)).at(-1), { type: 'showRuns', runDir: run('a-thanora').runDir, compareWith: [run('b-lora').runDir] });
+      for (const id of ['a-thanora', 'b-lora']) await send(wide, { type: 'runData', runDir: run(id).runDir, events: readRunEvents(run(id).runDir), status: readRunStatus(run(id).runDir) });
+      await wide.waitForSelector('body[data-rendered-runs="2"]');
+      const columns = await wide.locator('#charts').evaluate((e) => (globalThis as unknown as { getComputedStyle(e: unknown): { gridTemplateColumns: string } }).getComputedStyle(e).gridTemplateColumns.split(' ').length);
+      assert.ok(columns >= 2, `charts side by side in the editor (${columns} columns)`);
+      await wide.screenshot({ path: path.join(artifacts, 'editor-dashboard.png'), fullPage: true });
+    } finally {
+      await wide.close();
+    }
   });
 
   it('redraws in the new colours when the theme changes', async () => {

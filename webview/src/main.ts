@@ -11,6 +11,7 @@ import type { RunEvent } from '../../src/protocol/run-events';
 import type { HostStateMessage, HostToWebviewMessage, RunSummary } from '../../src/protocol/webview-messages';
 import { DashboardCharts, type ChartElements } from './dashboard-charts';
 import { describeProgress, progressOf, viewRun } from './run-series';
+import { renderRunsTable } from './runs-table';
 import { onThemeChange, readThemeColors } from './theme-colors';
 import { loadState, post, saveState, type DashboardState } from './vscode-api';
 
@@ -30,6 +31,8 @@ const chartElements = Object.fromEntries(
   }),
 ) as Record<ChartId, ChartElements>;
 const charts = new DashboardCharts(chartElements, readThemeColors());
+/** The wide dashboard in an editor tab (src/views/dashboard-html.ts): the runs table replaces the compare list. */
+const editorLayout = document.body.classList.contains('layout-editor');
 
 function selectedRun(): RunSummary | undefined {
   return runs.find((r) => r.runDir === state.runDir);
@@ -56,6 +59,15 @@ function runStatusText(run: RunSummary): string {
   return `${run.state} at ${steps}`;
 }
 
+/**
+ * A run's short name for the narrow picker: "thanora 12-03 08:09" for "thanora-20261203-080958" (label and
+ * start time, which the run id is made of); other ids as they are.
+ */
+function shortRunName(run: RunSummary): string {
+  const match = /^(.*)-\d{4}(\d{2})(\d{2})-(\d{2})(\d{2})\d{2}(-\d+)?$/.exec(run.runId);
+  return match ? `${match[1]} ${match[2]}-${match[3]} ${match[4]}:${match[5]}${match[6] ?? ''}` : run.runId;
+}
+
 function renderRunPicker(): void {
   const select = element<HTMLElement & { value: string }>('run-select');
   select.replaceChildren(
@@ -63,9 +75,9 @@ function renderRunPicker(): void {
       const run = liveSummary(r);
       const option = document.createElement('vscode-option');
       option.setAttribute('value', run.runDir);
-      // The run id already starts with the label; the state is short, so the sidebar's width shows both.
-      option.textContent = `${run.runId} · ${runStatusText(run)}`;
-      option.setAttribute('description', run.runDir);
+      // Short name and state, so the sidebar's default width shows both; the full id is in the description.
+      option.textContent = `${shortRunName(run)} · ${runStatusText(run)}`;
+      option.setAttribute('description', `${run.runId} — ${run.runDir}`);
       if (run.runDir === state.runDir) option.setAttribute('selected', '');
       return option;
     }),
@@ -127,6 +139,29 @@ function renderControls(): void {
   (element('log-scale') as HTMLElement & { checked: boolean }).checked = state.logScale;
 }
 
+function selectRun(runDir: string): void {
+  state.runDir = runDir;
+  state.compareWith = [];
+  requestRuns();
+  render();
+}
+
+function renderTable(empty: boolean): void {
+  const section = element('runs-table-section');
+  section.hidden = !editorLayout || empty;
+  if (section.hidden) return;
+  const self = selectedRun();
+  const experiment = runs.filter((r) => self && r.experimentDir === self.experimentDir).map(liveSummary);
+  renderRunsTable(element('runs-table'), experiment, state.runDir, state.compareWith, {
+    onOverlay: (runDir, overlaid) => {
+      state.compareWith = overlaid ? [...state.compareWith, runDir] : state.compareWith.filter((d) => d !== runDir);
+      requestRuns();
+      render();
+    },
+    onSelect: selectRun,
+  });
+}
+
 function render(): void {
   const empty = runsListed && runs.length === 0;
   // No runs: one message that says what to do, not seven empty charts.
@@ -138,6 +173,7 @@ function render(): void {
   const waiting = renderProgress();
   renderButtons();
   renderControls();
+  renderTable(empty);
   const shown = [state.runDir, ...state.compareWith].filter((d): d is string => !!d && eventsByRun.has(d));
   if (!empty) {
     charts.render(
@@ -179,12 +215,7 @@ function handle(message: HostToWebviewMessage): void {
 window.addEventListener('message', (e: MessageEvent<HostToWebviewMessage>) => {
   if (typeof e.data?.type === 'string') handle(e.data);
 });
-element('run-select').addEventListener('change', (e) => {
-  state.runDir = (e.target as HTMLElement & { value: string }).value;
-  state.compareWith = [];
-  requestRuns();
-  render();
-});
+element('run-select').addEventListener('change', (e) => selectRun((e.target as HTMLElement & { value: string }).value));
 element('smoothing').addEventListener('input', (e) => {
   state.smoothing = Math.min(0.99, Math.max(0, Number((e.target as HTMLInputElement).value)));
   saveState(state);

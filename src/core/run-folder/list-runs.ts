@@ -2,8 +2,9 @@
 // summarises them for the dashboard's run picker. Runs in the same parent folder belong to one experiment.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { MethodName, RunStartEvent, RunSummary } from '../../protocol/run-events';
+import type { MethodName, RunEvent, RunStartEvent, RunSummary } from '../../protocol/run-events';
 import { readRunEvents } from './metrics-log';
+import { runResults } from './run-results';
 import { isRunFolder, readRunStatus } from './run-status';
 
 /** Run folders at most `maxDepth` levels below each root (root/<experiment>/<run> is depth 2). */
@@ -38,13 +39,15 @@ export function summarizeRun(runDir: string): RunSummary {
   let start: RunStartEvent | undefined;
   // status.json is rewritten at checkpoints; the metrics say how far a live run really is.
   let lastStep: number | undefined;
+  let events: RunEvent[] = [];
   try {
-    for (const e of readRunEvents(runDir)) {
-      if (e.type === 'start') start ??= e;
-      else if (e.type === 'step') lastStep = e.step;
-    }
+    events = readRunEvents(runDir);
   } catch {
-    start = undefined;
+    // A damaged metrics.jsonl is reported when the run is opened; listed, it shows what status.json says.
+  }
+  for (const e of events) {
+    if (e.type === 'start') start ??= e;
+    else if (e.type === 'step') lastStep = e.step;
   }
   const method = start && methods.includes(start.method) ? (start.method as MethodName) : 'unknown';
   return {
@@ -56,6 +59,7 @@ export function summarizeRun(runDir: string): RunSummary {
     state: status?.state ?? 'unknown',
     step: status?.state === 'running' ? Math.max(status.step, lastStep ?? 0) : (status?.step ?? lastStep ?? start?.fromStep ?? 0),
     totalSteps: status?.totalSteps ?? start?.totalSteps ?? 0,
+    results: runResults(runDir, events),
   };
 }
 
