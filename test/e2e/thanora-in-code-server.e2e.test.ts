@@ -110,7 +110,7 @@ describe('ThanoRA in code-server', function () {
     // Shorten the demo as a user would, by editing the experiment, so the suite stays quick.
     const file = path.join(workspace, 'thanora-demo', 'thanora.json');
     const config = JSON.parse(fs.readFileSync(file, 'utf8'));
-    config.training = { ...config.training, steps: 120, evalEvery: 60, warmupSteps: 10 };
+    config.training = { ...config.training, steps: 40, evalEvery: 20, warmupSteps: 5 };
     fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
   });
 
@@ -124,7 +124,7 @@ describe('ThanoRA in code-server', function () {
       await new Promise((r) => setTimeout(r, 500));
     }
     assert.ok(runDir, 'no run folder appeared');
-    await waitForFile(path.join(runDir, 'status.json'), 300000, (t) => JSON.parse(t).state !== 'running');
+    await waitForFile(path.join(runDir, 'status.json'), 480000, (t) => JSON.parse(t).state !== 'running');
     assert.strictEqual(JSON.parse(fs.readFileSync(path.join(runDir, 'status.json'), 'utf8')).state, 'finished');
     const frame = await dashboardFrame(page, 60000);
     await frame.locator('#progress-text', { hasText: 'finished' }).waitFor({ timeout: 60000 });
@@ -160,7 +160,7 @@ describe('ThanoRA in code-server', function () {
     assert.ok((await frame.locator('#run-select vscode-option').count()) >= 1);
     await page.screenshot({ path: path.join(artifacts, 'invalid-experiment.png') });
     fs.writeFileSync(file, valid);
-    await frame.locator('#run-select vscode-option').first().waitFor({ timeout: 30000 });
+    await frame.locator('#run-select vscode-option').first().waitFor({ state: 'attached', timeout: 30000 });
   });
 
   it('merges the run from the explorer context menu', async () => {

@@ -39,6 +39,20 @@ describe('training run (tiny-llama, pre-tokenized tasks)', function () {
     for (const m of allocation.modules) assert.strictEqual(m.ranks.reduce((a, b) => a + b, 0) + m.cooperativeRank, 6);
   });
 
+  it('device auto: a CPU fallback is noted once per run, however many sessions open, and its reason is recorded', async () => {
+    const notices: string[] = [];
+    const result = await runTraining(writeExperiment(dir, { steps: 2, evalEvery: 1 }), { device: 'auto', onNotice: (line) => notices.push(line) });
+    assert.strictEqual(result.state, 'finished', result.error);
+    const start = readRunEvents(result.runDir).find((e) => e.type === 'start')!;
+    assert.ok(start.type === 'start');
+    // The preview, training and eval sessions each fall back; one line says so (none on a machine with CUDA).
+    assert.strictEqual(notices.length, start.provider === 'cpu' ? 1 : 0, notices.join('\n'));
+    if (start.provider === 'cpu') {
+      assert.match(notices[0], /^running on CPU: .*README › GPU/);
+      assert.ok(start.fallbackReason && !/npm/.test(start.fallbackReason), `the recorded reason carries no shell advice: ${start.fallbackReason}`);
+    }
+  });
+
   it('records the preparation as phase events in order, each ending complete, before the first step', async () => {
     const result = await runTraining(writeExperiment(dir, { evalEvery: 3 }));
     assert.strictEqual(result.state, 'finished', result.error);
