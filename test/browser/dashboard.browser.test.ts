@@ -241,6 +241,9 @@ describe('dashboard in headless Chromium', function () {
     await send(page, { type: 'runEvents', runDir: run('c-live').runDir, events: more });
     assert.match(await text(page, '#progress-text'), /running: step 45\/80/);
     assert.match(await page.locator('#run-select vscode-option[selected]').textContent() ?? '', /running 45\/80/, 'the run list follows the live step');
+    // The run ends before the host's next run list: the picker says so at once.
+    await send(page, { type: 'runEvents', runDir: run('c-live').runDir, events: [{ type: 'end', step: 45, time: new Date().toISOString(), state: 'stopped' }] });
+    assert.match(await page.locator('#run-select vscode-option[selected]').textContent() ?? '', /stopped at 45\/80/);
 
     await page.reload();
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__posted.length > 0);

@@ -43,12 +43,12 @@ function requestRuns(): void {
   if (state.runDir) post({ type: 'showRuns', runDir: state.runDir, compareWith: state.compareWith });
 }
 
-/** The run list's entry: the host's summary, with the step of the events already here (they are newer). */
+/** The run list's entry: the host's summary, with the step and end of the events already here (they are newer). */
 function liveSummary(run: RunSummary): RunSummary {
   const events = eventsByRun.get(run.runDir);
   if (!events || run.state !== 'running') return run;
   const p = progressOf(viewRun(events));
-  return { ...run, step: Math.max(run.step, p.step) };
+  return { ...run, step: Math.max(run.step, p.step), state: p.state };
 }
 
 /** "running 1595/2400", "finished", "stopped at 800/2400". */
