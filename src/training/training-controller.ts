@@ -1,5 +1,6 @@
 // One training at a time, in a forked worker: status bar item, output channel, a progress notification
-// with Cancel (= cooperative stop), and events for the dashboard and context keys.
+// with Cancel (= cooperative stop), and a change event for context keys and the run list. The dashboards read
+// the run folders themselves: the trainer's events reach them only through metrics.jsonl.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RunEvent } from '../protocol/run-events';
@@ -22,10 +23,8 @@ export class TrainingController implements vscode.Disposable {
   private lastStart?: Extract<RunEvent, { type: 'start' }>;
   private readonly statusBar = vscode.window.createStatusBarItem('thanora.training', vscode.StatusBarAlignment.Left, 10);
   private readonly changed = new vscode.EventEmitter<void>();
-  private readonly runEvent = new vscode.EventEmitter<{ event: RunEvent; runDir: string }>();
-  private readonly disposables: vscode.Disposable[] = [this.statusBar, this.changed, this.runEvent];
+  private readonly disposables: vscode.Disposable[] = [this.statusBar, this.changed];
   readonly onDidChange = this.changed.event;
-  readonly onRunEvent = this.runEvent.event;
 
   constructor(private readonly workerPath: string, private readonly log: vscode.OutputChannel) {
     this.statusBar.name = 'ThanoRA Training';
@@ -89,7 +88,6 @@ export class TrainingController implements vscode.Disposable {
                 this.log.appendLine(describeRunDevice(device, event));
               }
               if (event.type === 'warning') void vscode.window.showWarningMessage(`ThanoRA: ${event.message}`);
-              this.runEvent.fire({ event, runDir });
             },
             onLog: (line) => this.log.append(line),
             onExit: (outcome) => {
