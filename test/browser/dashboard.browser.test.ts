@@ -162,6 +162,21 @@ describe('dashboard in headless Chromium', function () {
     assert.ok((await paletteCounts(page, 'taskLoss', [orange])) > before * 0.9);
   });
 
+  it('hovering a step chart draws the crosshair at that step on the other step charts', async () => {
+    const shot = () => page.locator('#chart-throughput').screenshot();
+    const before = await shot();
+    const box = (await page.locator('#chart-taskLoss').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const during = await shot();
+    fs.writeFileSync(path.join(artifacts, 'throughput-crosshair.png'), during);
+    // The hovered chart's tooltip lists every series at that step (look at the screenshot).
+    fs.writeFileSync(path.join(artifacts, 'taskLoss-tooltip.png'), await page.locator('#chart-taskLoss').screenshot());
+    assert.ok(!during.equals(before), 'the throughput chart shows the hovered step');
+    await page.mouse.move(2, 2);
+    await page.waitForTimeout(100);
+    assert.ok((await shot()).equals(before), 'the crosshair goes when the pointer leaves');
+  });
+
   it('a LoRA run says why it has no allocation and no angles', async () => {
     await page.locator('#run-select').evaluate((e, runDir) => {
       (e as unknown as { value: string }).value = runDir;

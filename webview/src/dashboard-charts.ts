@@ -22,11 +22,12 @@ import { chartIds, dashboardCharts, type ChartId, type ChartSpec } from '../../s
 import { chartContent, type BarContent, type ComparedRun, type LineContent } from './chart-content';
 import './each-series-interaction';
 import { htmlLegend } from './html-legend';
+import { stepCrosshair } from './step-crosshair';
 import { shortModuleName, type AllocationBars, type Point } from './run-series';
 import { smoothPoints } from './smoothing';
 import type { ThemeColors } from './theme-colors';
 
-Chart.register(LineController, BarController, LineElement, BarElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Decimation, htmlLegend);
+Chart.register(LineController, BarController, LineElement, BarElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Decimation, htmlLegend, stepCrosshair);
 
 export type { ComparedRun } from './chart-content';
 
@@ -68,6 +69,8 @@ export class DashboardCharts {
   /** Read by the allocation tooltip, so hovering shows the entropies of the data currently drawn. */
   private allocation?: AllocationBars;
   private last?: { runs: readonly ComparedRun[]; settings: ChartSettings; waiting?: string };
+  /** The step under the pointer in any step chart: every step chart draws its crosshair there. */
+  private hoveredStep?: number;
 
   constructor(private readonly elements: Record<ChartId, ChartElements>, private colors: ThemeColors) {}
 
@@ -96,6 +99,13 @@ export class DashboardCharts {
     const hidden = this.hidden.get(id)!;
     if (!hidden.delete(key)) hidden.add(key);
     if (this.last) this.render(this.last.runs, this.last.settings, this.last.waiting);
+  }
+
+  private hoverStep(step: number | undefined): void {
+    if (step === this.hoveredStep) return;
+    this.hoveredStep = step;
+    // draw() repaints from the current layout, without the cost of an update.
+    for (const chart of this.lineCharts.values()) chart.draw();
   }
 
   private showEmpty(id: ChartId, reason: string | undefined): void {
@@ -158,6 +168,7 @@ export class DashboardCharts {
       plugins: {
         decimation,
         htmlLegend: { container: this.elements[spec.id].legend, onToggle: (key) => this.toggle(spec.id, key) },
+        stepCrosshair: { enabled: !xIsLayer, color: colors.foreground, step: () => this.hoveredStep, onHover: (step) => this.hoverStep(step) },
         tooltip: {
           filter: (item) => !(item.dataset as LineData).faint,
           callbacks: {
