@@ -10,7 +10,7 @@ import { chartElementIds, chartIds, type ChartId } from '../../src/protocol/dash
 import type { RunEvent } from '../../src/protocol/run-events';
 import type { HostStateMessage, HostToWebviewMessage, RunSummary } from '../../src/protocol/webview-messages';
 import { DashboardCharts, type ChartElements } from './dashboard-charts';
-import { describeProgress, progressOf, viewRun } from './run-series';
+import { describeProgress, progressOf, viewRun, type RunView } from './run-series';
 import { renderRunsTable } from './runs-table';
 import { onThemeChange, readThemeColors } from './theme-colors';
 import { loadState, post, saveState, type DashboardState } from './vscode-api';
@@ -34,6 +34,14 @@ const charts = new DashboardCharts(chartElements, readThemeColors());
 /** The wide dashboard in an editor tab (src/views/dashboard-html.ts): the runs table replaces the compare list. */
 const editorLayout = document.body.classList.contains('layout-editor');
 
+/** Each run's view, built once per version of its events (an append makes a new array): a render reads it thrice. */
+const views = new WeakMap<readonly RunEvent[], RunView>();
+function viewOf(events: readonly RunEvent[]): RunView {
+  let view = views.get(events);
+  if (!view) views.set(events, (view = viewRun(events)));
+  return view;
+}
+
 function selectedRun(): RunSummary | undefined {
   return runs.find((r) => r.runDir === state.runDir);
 }
@@ -47,7 +55,7 @@ function requestRuns(): void {
 function liveSummary(run: RunSummary): RunSummary {
   const events = eventsByRun.get(run.runDir);
   if (!events || run.state !== 'running') return run;
-  const p = progressOf(viewRun(events));
+  const p = progressOf(viewOf(events));
   return { ...run, step: Math.max(run.step, p.step), state: p.state };
 }
 
@@ -112,7 +120,7 @@ function renderProgress(): string | undefined {
     bar.hidden = true;
     return undefined;
   }
-  const view = viewRun(main);
+  const view = viewOf(main);
   const described = describeProgress(view, selectedRun()?.state);
   bar.hidden = false;
   bar.max = Math.max(1, described.max);
@@ -177,7 +185,7 @@ function render(): void {
   const shown = [state.runDir, ...state.compareWith].filter((d): d is string => !!d && eventsByRun.has(d));
   if (!empty) {
     charts.render(
-      shown.map((runDir) => ({ label: runs.find((r) => r.runDir === runDir)?.label ?? runDir, view: viewRun(eventsByRun.get(runDir)!) })),
+      shown.map((runDir) => ({ label: runs.find((r) => r.runDir === runDir)?.label ?? runDir, view: viewOf(eventsByRun.get(runDir)!) })),
       { smoothing: state.smoothing, logScale: state.logScale },
       waiting,
     );
