@@ -31,9 +31,12 @@ export const htmlLegend: Plugin = {
   afterUpdate(chart: Chart, _args, options: HtmlLegendOptions) {
     const container = options.container;
     if (!container) return;
-    const buttons = (chart.data.datasets as LegendDataset[])
-      .filter((d) => !d.faint)
-      .map((dataset) => {
+    const shown = (chart.data.datasets as LegendDataset[]).filter((d) => !d.faint);
+    // Live data updates every chart each second; the legend's DOM is rebuilt only when an entry changes.
+    const signature = JSON.stringify(shown.map((d) => [d.seriesKey, d.label, !!d.hidden, d.borderColor ?? d.backgroundColor, d.borderDash?.length ?? 0]));
+    if (container.dataset.signature === signature) return;
+    container.dataset.signature = signature;
+    const buttons = shown.map((dataset) => {
         const key = dataset.seriesKey ?? String(dataset.label);
         const button = document.createElement('button');
         button.type = 'button';
