@@ -66,6 +66,7 @@ export function dashboardHtml(resources: DashboardPageResources, extraHead = '',
     <div id="chart-controls" class="chart-controls">
       <label for="smoothing" title="TensorBoard's debiased exponential moving average; the raw values stay drawn faintly">Smoothing <input id="smoothing" type="range" min="0" max="0.99" step="0.01" value="0.6"> <output id="smoothing-value" for="smoothing">0.60</output></label>
       <vscode-checkbox id="log-scale" label="Log scale (losses)"></vscode-checkbox>
+      <vscode-checkbox id="wall-time" label="x: wall time" title="Plot the step charts against minutes since the run's first step instead of steps"></vscode-checkbox>
     </div>
   </header>
   <section id="empty-state" class="empty-state" hidden>

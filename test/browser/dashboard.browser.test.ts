@@ -214,6 +214,12 @@ describe('dashboard in headless Chromium', function () {
     assert.strictEqual(await text(page, '#smoothing-value'), '0.90');
     await page.locator('#log-scale').click();
     assert.match((await page.locator('#chart-loss').getAttribute('aria-label')) ?? '', /\(log scale\)/);
+    // Wall time on the x axis, then back to steps.
+    await page.locator('#wall-time').click();
+    assert.match((await page.locator('#chart-taskLoss').getAttribute('aria-label')) ?? '', /by minutes$/);
+    assert.ok((await paletteCounts(page, 'taskLoss', palette, 'taskLoss-wall-time')) > 300);
+    await page.locator('#wall-time').click();
+    assert.match((await page.locator('#chart-taskLoss').getAttribute('aria-label')) ?? '', /by step$/);
     assert.ok((await paletteCounts(page, 'loss', palette, 'loss-log')) > 300);
     await page.screenshot({ path: path.join(artifacts, 'four-tasks.png'), fullPage: true });
 

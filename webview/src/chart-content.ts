@@ -2,7 +2,7 @@
 // choices (series, colours by task, dashes by run, axis ranges, empty-state reasons) are unit-tested.
 import type { ChartId } from '../../src/protocol/dashboard-charts';
 import type { MethodName } from '../../src/protocol/run-events';
-import { allocationBars, angleOverStepsSeries, anglesPerLayer, evalAccuracySeries, lossSeries, perTaskLossSeries, taskNames, throughputSeries, type AllocationBars, type NamedSeries, type Point, type RunView } from './run-series';
+import { allocationBars, angleOverStepsSeries, anglesPerLayer, evalAccuracySeries, lossSeries, minutesAtStep, perTaskLossSeries, taskNames, throughputSeries, type AllocationBars, type NamedSeries, type Point, type RunView } from './run-series';
 
 export interface ComparedRun {
   label: string;
@@ -83,8 +83,34 @@ function stepChart(runs: readonly ComparedRun[], yTitle: string, series: SeriesS
   return { kind: 'line', series, xTitle: 'step', ...stepRange(runs, series), yTitle, empty };
 }
 
+/** The step charts' x axis: steps, or wall time in minutes since each run started. */
+export type XAxis = 'step' | 'time';
+
+/** A step chart redrawn against wall time: each series' run (the key's prefix) maps its steps to minutes. */
+function againstTime(content: LineContent, runs: readonly ComparedRun[]): LineContent {
+  if (content.xTitle !== 'step') return content;
+  const clocks = runs.map((run) => minutesAtStep(run.view));
+  const series = content.series.map((s) => {
+    const clock = clocks[Number(s.key.split(':')[0])] ?? clocks[0];
+    return { ...s, points: s.points.flatMap((p) => { const x = clock?.(p.x); return x === undefined ? [] : [{ x, y: p.y }]; }) };
+  });
+  const xMax = Math.max(1 / 60, ...series.map((s) => s.points[s.points.length - 1]?.x ?? 0));
+  return { ...content, series, xTitle: 'minutes', xMin: 0, xMax };
+}
+
 /** `waiting`: what the main run is doing while it has no steps yet (its phase), for the step charts' empty state. */
-export function chartContent(runs: readonly ComparedRun[], waiting = 'No steps recorded yet.'): Record<ChartId, ChartContent> {
+export function chartContent(runs: readonly ComparedRun[], waiting = 'No steps recorded yet.', xAxis: XAxis = 'step'): Record<ChartId, ChartContent> {
+  const content = stepContent(runs, waiting);
+  if (xAxis === 'step') return content;
+  const timed = { ...content };
+  for (const id of Object.keys(timed) as ChartId[]) {
+    const c = timed[id];
+    if (c.kind === 'line') (timed as Record<ChartId, ChartContent>)[id] = againstTime(c, runs);
+  }
+  return timed;
+}
+
+function stepContent(runs: readonly ComparedRun[], waiting: string): Record<ChartId, ChartContent> {
   const main = runs[0]?.view;
   if (!main) {
     const none = 'No run selected.';

@@ -19,7 +19,7 @@ import {
 } from 'chart.js';
 import { color } from 'chart.js/helpers';
 import { chartIds, dashboardCharts, type ChartId, type ChartSpec } from '../../src/protocol/dashboard-charts';
-import { chartContent, type BarContent, type ComparedRun, type LineContent } from './chart-content';
+import { chartContent, type BarContent, type ComparedRun, type LineContent, type XAxis } from './chart-content';
 import './each-series-interaction';
 import { htmlLegend } from './html-legend';
 import { stepCrosshair } from './step-crosshair';
@@ -41,6 +41,7 @@ export interface ChartSettings {
   /** EMA weight in [0, 1) for the charts whose spec says smoothed. */
   smoothing: number;
   logScale: boolean;
+  xAxis: XAxis;
 }
 
 type LineData = ChartDataset<'line', Point[]> & { seriesKey: string; faint?: boolean };
@@ -52,6 +53,8 @@ const dashes = [[], [6, 3], [2, 2], [10, 4, 2, 4]];
 const sparsePoints = 25;
 
 const formatValue = (y: number) => (Math.abs(y) >= 1000 ? y.toFixed(0) : y.toPrecision(4));
+/** Steps and layers are integers; minutes of wall time get two decimals. */
+const formatX = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
 
 /** Log-axis labels at 1, 2 and 5 × 10ᵏ only, short: "0.02", "5e-7" (Chart.js's own print every float digit). */
 function logTick(value: number | string): string {
@@ -85,7 +88,7 @@ export class DashboardCharts {
 
   render(runs: readonly ComparedRun[], settings: ChartSettings, waiting?: string): void {
     this.last = { runs, settings, waiting };
-    const content = chartContent(runs, waiting);
+    const content = chartContent(runs, waiting, settings.xAxis);
     for (const spec of dashboardCharts) {
       const c = content[spec.id];
       this.showEmpty(spec.id, c.empty);
@@ -160,7 +163,7 @@ export class DashboardCharts {
       maintainAspectRatio: false,
       interaction: { mode: 'eachSeries', intersect: false },
       scales: {
-        x: { type: 'linear', min: content.xMin, max: content.xMax, ticks: { ...ticks, precision: 0, ...(xIsLayer ? { stepSize: 1 } : {}) }, grid: { color: colors.grid }, title: title(content.xTitle) },
+        x: { type: 'linear', min: content.xMin, max: content.xMax, ticks: { ...ticks, ...(content.xTitle === 'minutes' ? {} : { precision: 0 }), ...(xIsLayer ? { stepSize: 1 } : {}) }, grid: { color: colors.grid }, title: title(content.xTitle) },
         y: { type: log ? 'logarithmic' : 'linear', ticks: yTicks, grid: { color: colors.grid }, title: title(content.yTitle) },
         // L_SPR (raw, before λ) lives on its own right-hand axis: its scale has nothing to do with the loss's.
         y1: { type: log ? 'logarithmic' : 'linear', display: 'auto', position: 'right', ticks: yTicks, grid: { drawOnChartArea: false }, title: title('L_SPR (raw)') },
@@ -174,11 +177,11 @@ export class DashboardCharts {
           callbacks: {
             title: (items) => {
               hoveredX = (items[0]?.raw as Point | undefined)?.x;
-              return hoveredX === undefined ? '' : `${content.xTitle} ${hoveredX}`;
+              return hoveredX === undefined ? '' : `${content.xTitle} ${formatX(hoveredX)}`;
             },
             label: (item: TooltipItem<'line'>) => {
               const p = item.raw as Point;
-              return `${item.dataset.label}: ${formatValue(p.y)}${p.x === hoveredX ? '' : ` (${content.xTitle} ${p.x})`}`;
+              return `${item.dataset.label}: ${formatValue(p.y)}${p.x === hoveredX ? '' : ` (${content.xTitle} ${formatX(p.x)})`}`;
             },
           },
         },

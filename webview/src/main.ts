@@ -145,6 +145,7 @@ function renderControls(): void {
   slider.value = String(state.smoothing);
   element('smoothing-value').textContent = state.smoothing.toFixed(2);
   (element('log-scale') as HTMLElement & { checked: boolean }).checked = state.logScale;
+  (element('wall-time') as HTMLElement & { checked: boolean }).checked = state.xAxis === 'time';
 }
 
 function selectRun(runDir: string): void {
@@ -186,7 +187,7 @@ function render(): void {
   if (!empty) {
     charts.render(
       shown.map((runDir) => ({ label: runs.find((r) => r.runDir === runDir)?.label ?? runDir, view: viewOf(eventsByRun.get(runDir)!) })),
-      { smoothing: state.smoothing, logScale: state.logScale },
+      { smoothing: state.smoothing, logScale: state.logScale, xAxis: state.xAxis },
       waiting,
     );
   }
@@ -231,6 +232,11 @@ element('smoothing').addEventListener('input', (e) => {
 });
 element('log-scale').addEventListener('change', (e) => {
   state.logScale = (e.target as HTMLElement & { checked: boolean }).checked;
+  saveState(state);
+  render();
+});
+element('wall-time').addEventListener('change', (e) => {
+  state.xAxis = (e.target as HTMLElement & { checked: boolean }).checked ? 'time' : 'step';
   saveState(state);
   render();
 });

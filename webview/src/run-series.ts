@@ -211,3 +211,18 @@ function formatEta(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '';
   return seconds > 90 ? ` · ${Math.round(seconds / 60)} min left` : ` · ${Math.round(seconds)} s left`;
 }
+
+/**
+ * Wall time of each step, in minutes since the run's first step began (a step's time is when it ended, so the
+ * clock starts stepMs earlier); step 0 (the evaluation before training) is at 0. Evals and angles have no time
+ * of their own and take their step's. A resumed run's pause counts, as in TensorBoard's relative time.
+ */
+export function minutesAtStep(view: RunView): (step: number) => number | undefined {
+  const first = view.steps[0];
+  const begin = first ? Date.parse(first.time) - first.stepMs : NaN;
+  const at = new Map<number, number>(view.steps.map((s) => [s.step, Date.parse(s.time)]));
+  return (step) => {
+    const t = step === 0 ? begin : at.get(step);
+    return t === undefined || !Number.isFinite(t) || !Number.isFinite(begin) ? undefined : (t - begin) / 60000;
+  };
+}

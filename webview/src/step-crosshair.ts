@@ -1,4 +1,4 @@
-// A crosshair at the hovered step, drawn on every step chart at once (a Chart.js plugin: afterEvent reads the
+// A crosshair at the hovered step (or minute, on the wall-time axis), drawn on every step chart at once (a Chart.js plugin: afterEvent reads the
 // step under the pointer, afterDatasetsDraw draws the line), so a spike in one chart can be found in the others.
 import type { Chart, ChartEvent, ChartType, Plugin } from 'chart.js';
 
@@ -26,7 +26,7 @@ export const stepCrosshair: Plugin = {
     const area = chart.chartArea;
     const inside = event.x !== null && event.y !== null && event.x >= area.left && event.x <= area.right && event.y >= area.top && event.y <= area.bottom;
     if (event.type === 'mouseout' || (event.type === 'mousemove' && !inside)) options.onHover?.(undefined);
-    else if (event.type === 'mousemove' && event.x !== null) options.onHover?.(Math.round(chart.scales.x.getValueForPixel(event.x) ?? 0));
+    else if (event.type === 'mousemove' && event.x !== null) options.onHover?.(chart.scales.x.getValueForPixel(event.x));
   },
   afterDatasetsDraw(chart: Chart, _args, options: StepCrosshairOptions) {
     const step = options.enabled ? options.step?.() : undefined;

@@ -7,6 +7,8 @@ export interface DashboardState {
   /** EMA weight of the smoothed charts (TensorBoard's slider). */
   smoothing: number;
   logScale: boolean;
+  /** The step charts' x axis: steps or wall time. */
+  xAxis: 'step' | 'time';
 }
 
 export const defaultSmoothing = 0.6;
@@ -32,6 +34,7 @@ export function loadState(): DashboardState {
     compareWith: Array.isArray(state?.compareWith) ? state.compareWith.filter((d): d is string => typeof d === 'string') : [],
     smoothing: typeof state?.smoothing === 'number' && state.smoothing >= 0 && state.smoothing < 1 ? state.smoothing : defaultSmoothing,
     logScale: state?.logScale === true,
+    xAxis: state?.xAxis === 'time' ? 'time' : 'step',
   };
 }
 

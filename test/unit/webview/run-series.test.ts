@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import type { RunEvent } from '../../../src/protocol/run-events';
 import { chartContent, type LineContent } from '../../../webview/src/chart-content';
-import { describeProgress, perTaskLossSeries, viewRun } from '../../../webview/src/run-series';
+import { describeProgress, minutesAtStep, perTaskLossSeries, viewRun } from '../../../webview/src/run-series';
 import { syntheticRunEvents } from '../../support/synthetic-run';
 
 const time = '2025-01-01T00:00:00.000Z';
@@ -67,6 +67,22 @@ describe('chart-content: what each chart shows, or why not', () => {
     const evalChart = line(chartContent([early]).eval);
     assert.deepStrictEqual(evalChart.series.map((s) => s.points.length), [1, 1]);
     assert.deepStrictEqual([evalChart.xMin, evalChart.xMax], [0, 25]);
+  });
+
+  it('wall time: minutes since the first step began; evals at their step\'s time; the layer chart keeps layers', () => {
+    // Synthetic steps are 0.5 s apart with stepMs 120 ms: step k ends at 0.5·k s, the clock starts at 0.5 − 0.12 s.
+    const view = viewRun(syntheticRunEvents({ runId: 't', steps: 60, evalEvery: 20 }));
+    const minutes = minutesAtStep(view);
+    assert.ok(Math.abs(minutes(0)!) < 1e-12);
+    assert.ok(Math.abs(minutes(1)! - 0.12 / 60) < 1e-9);
+    assert.ok(Math.abs(minutes(60)! - (30 - 0.38) / 60) < 1e-9);
+    assert.strictEqual(minutes(61), undefined);
+    const timed = chartContent([{ label: 't', view }], undefined, 'time');
+    const evalChart = line(timed.eval);
+    assert.strictEqual(evalChart.xTitle, 'minutes');
+    assert.deepStrictEqual(evalChart.series[0].points.map((p) => +(p.x * 60).toFixed(6)), [9.62, 19.62, 29.62]);
+    assert.ok(Math.abs(evalChart.xMax! - (30 - 0.38) / 60) < 1e-9);
+    assert.strictEqual(line(timed.anglesLayers).xTitle, 'layer');
   });
 
   it('a run still preparing: the step charts wait with its phase, the allocation says when it comes', () => {
