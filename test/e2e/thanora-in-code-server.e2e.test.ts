@@ -163,6 +163,21 @@ describe('ThanoRA in code-server', function () {
     await frame.locator('#run-select vscode-option').first().waitFor({ state: 'attached', timeout: 30000 });
   });
 
+  it('opens the wide dashboard in an editor tab with the runs table', async () => {
+    await runCommand(page, 'ThanoRA: Open Dashboard in Editor');
+    const deadline = Date.now() + 60000;
+    let table: Frame | undefined;
+    while (!table && Date.now() < deadline) {
+      for (const frame of page.frames()) if (await frame.locator('.runs-table tbody tr').count().catch(() => 0)) table = frame;
+      if (!table) await page.waitForTimeout(500);
+    }
+    assert.ok(table, 'the editor dashboard shows a runs table');
+    assert.match((await table.locator('.runs-table tbody tr').first().textContent()) ?? '', /thanora.*finished.*40\/40/);
+    await table.locator('#progress-text', { hasText: 'finished' }).waitFor({ timeout: 30000 });
+    await page.screenshot({ path: path.join(artifacts, 'editor-dashboard.png') });
+    await runCommand(page, 'View: Close Editor');
+  });
+
   it('merges the run from the explorer context menu', async () => {
     const runs = path.join(workspace, 'thanora-demo', 'runs');
     const runId = fs.readdirSync(runs)[0];
