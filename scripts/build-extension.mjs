@@ -1,5 +1,5 @@
 // Bundles the extension host code, the training worker and the dashboard webview with esbuild.
-//   node scripts/build-extension.mjs [--only=extension|worker|webview]... [--production]
+//   node scripts/build-extension.mjs [--only=extension|worker|webview|plan-worker|allocation-webview]... [--production]
 // onnxruntime-node stays external: it is a native module shipped in the .vsix's node_modules
 // (see .vscodeignore); `vscode` is provided by the editor.
 import * as esbuild from 'esbuild';
@@ -16,6 +16,8 @@ const targets = {
   extension: { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'onnxruntime-node'] },
   worker: { ...common, entryPoints: ['src/worker/training-worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node20', external: ['onnxruntime-node'] },
   webview: { ...common, entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview/dashboard.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  'plan-worker': { ...common, entryPoints: ['src/worker/plan-worker.ts'], outfile: 'dist/plan-worker.js', platform: 'node', format: 'cjs', target: 'node20', external: ['onnxruntime-node'] },
+  'allocation-webview': { ...common, entryPoints: ['webview/src/allocation/main.ts'], outfile: 'dist/webview/allocation.js', platform: 'browser', format: 'iife', target: 'es2022' },
 };
 
 const names = only.length ? only : Object.keys(targets);

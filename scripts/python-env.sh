@@ -5,7 +5,7 @@
 # Use: scripts/python-env.sh [VENV_DIR]   (default .venv-py; prints the venv's python last)
 set -euo pipefail
 venv=${1:-.venv-py}
-if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import torch, transformers, peft, onnx, onnxruntime, safetensors' 2>/dev/null; then
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import torch, transformers, peft, accelerate, onnx, onnxruntime, safetensors' 2>/dev/null; then
   echo "$venv/bin/python"
   exit 0
 fi

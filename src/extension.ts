@@ -6,11 +6,13 @@ import { experimentGlob, findRunsRoots } from './training/runs-roots';
 import { TrainingController } from './training/training-controller';
 import { DashboardViewProvider, dashboardViewId } from './views/dashboard-view-provider';
 import { ExperimentDiagnostics } from './views/experiment-diagnostics';
+import { ExperimentCodeLensProvider, experimentSelector } from './views/experiment-code-lens';
 import { setRunFoldersContext, setTrainingContext } from './views/run-folder-context';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('ThanoRA');
   const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
+  const planWorkerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'plan-worker.js').fsPath;
   const controller = new TrainingController(workerPath, log);
   const dashboard = new DashboardViewProvider(context.extensionUri, {
     findRunsRoots,
@@ -30,7 +32,8 @@ export function activate(context: vscode.ExtensionContext): void {
     experimentWatcher,
     vscode.window.registerWebviewViewProvider(dashboardViewId, dashboard),
     new ExperimentDiagnostics(),
-    ...registerCommands({ extensionUri: context.extensionUri, workerPath, controller, log, listRuns: async () => listRuns(await findRunsRoots()), openDashboardInEditor: () => dashboard.openInEditor() }),
+    ...registerCommands({ extensionUri: context.extensionUri, workerPath, planWorkerPath, controller, log, listRuns: async () => listRuns(await findRunsRoots()), openDashboardInEditor: () => dashboard.openInEditor() }),
+    vscode.languages.registerCodeLensProvider(experimentSelector, new ExperimentCodeLensProvider()),
     controller.onDidChange(() => {
       void setTrainingContext(controller.running);
       refreshSoon();

@@ -8,6 +8,10 @@ import { demoCommand } from './commands/demo';
 import { generateCommand } from './commands/generate';
 import { importCommand } from './commands/import';
 import { mergeCommand } from './commands/merge';
+import { planCommand } from './commands/plan';
+import { sweepCommand } from './commands/sweep';
+import { exportJobCommand } from './commands/export-job';
+import { importRunCommand } from './commands/import-run';
 
 export interface CliCommand {
   summary: string;
@@ -18,12 +22,16 @@ export interface CliCommand {
 const commands: Record<string, CliCommand> = {
   demo: demoCommand,
   import: importCommand,
+  plan: planCommand,
   train: trainCommand,
+  sweep: sweepCommand,
   doctor: doctorCommand,
   grad: gradCommand,
   bench: benchCommand,
   generate: generateCommand,
   merge: mergeCommand,
+  'export-job': exportJobCommand,
+  'import-run': importRunCommand,
 };
 
 function help(): string {

@@ -2,15 +2,19 @@
 import * as vscode from 'vscode';
 import type { RunSummary } from '../protocol/webview-messages';
 import type { TrainingController } from '../training/training-controller';
+import { exportTrainingJobCommand } from './export-training-job';
 import { mergeAdapterCommand } from './merge-adapter';
 import { newExperimentCommand } from './new-experiment';
 import { newExperimentFromHfCommand } from './new-experiment-from-hf';
+import { previewAllocationCommand } from './preview-allocation';
 import { resumeTrainingCommand } from './resume-training';
 import { startTrainingCommand, stopTrainingCommand } from './start-training';
 
 export interface CommandContext {
   extensionUri: vscode.Uri;
   workerPath: string;
+  /** dist/plan-worker.js: the allocation preview's process. */
+  planWorkerPath: string;
   controller: TrainingController;
   log: vscode.OutputChannel;
   listRuns(): Promise<RunSummary[]>;
@@ -27,6 +31,8 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
     'thanora.mergeAdapter': mergeAdapterCommand(c.workerPath, c.log, c.listRuns),
     'thanora.newExperiment': newExperimentCommand(c.extensionUri),
     'thanora.newExperimentFromHf': newExperimentFromHfCommand(),
+    'thanora.previewAllocation': previewAllocationCommand(c.extensionUri, c.planWorkerPath, c.log),
+    'thanora.exportTrainingJob': exportTrainingJobCommand(c.workerPath, c.log),
   };
   return Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run));
 }

@@ -7,7 +7,11 @@ import { findExperimentFiles } from '../training/runs-roots';
 import { describeDemoTasks } from './new-experiment';
 import { requireTrust } from './require-trust';
 
-async function pickExperiment(extensionUri: vscode.Uri): Promise<vscode.Uri | undefined> {
+/**
+ * The thanora.json being edited, the only one in the workspace, or one the user picks (`title` names the action);
+ * with none, offers the bundled demo (`extensionUri` locates it).
+ */
+export async function pickExperiment(extensionUri: vscode.Uri, title = 'ThanoRA: Start Training', placeHolder = 'Experiment file to train'): Promise<vscode.Uri | undefined> {
   // The experiment being edited is the one the user means.
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active?.scheme === 'file' && path.basename(active.fsPath) === 'thanora.json') return active;
@@ -21,7 +25,7 @@ async function pickExperiment(extensionUri: vscode.Uri): Promise<vscode.Uri | un
   if (files.length === 1) return files[0];
   const picked = await vscode.window.showQuickPick(
     files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), description: path.dirname(uri.fsPath), uri })),
-    { title: 'ThanoRA: Start Training', placeHolder: 'Experiment file to train' },
+    { title, placeHolder },
   );
   return picked?.uri;
 }

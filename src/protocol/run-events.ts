@@ -2,7 +2,9 @@
 // (readers). `<output>/<run-id>/metrics.jsonl` holds one RunEvent per line, in the order they happened;
 // `status.json` holds the RunStatus. Names of modules are PEFT names; task names are the experiment's.
 
-export type MethodName = 'thanora' | 'lora' | 'pissa' | 'corda';
+import type { MethodName } from '../core/method/method-registry';
+
+export type { MethodName };
 
 /**
  * What a run is doing before its first step, k of n done: the preview passes (activation covariances), the
@@ -108,6 +110,8 @@ export interface CheckpointEvent {
   type: 'checkpoint';
   step: number;
   path: string;
+  /** This step's eval is the best so far by training.best.metric. */
+  best?: boolean;
 }
 
 /** The loss says training may have diverged (src/core/train/divergence-monitor.ts); each rule once per session. */
@@ -129,6 +133,8 @@ export interface EndEvent {
    */
   state: 'finished' | 'stopped' | 'failed' | 'interrupted' | 'diverged';
   error?: string;
+  /** Set when training.best.patience ended the run before its last step. */
+  earlyStop?: string;
 }
 
 export type RunEvent = PhaseEvent | RunStartEvent | AllocationEvent | StepEvent | AnglesEvent | EvalEvent | CheckpointEvent | RunWarningEvent | EndEvent;
@@ -144,9 +150,21 @@ export interface RunStatus {
   totalSteps: number;
   /** Last checkpoint folder, relative to the run folder. */
   lastCheckpoint?: string;
+  /** The best eval so far by training.best.metric and its checkpoint folder (relative); absent before the first. */
+  best?: BestRecord;
   error?: string;
   pid?: number;
   updated: string;
+}
+
+export interface BestRecord {
+  /** "mean-accuracy" or "accuracy:<task>". */
+  metric: string;
+  value: number;
+  step: number;
+  checkpoint: string;
+  /** Evals since that one without a new best (for patience). */
+  evalsSince: number;
 }
 
 /** One task's eval accuracy in a run: of the base model (the step-0 eval), the last eval, the best one. */

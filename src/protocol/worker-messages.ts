@@ -28,7 +28,17 @@ export interface MergeRequest {
   outDir?: string;
 }
 
-export type HostToWorkerMessage = StartTrainingRequest | StopTrainingRequest | MergeRequest;
+/** Export the experiment as a training job for Hugging Face Accelerate (core/export-job): HASI runs in the worker. */
+export interface ExportJobRequest {
+  type: 'exportJob';
+  experimentFile: string;
+  /** The new job folder (absent or empty). */
+  outDir: string;
+  /** The Hugging Face folder of the base, when the experiment's model was not made by `thanora import`. */
+  hfModel?: string;
+}
+
+export type HostToWorkerMessage = StartTrainingRequest | StopTrainingRequest | MergeRequest | ExportJobRequest;
 
 /** One metrics.jsonl record, forwarded as soon as the trainer writes it. */
 export interface WorkerRunEvent {
@@ -69,4 +79,12 @@ export interface WorkerMerged {
   tolerance: number | null;
 }
 
-export type WorkerToHostMessage = WorkerRunEvent | WorkerLog | WorkerFinished | WorkerFailed | WorkerMerged;
+export interface WorkerJobExported {
+  type: 'jobExported';
+  dir: string;
+  readmeFile: string;
+  files: number;
+  totalSteps: number;
+}
+
+export type WorkerToHostMessage = WorkerRunEvent | WorkerLog | WorkerFinished | WorkerFailed | WorkerMerged | WorkerJobExported;

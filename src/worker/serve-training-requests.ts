@@ -1,8 +1,9 @@
 // The worker's message loop, kept apart from the entry file so tests can drive it with a fake trainer.
-// One process does one job: `start` runs the trainer (`stop` aborts it cooperatively) or `merge` merges a
-// checkpoint; the process exits once the job has ended and its last message is flushed.
+// One process does one job: `start` runs the trainer (`stop` aborts it cooperatively), `merge` merges a
+// checkpoint or `exportJob` writes a training job folder; the process exits once the job has ended and its last
+// message is flushed.
 import type { RunEvent } from '../protocol/run-events';
-import type { HostToWorkerMessage, MergeRequest, StartTrainingRequest, WorkerMerged, WorkerToHostMessage } from '../protocol/worker-messages';
+import type { ExportJobRequest, HostToWorkerMessage, MergeRequest, StartTrainingRequest, WorkerJobExported, WorkerMerged, WorkerToHostMessage } from '../protocol/worker-messages';
 
 export type TrainingRunner = (
   experimentFile: string,
@@ -13,6 +14,9 @@ export type TrainingRunner = (
 /** Merges and verifies; resolves with the summary the host shows (the full report is on disk). */
 export type MergeRunner = (request: MergeRequest, onNotice: (message: string) => void) => Promise<Omit<WorkerMerged, 'type'>>;
 
+/** Writes the job folder; resolves with what the host shows. */
+export type ExportJobRunner = (request: ExportJobRequest, onLog: (line: string) => void) => Promise<Omit<WorkerJobExported, 'type'>>;
+
 /** The slice of `process` the loop needs (a forked child has `send` and `on('message')`). */
 export interface WorkerPort {
   on(event: 'message', listener: (message: unknown) => void): unknown;
@@ -20,7 +24,7 @@ export interface WorkerPort {
 }
 
 /** Returns `stop` for the entry to call when the host goes away (IPC disconnect). */
-export function serveTrainingRequests(port: WorkerPort, runTraining: TrainingRunner, exit: (code: number) => void, runMerge?: MergeRunner): { stop(): void } {
+export function serveTrainingRequests(port: WorkerPort, runTraining: TrainingRunner, exit: (code: number) => void, runMerge?: MergeRunner, runExportJob?: ExportJobRunner): { stop(): void } {
   const abort = new AbortController();
   let started = false;
   let lastRunDir: string | undefined;
@@ -67,6 +71,17 @@ export function serveTrainingRequests(port: WorkerPort, runTraining: TrainingRun
     }
   };
 
+  const exportJob = async (request: ExportJobRequest): Promise<void> => {
+    try {
+      const result = await runExportJob!(request, (message) => void send({ type: 'log', level: 'info', message }));
+      await send({ type: 'jobExported', ...result });
+      exit(0);
+    } catch (e) {
+      await send({ type: 'failed', error: e instanceof Error ? e.message : String(e) });
+      exit(1);
+    }
+  };
+
   port.on('message', (raw) => {
     const message = raw as HostToWorkerMessage;
     if (message?.type === 'start' && !started && typeof message.experimentFile === 'string') {
@@ -75,6 +90,9 @@ export function serveTrainingRequests(port: WorkerPort, runTraining: TrainingRun
     } else if (message?.type === 'merge' && !started && runMerge && typeof message.input === 'string') {
       started = true;
       void merge(message);
+    } else if (message?.type === 'exportJob' && !started && runExportJob && typeof message.experimentFile === 'string' && typeof message.outDir === 'string') {
+      started = true;
+      void exportJob(message);
     } else if (message?.type === 'stop') {
       abort.abort();
     } else {

@@ -1,6 +1,7 @@
 // What each chart shows for the runs on screen, or why it shows nothing: pure (no DOM, no Chart.js), so the
 // choices (series, colours by task, dashes by run, axis ranges, empty-state reasons) are unit-tested.
 import type { ChartId } from '../../src/protocol/dashboard-charts';
+import { hasTaskBlocks, isMethodName } from '../../src/core/method/method-registry';
 import type { MethodName } from '../../src/protocol/run-events';
 import { allocationBars, angleOverStepsSeries, anglesPerLayer, evalAccuracySeries, lossSeries, minutesAtStep, perTaskLossSeries, taskNames, throughputSeries, type AllocationBars, type NamedSeries, type Point, type RunView } from './run-series';
 
@@ -41,7 +42,8 @@ export interface BarContent {
 
 export type ChartContent = LineContent | BarContent;
 
-const methodNames: Record<MethodName, string> = { thanora: 'ThanoRA', lora: 'LoRA', pissa: 'PiSSA', corda: 'CorDA' };
+/** How each method is written in prose; one entry per method of the registry (the compiler checks). */
+const methodNames: Record<MethodName, string> = { thanora: 'ThanoRA', lora: 'LoRA', pissa: 'PiSSA', corda: 'CorDA', olora: 'OLoRA' };
 
 function methodOf(view: RunView): string {
   const method = view.start?.method;
@@ -50,7 +52,7 @@ function methodOf(view: RunView): string {
 
 /** Why a run has no task blocks to allocate or to measure angles between, or undefined when it has. */
 function noTaskBlocks(view: RunView, what: string): string | undefined {
-  if (view.start && view.start.method !== 'thanora') return `${methodOf(view)} has no task blocks, so there is no ${what}: it is ThanoRA's. Compare a ThanoRA run of the same experiment to see it.`;
+  if (view.start && isMethodName(view.start.method) && !hasTaskBlocks(view.start.method)) return `${methodOf(view)} has no task blocks, so there is no ${what}: it is ThanoRA's. Compare a ThanoRA run of the same experiment to see it.`;
   if (view.start && taskNames(view).length < 2 && what !== 'rank allocation') return `One task: there are no task pairs to measure ${what} between.`;
   return undefined;
 }

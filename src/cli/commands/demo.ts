@@ -5,6 +5,7 @@ import * as path from 'path';
 import { mergeCheckpoint } from '../../core/merge';
 import { readRunEvents } from '../../core/run-folder';
 import { runTraining, RunTrainingResult } from '../../core/train/run-training';
+import { METHOD_NAMES, MethodName } from '../../core/method/method-registry';
 import { AllocationEvent, EvalEvent, RunEvent } from '../../protocol/run-events';
 import { UsageError } from '../cli-error';
 import type { CliCommand } from '../main';
@@ -13,11 +14,10 @@ import { parseOptions } from '../parse-options';
 import { describeEvent } from './train';
 
 const repoRoot = path.resolve(__dirname, '../../../..');
-const methods = ['thanora', 'lora', 'pissa', 'corda'] as const;
-type Method = (typeof methods)[number];
+const baselines = METHOD_NAMES.filter((m) => m !== 'thanora');
 
 interface DemoRun {
-  method: Method;
+  method: MethodName;
   result: RunTrainingResult;
   before?: EvalEvent;
   after?: EvalEvent;
@@ -56,7 +56,7 @@ function allocationSummary(e: AllocationEvent, tasks: string[]): string {
   return lines.join('\n');
 }
 
-async function trainOne(experiment: string, method: Method, progress: ProgressLine): Promise<DemoRun> {
+async function trainOne(experiment: string, method: MethodName, progress: ProgressLine): Promise<DemoRun> {
   const t0 = Date.now();
   let total = 0;
   progress.log(`— training ${method} —`);
@@ -82,11 +82,12 @@ async function trainOne(experiment: string, method: Method, progress: ProgressLi
 
 export const demoCommand: CliCommand = {
   summary: 'train ThanoRA on the embedded demo (base model + 4 tasks), merge, and report',
-  usage: 'thanora demo [--compare lora|pissa|corda] [--experiment examples/demo/thanora.json]',
+  usage: `thanora demo [--compare ${baselines.join('|')}] [--experiment examples/demo/thanora.json]`,
   async run(args) {
     const { values } = parseOptions(args, { compare: { type: 'string' }, experiment: { type: 'string' } });
-    const compare = values.compare as Method | undefined;
-    if (compare && (!methods.includes(compare) || compare === 'thanora')) throw new UsageError(`--compare takes lora, pissa or corda`);
+    const given = values.compare as string | undefined;
+    const compare = baselines.find((m) => m === given);
+    if (given !== undefined && !compare) throw new UsageError(`--compare takes ${baselines.join(', ')}, got '${given}'`);
     const experiment = path.resolve((values.experiment as string | undefined) ?? path.join(repoRoot, 'examples/demo/thanora.json'));
     const progress = new ProgressLine();
     const runs = [await trainOne(experiment, 'thanora', progress)];

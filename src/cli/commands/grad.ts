@@ -8,6 +8,7 @@ import { checkCausalLmBatch, checkSequenceClassificationBatch } from '../../core
 import { readModelFile } from '../../core/onnx/model-file';
 import { declaredLogits, inputIdsVocabulary } from '../../core/onnx/token-vocabulary';
 import { checkModelSupport } from '../../core/onnx/runtime-support';
+import { singlePositionLogitsProblem } from '../../core/onnx/export-checks';
 import { TRAINING_SUPPORT } from '../../core/train/experiment-setup';
 import { Precision, buildLoraTrainingGraph } from '../../core/train/lora-training-graph';
 import { setupPeftLora } from '../../core/train/peft-lora-setup';
@@ -40,6 +41,8 @@ export const gradCommand: CliCommand = {
     const batch = readBatchFile(batchFile);
     const out = requireString(values, 'out');
     const setup = setupPeftLora(model, adapter);
+    const onePosition = setup.head === 'causal_lm' ? singlePositionLogitsProblem(model) : undefined;
+    if (onePosition) throw new Error(`${modelFile}: ${onePosition}`);
     const tokenVocab = inputIdsVocabulary(model);
     const tensors = { inputIds: { dims: [batch.batchSize, batch.seqLength], data: batch.inputIds }, labels: { dims: batch.labelsDims, data: batch.labels } };
     const check = (classes: number) => {

@@ -2,6 +2,7 @@
 // step and checkpoints; `--resume <run-dir>` continues from the last checkpoint.
 import { RunEvent } from '../../protocol/run-events';
 import { runTraining } from '../../core/train/run-training';
+import { METHOD_NAMES, isMethodName, methodNameList } from '../../core/method/method-registry';
 import { UsageError } from '../cli-error';
 import type { CliCommand } from '../main';
 import { ProgressLine } from '../progress-line';
@@ -29,7 +30,7 @@ export function describeEvent(e: RunEvent): string | undefined {
 
 export const trainCommand: CliCommand = {
   summary: 'train an experiment (thanora.json) and record it in a run folder',
-  usage: 'thanora train <thanora.json> [--resume RUN_DIR] [--method thanora|lora|pissa|corda] [--device auto|cuda|cpu] [--threads N] [--runs-dir DIR]',
+  usage: `thanora train <thanora.json> [--resume RUN_DIR] [--method ${METHOD_NAMES.join('|')}] [--device auto|cuda|cpu] [--threads N] [--runs-dir DIR]`,
   async run(args) {
     const { values, positionals } = parseOptions(args, {
       resume: { type: 'string' },
@@ -41,7 +42,7 @@ export const trainCommand: CliCommand = {
     const file = positionals[0];
     if (!file && !values.resume) throw new UsageError('give the experiment file (thanora.json) or --resume RUN_DIR');
     const method = values.method as string | undefined;
-    if (method && !['thanora', 'lora', 'pissa', 'corda'].includes(method)) throw new UsageError(`--method must be thanora, lora, pissa or corda`);
+    if (method !== undefined && !isMethodName(method)) throw new UsageError(`--method must be ${methodNameList()}, got '${method}'`);
     const progress = new ProgressLine();
     const controller = new AbortController();
     const onSigint = () => {
@@ -56,7 +57,7 @@ export const trainCommand: CliCommand = {
         file ?? '',
         {
           resumeFrom: values.resume as string | undefined,
-          method: method ? { name: method as 'thanora' } : undefined,
+          method: method !== undefined && isMethodName(method) ? { name: method } : undefined,
           device: values.device ? deviceOption(values) : undefined,
           threads: values.threads !== undefined ? threadsOption(values) : undefined,
           runsDir: values['runs-dir'] as string | undefined,

@@ -8,15 +8,19 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Batch } from '../io/batch-file';
 import { ResolvedModule } from '../lora/linear-modules';
 import { allTensorBytes } from '../onnx/external-data';
 import { DataType, ModelProto, dataTypeSize } from '../onnx/types';
 import { Device } from '../runtime/session';
+import type { StepEstimate } from '../../protocol/plan-messages';
 import { buildLoraTrainingGraph, TaskHead } from '../train/lora-training-graph';
 import { TrainStepSession } from '../train/train-step-session';
 import { syntheticBatch } from './lora-step-bench';
 import { measureSgemmGflops } from './sgemm-peak';
 import { readStepProfiles } from './step-profile';
+
+export type { StepEstimate } from '../../protocol/plan-messages';
 
 /** Fraction of the SGEMM peak a LoRA step's products reach on the CPU (measured by `thanora bench`). */
 export const MATMUL_EFFICIENCY = 0.8;
@@ -40,25 +44,6 @@ export interface StepEstimateRequest {
   onNotice?: (m: string) => void;
 }
 
-export interface StepEstimate {
-  batch: number;
-  seq: number;
-  /** The weights as a session holds them (float16/bfloat16 computed in float32: twice their file size). */
-  weightBytes: number;
-  activationBytes: number;
-  /** Adapter values, gradients and AdamW's two moments, float32. */
-  adapterStateBytes: number;
-  peakBytes: number;
-  gflopPerStep: number;
-  sgemmPeakGflops: number;
-  stepMs: number;
-  /** The machine's memory, and what is free now. */
-  machineBytes: number;
-  availableBytes: number;
-  /** A sentence when the step will not fit (or hardly), with what to change. */
-  warning?: string;
-}
-
 type Fit = (b: number, s: number) => number;
 
 // k + a·s + c·s² through three points (s_i, y_i) at b = 1; evaluated as k + b·(a·s + c·s²).
@@ -73,7 +58,8 @@ function fitQuadratic(points: readonly [number, number][]): Fit {
   return (b, s) => Math.max(0, k + b * (a * s + c * s * s));
 }
 
-function weightBytesAsHeld(model: ModelProto): number {
+/** The weights' bytes in a CPU session: float16/bfloat16 ones are computed in float32, so they count twice. */
+export function weightBytesAsHeld(model: ModelProto): number {
   // Half weights are widened to float32 in the session (widen-half-precision.ts).
   const half = model.graph.initializers.filter((t) => t.dataType === DataType.FLOAT16 || t.dataType === DataType.BFLOAT16);
   const halfBytes = half.reduce((s, t) => s + t.dims.reduce((a, b) => a * b, 1) * dataTypeSize[t.dataType], 0);
@@ -93,6 +79,26 @@ function availableMemory(): number {
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 
+/** The machine's memory, what is free now, and a warning when a step of `peakBytes` will not fit (or hardly). */
+export function machineMemory(peakBytes: number, batch: number, seq: number): Pick<StepEstimate, 'machineBytes' | 'availableBytes' | 'warning'> {
+  const machineBytes = os.totalmem();
+  const availableBytes = availableMemory();
+  let warning: string | undefined;
+  const smaller = `lower training.batchSize or seqLength (raise training.gradAccumulation to keep the batch per step), or adapt fewer modules`;
+  if (peakBytes > 0.95 * machineBytes) {
+    warning = `a step of ${batch}×${seq} needs about ${gib(peakBytes)} but this machine has ${gib(machineBytes)}: it will not fit; ${smaller}`;
+  } else if (peakBytes > availableBytes) {
+    warning = `a step of ${batch}×${seq} needs about ${gib(peakBytes)}; ${gib(availableBytes)} are free now (of ${gib(machineBytes)}): close other programs or ${smaller}`;
+  }
+  return { machineBytes, availableBytes, warning };
+}
+
+// A batch of random ids with the labels the head expects: next tokens [b, s], or one class per row [b].
+function probeBatch(b: number, s: number, r: StepEstimateRequest, seed = 0): Batch {
+  const batch = syntheticBatch(b, s, r.vocabSize, seed);
+  return r.head === 'causal_lm' ? batch : { ...batch, labels: new Int32Array(b), labelsDims: [b] };
+}
+
 export async function estimateTrainingStep(base: ModelProto, r: StepEstimateRequest): Promise<StepEstimate> {
   const s1 = Math.min(16, Math.max(4, r.seq));
   const sizes: [number, number][] = [
@@ -101,7 +107,7 @@ export async function estimateTrainingStep(base: ModelProto, r: StepEstimateRequ
     [1, 4 * s1],
     [2, s1],
   ];
-  const graph = await buildLoraTrainingGraph(base, { modules: r.modules, rank: r.rank, alpha: r.alpha, head: r.head }, syntheticBatch(2, s1, r.vocabSize));
+  const graph = await buildLoraTrainingGraph(base, { modules: r.modules, rank: r.rank, alpha: r.alpha, head: r.head }, probeBatch(2, s1, r));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'thanora-estimate-'));
   let profiles;
   try {
@@ -112,7 +118,7 @@ export async function estimateTrainingStep(base: ModelProto, r: StepEstimateRequ
       values.set(a.bInput, new Float32Array(a.shapeB[0] * a.shapeB[1]).fill(0.01));
     }
     // One unprofiled warm-up run would not help: profiling is on from the start. The first size runs twice.
-    for (const [b, s] of [sizes[0], ...sizes]) await session.run(syntheticBatch(b, s, r.vocabSize, b * 1000 + s), values);
+    for (const [b, s] of [sizes[0], ...sizes]) await session.run(probeBatch(b, s, r, b * 1000 + s), values);
     session.endProfiling();
     await session.release();
     profiles = readStepProfiles(path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.json'))!), graph.model.graph.nodes).slice(1);
@@ -135,14 +141,6 @@ export async function estimateTrainingStep(base: ModelProto, r: StepEstimateRequ
   const peakBytes = RUNTIME_BASE_BYTES + weightBytes + ARENA_SLACK * activationBytes + adapterStateBytes;
   const gflopPerStep = flops(r.batch, r.seq) / 1e9;
   const stepMs = (gflopPerStep / (sgemmPeakGflops * MATMUL_EFFICIENCY)) * 1000 + otherMs(r.batch, r.seq);
-  const machineBytes = os.totalmem();
-  const availableBytes = availableMemory();
-  let warning: string | undefined;
-  const smaller = `lower training.batchSize or seqLength (raise training.gradAccumulation to keep the batch per step), or adapt fewer modules`;
-  if (peakBytes > 0.95 * machineBytes) {
-    warning = `a step of ${r.batch}×${r.seq} needs about ${gib(peakBytes)} but this machine has ${gib(machineBytes)}: it will not fit; ${smaller}`;
-  } else if (peakBytes > availableBytes) {
-    warning = `a step of ${r.batch}×${r.seq} needs about ${gib(peakBytes)}; ${gib(availableBytes)} are free now (of ${gib(machineBytes)}): close other programs or ${smaller}`;
-  }
-  return { batch: r.batch, seq: r.seq, weightBytes, activationBytes, adapterStateBytes, peakBytes, gflopPerStep, sgemmPeakGflops, stepMs, machineBytes, availableBytes, warning };
+  const machine = machineMemory(peakBytes, r.batch, r.seq);
+  return { batch: r.batch, seq: r.seq, weightBytes, activationBytes, adapterStateBytes, peakBytes, gflopPerStep, sgemmPeakGflops, stepMs, ...machine };
 }

@@ -6,7 +6,9 @@ import type { PaddingMode } from '../data/collate';
 import type { ExampleFormatSetting } from '../data/example-formats';
 import type { TokenizerSetting } from '../data/tokenizer';
 
-export type MethodName = 'thanora' | 'lora' | 'pissa' | 'corda';
+import type { MethodName } from '../method/method-registry';
+
+export type { MethodName };
 export type Device = 'auto' | 'cuda' | 'cpu';
 
 export interface TaskConfig {
@@ -54,6 +56,15 @@ export interface MethodConfig {
   sprSides: 'both' | 'A' | 'B';
 }
 
+/** metric: "mean-accuracy", "accuracy:<task>", "mean-loss" or "loss:<task>"; patience: evals without a new best before stopping (0 = never). */
+export interface BestSetting {
+  metric: string;
+  patience: number;
+}
+
+/** Runs recorded before training.best existed resume with this. */
+export const DEFAULT_BEST: BestSetting = { metric: 'mean-accuracy', patience: 0 };
+
 export type TrainingLength = { unit: 'steps'; steps: number } | { unit: 'epochs'; epochs: number };
 
 export interface TrainingConfig {
@@ -76,6 +87,8 @@ export interface TrainingConfig {
   evalEvery: number;
   /** 0 = only at the end. */
   checkpointEvery: number;
+  /** Which checkpoint is the best, and early stopping (src/core/train/best-checkpoint.ts). */
+  best: BestSetting;
   /** What a divergence warning does (src/core/train/divergence-monitor.ts). */
   onDivergence: 'warn' | 'stop';
   mixing: MixingMode;

@@ -8,21 +8,15 @@ import * as path from 'path';
 import type { ExperimentConfig } from './experiment-config';
 import { ConfigIssue, ExperimentConfigError } from './experiment-error';
 import { JsonSyntaxError, parseJsonWithLocations, PointerLocation, SourcePosition } from './json-source-map';
+import { installedPath } from '../io/installed-file';
 import { checkExperimentRules, resolveExperiment } from './resolve-experiment';
 import { schemaIssuesFromAjv } from './schema-errors';
 
 const schemaRelativePath = path.join('schemas', 'thanora.schema.json');
 
-/**
- * Absolute path of the experiment JSON Schema. It ships at the package root (the extension's jsonValidation
- * contribution points there too); compiled code sits a few folders deeper, so look upwards from here.
- */
+/** Absolute path of the experiment JSON Schema; it ships at the package root (the extension's jsonValidation points there too). */
 export function experimentSchemaPath(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, schemaRelativePath);
-    if (fs.existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`cannot find ${schemaRelativePath} in any folder above ${__dirname}; the installation is incomplete`);
-  }
+  return installedPath(schemaRelativePath);
 }
 
 let compiledValidator: ValidateFunction | undefined;

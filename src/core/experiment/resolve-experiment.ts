@@ -16,6 +16,7 @@ import {
 } from './experiment-config';
 import type { ConfigIssue } from './experiment-error';
 import { threadCountProblem } from '../runtime/thread-count';
+import { hasTaskBlocks } from '../method/method-registry';
 
 // The value has passed the schema, so its shape is known; `any` avoids restating the schema as casts.
 type Json = any;
@@ -75,6 +76,7 @@ export function resolveExperiment(value: Json, given: Json, file: string): Exper
       seed: t.seed,
       evalEvery: t.evalEvery,
       checkpointEvery: t.checkpointEvery,
+      best: { metric: t.best.metric, patience: t.best.patience },
       onDivergence: t.onDivergence,
       mixing: t.mixing,
     },
@@ -148,14 +150,14 @@ function checkRanks(config: ExperimentConfig, given: Json): ConfigIssue[] {
   const T = config.tasks.length;
   const rc = config.method.cooperativeRank;
   const issues: ConfigIssue[] = [];
-  if (config.method.name !== 'thanora') return issues;
+  if (!hasTaskBlocks(config.method.name)) return issues;
   if (r < T + rc) {
     const explicit = typeof given.method?.cooperativeRank === 'number';
     issues.push({
       pointer: explicit ? '/method/cooperativeRank' : '/lora/r',
       message:
         `lora.r = ${r} cannot give each of the ${T} tasks a rank ≥ 1 plus the cooperative rank ${rc}${explicit ? '' : ' ("auto")'}: ` +
-        `method "thanora" needs r ≥ ${T} + ${rc} = ${T + rc}. Raise lora.r${explicit ? ' or lower method.cooperativeRank' : ''}.`,
+        `method "${config.method.name}" needs r ≥ ${T} + ${rc} = ${T + rc}. Raise lora.r${explicit ? ' or lower method.cooperativeRank' : ''}.`,
     });
   }
   const K = config.method.entropyRank;
@@ -176,6 +178,13 @@ function checkTasksAndTraining(config: ExperimentConfig, given: Json): ConfigIss
   });
   if (given.training?.steps !== undefined && given.training?.epochs !== undefined) {
     issues.push({ pointer: '/training/epochs', message: 'give either training.steps or training.epochs, not both' });
+  }
+  const metricTask = /^(?:accuracy|loss):(.*)$/.exec(config.training.best.metric)?.[1];
+  if (metricTask !== undefined && !config.tasks.some((task) => task.name === metricTask)) {
+    issues.push({
+      pointer: '/training/best/metric',
+      message: `best.metric "${config.training.best.metric}" names no task; use "mean-accuracy", "mean-loss" or one of ${config.tasks.map((task) => `"accuracy:${task.name}"`).join(', ')} (or loss:<task>)`,
+    });
   }
   const { length, warmupSteps } = config.training;
   if (length.unit === 'steps' && warmupSteps > length.steps) {

@@ -78,7 +78,9 @@ function findBias(index: GraphIndex, node: NodeProto): { name: string; sum: stri
   return other && constantSource(index, other) ? { name: other, sum: users[0].outputs[0] } : undefined;
 }
 
-function linearModuleOf(index: GraphIndex, node: NodeProto, constantsWithNames: string[]): LinearModule | undefined {
+type UnnamedModule = Omit<LinearModule, 'peftName' | 'isOutputHead'> & { node: string; proto: NodeProto; producesOutput: boolean };
+
+function linearModuleOf(index: GraphIndex, node: NodeProto): UnnamedModule | undefined {
   if (node.opType !== 'MatMul' && node.opType !== 'Gemm') return undefined;
   if (node.domain && node.domain !== 'ai.onnx') return undefined;
   if (node.opType === 'Gemm' && attrInt(node, 'transA', 0) !== 0) return undefined;
@@ -90,15 +92,10 @@ function linearModuleOf(index: GraphIndex, node: NodeProto, constantsWithNames: 
   const stored: WeightLayout = flips % 2 === 0 ? 'in_out' : 'out_in';
   const [rows, cols] = trace.tensor.dims;
   const bias = findBias(index, node);
-  const peftName = derivePeftName({
-    node,
-    weightNames: trace.names,
-    biasName: bias?.name,
-    namedConstants: constantsWithNames,
-  });
   const producesOutput = index.graphOutputs.has(node.outputs[0]) || (!!bias && index.graphOutputs.has(bias.sum));
   return {
-    peftName,
+    proto: node,
+    producesOutput,
     node: node.name,
     output: node.outputs[0],
     op: node.opType,
@@ -109,19 +106,46 @@ function linearModuleOf(index: GraphIndex, node: NodeProto, constantsWithNames: 
     dtype: trace.tensor.dataType,
     weightNames: trace.names,
     biasName: bias?.name,
-    isOutputHead: producesOutput || outputHeadNames.has(peftName.split('.').pop() ?? ''),
   };
+}
+
+// Constants that name no module: weight aliases or biases reaching linear nodes with different weights, and
+// biases any other node reads too. Exporters merge equal tensors (Hugging Face's zero biases) into one
+// initializer, which may then carry a LayerNorm's name. Nodes reading the same weight initializer are one
+// module (tied weights) and do not make its names shared.
+function sharedConstantNames(index: GraphIndex, modules: readonly UnnamedModule[]): Set<string> {
+  const shared = new Set(modules.map((m) => m.biasName).filter((b): b is string => !!b && (index.consumers.get(b)?.length ?? 0) > 1));
+  const weightsByName = new Map<string, Set<string>>();
+  for (const m of modules) {
+    for (const name of [...m.weightNames, ...(m.biasName ? [m.biasName] : [])]) {
+      const weights = weightsByName.get(name) ?? new Set<string>();
+      weights.add(m.initializer);
+      weightsByName.set(name, weights);
+    }
+  }
+  for (const [name, weights] of weightsByName) if (weights.size > 1) shared.add(name);
+  return shared;
 }
 
 /** All linear modules of the graph, in node order. */
 export function findLinearModules(index: GraphIndex): LinearModule[] {
   const constantsWithNames = namedConstants(index);
-  const found: LinearModule[] = [];
+  const unnamed: UnnamedModule[] = [];
   for (const node of index.graph.nodes) {
-    const m = linearModuleOf(index, node, constantsWithNames);
-    if (m) found.push(m);
+    const m = linearModuleOf(index, node);
+    if (m) unnamed.push(m);
   }
-  return found;
+  const sharedConstants = sharedConstantNames(index, unnamed);
+  return unnamed.map(({ proto, producesOutput, ...m }) => {
+    const peftName = derivePeftName({
+      node: proto,
+      weightNames: m.weightNames,
+      biasName: m.biasName,
+      sharedConstants,
+      namedConstants: constantsWithNames,
+    });
+    return { ...m, peftName, isOutputHead: producesOutput || outputHeadNames.has(peftName.split('.').pop() ?? '') };
+  });
 }
 
 /** The public part of a linear module (what resolveTargets returns). */

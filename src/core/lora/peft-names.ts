@@ -3,6 +3,7 @@
 // the graph inputs use `<peftName>.lora_A.weight` so the safetensors writer only adds the prefix.
 import { NodeProto } from '../onnx/types';
 import { isAnonymousName } from './graph-index';
+import { torchModuleScope } from './torch-scope';
 
 export const peftKeyPrefix = 'base_model.model.';
 
@@ -48,19 +49,26 @@ export interface PeftNameEvidence {
   weightNames: readonly string[];
   /** The constant added to the output right after the op (`...q_proj.bias`), when there is one. */
   biasName?: string;
+  /** Constants read by more than one linear module (exporters merge equal tensors, e.g. zero biases, into one
+   *  initializer): such a name belongs to none of them. */
+  sharedConstants: ReadonlySet<string>;
   namedConstants: readonly string[];
 }
 
 /**
- * Best PEFT name for a linear node, from the most to the least reliable evidence: a named weight
+ * Best PEFT name for a linear node, from the most to the least reliable evidence: the module scope the
+ * dynamo exporter recorded on the node (its names and folded weights are anonymous), a named weight
  * (`...q_proj.weight`, unfolded exports), a named bias (`...q_proj.bias`, folded exports keep bias names
  * while the weight becomes `onnx::MatMul_416`), the node's module path plus the recovered root, and
- * last the node name itself.
+ * last the node name itself. A constant shared with another linear module names neither.
  */
 export function derivePeftName(e: PeftNameEvidence): string {
-  const namedWeight = e.weightNames.find((n) => n.endsWith('.weight') && !isAnonymousName(n));
+  const scope = torchModuleScope(e.node);
+  if (scope) return scope;
+  const ownName = (n: string) => !isAnonymousName(n) && !e.sharedConstants.has(n);
+  const namedWeight = e.weightNames.find((n) => n.endsWith('.weight') && ownName(n));
   if (namedWeight) return namedWeight.slice(0, -'.weight'.length);
-  if (e.biasName && e.biasName.endsWith('.bias') && !isAnonymousName(e.biasName)) {
+  if (e.biasName && e.biasName.endsWith('.bias') && ownName(e.biasName)) {
     return e.biasName.slice(0, -'.bias'.length);
   }
   const path = nodeModulePath(e.node.name);

@@ -1,10 +1,10 @@
 // Finds and reads what `thanora merge <run or checkpoint>` merges: the checkpoint folder (a run folder means its
-// last checkpoint), its CheckpointMeta, the trained adapter, the init blocks of residual methods (all read by the
+// best checkpoint unless told otherwise, see run-folder/locate-checkpoint.ts), its CheckpointMeta, the trained adapter, the init blocks of residual methods (all read by the
 // run folder's checkpoint reader), and the base model the run trained on.
 import * as fs from 'fs';
 import * as path from 'path';
 import { LoraPair, PeftAdapter } from '../io/peft-adapter';
-import { CheckpointError, locateCheckpoint, readCheckpointAdapter } from '../run-folder';
+import { CheckpointChoice, CheckpointError, locateCheckpoint, readCheckpointAdapter } from '../run-folder';
 import { CheckpointMeta, RUN_FILES } from '../../protocol/run-events';
 import { MergeInputError } from './merge-errors';
 
@@ -22,15 +22,17 @@ export interface CheckpointSource {
   baseModelFile: string;
   /** `<run>/merged` for a run folder, `<checkpoint>/merged` for a checkpoint. */
   defaultOutDir: string;
-  /** Set when the run's recorded last checkpoint was missing and another was taken. */
+  /** Set when the run's recorded last or best checkpoint was missing and another was taken. */
   note?: string;
+  /** Which checkpoint of the run this is (best, last, a step, or given as a folder). */
+  selection: string;
 }
 
-/** Reads a run folder (its last checkpoint) or a checkpoint folder. `baseModel` overrides the recorded path. */
-export function readCheckpoint(input: string, options: { baseModel?: string } = {}): CheckpointSource {
+/** Reads a run folder (the checkpoint `checkpoint` chooses) or a checkpoint folder. `baseModel` overrides the recorded path. */
+export function readCheckpoint(input: string, options: { baseModel?: string; checkpoint?: CheckpointChoice } = {}): CheckpointSource {
   let located, checkpoint;
   try {
-    located = locateCheckpoint(input);
+    located = locateCheckpoint(input, options.checkpoint);
     checkpoint = readCheckpointAdapter(located.checkpointDir);
   } catch (e) {
     throw e instanceof CheckpointError ? new MergeInputError(e.message) : e;
@@ -45,5 +47,5 @@ export function readCheckpoint(input: string, options: { baseModel?: string } = 
     throw new MergeInputError(`the run's base model ${baseModelFile} (baseModel "${meta.baseModel}" in ${adapter.configFile}) does not exist; pass --model with its new location`);
   }
   const defaultOutDir = path.join(located.givenDirectly ? checkpointDir : path.resolve(input), RUN_FILES.merged);
-  return { checkpointDir, runDir, runConfigFile, meta, adapter, init, baseModelFile, defaultOutDir, note: located.note };
+  return { checkpointDir, runDir, runConfigFile, meta, adapter, init, baseModelFile, defaultOutDir, note: located.note, selection: located.selection };
 }

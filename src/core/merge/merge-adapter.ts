@@ -8,6 +8,7 @@ import { exportHuggingFaceFolder, HfExport } from '../modelgen/hf-export';
 import { MERGE_REPORT_FILE, MERGED_MODEL_FILE, OutputFile, StagedOutput, describeOutputFiles, writeMergeOutput } from './merge-output';
 import { Device } from '../runtime/session';
 import { readCheckpoint } from './checkpoint-source';
+import type { CheckpointChoice } from '../run-folder';
 import { MergePlan, attachInitBlocks, planAdapterMerge, weightPatches } from './merge-plan';
 import { Verification, verifyMerge } from './merge-verify';
 import { BaseModel, WrittenModel, openBaseModel, writeMergedModel } from './merged-model-writer';
@@ -22,6 +23,8 @@ export interface MergeOptions {
   outDir?: string;
   /** Verify on this batch file instead of the run's eval examples. */
   batchFile?: string;
+  /** Which checkpoint of a run folder (default: its best, else its last; run-folder/locate-checkpoint.ts). */
+  checkpoint?: CheckpointChoice;
   /** Base model to use instead of the one the checkpoint records (a moved model). */
   baseModel?: string;
   /** Verification runs ONNX Runtime on this device (default cpu: CUDA may use TF32 and blur the check). */
@@ -33,7 +36,8 @@ export interface MergeOptions {
 }
 
 export interface MergeReport {
-  source: { kind: 'checkpoint' | 'adapter'; path: string; method?: string; step?: number; tasks?: string[] };
+  /** selection: which checkpoint of the run was merged ("best by mean-accuracy (…)", "last", "step N", "given"). */
+  source: { kind: 'checkpoint' | 'adapter'; path: string; method?: string; step?: number; tasks?: string[]; selection?: string };
   baseModel: string;
   /**
    * Final paths; `files` lists every file beside the report with its size and SHA-256, as written. huggingFace:
@@ -114,7 +118,7 @@ function chooseProbes(base: BaseModel, options: MergeOptions, runConfigFile?: st
 
 /** Merges a run's last checkpoint (or a given checkpoint) and exports its PEFT adapter. */
 export async function mergeCheckpoint(input: string, options: MergeOptions = {}): Promise<MergeOutcome> {
-  const source = readCheckpoint(input, { baseModel: options.baseModel });
+  const source = readCheckpoint(input, { baseModel: options.baseModel, checkpoint: options.checkpoint });
   if (source.note) options.onNotice?.(source.note);
   let base: BaseModel | undefined = openBaseModel(source.baseModelFile);
   const plan = planAdapterMerge(base.model, source.adapter, source.adapter.configFile);
@@ -134,7 +138,7 @@ export async function mergeCheckpoint(input: string, options: MergeOptions = {})
       written,
       probes,
       {
-        source: { kind: 'checkpoint', path: source.checkpointDir, method: meta.method, step: meta.step, tasks: meta.tasks },
+        source: { kind: 'checkpoint', path: source.checkpointDir, method: meta.method, step: meta.step, tasks: meta.tasks, selection: source.selection },
         adapterFiles: [ADAPTER_WEIGHTS_FILE, ADAPTER_CONFIG_FILE].map((f) => path.join(out.staging, f)),
         huggingFace,
       },

@@ -1,5 +1,5 @@
 // The method-initialization layer between the engine and the trainer: base model + resolved target modules +
-// the experiment's lora/method config (+ preview batches per task for thanora and corda) → the initial
+// the experiment's lora/method config (+ preview batches per task for the methods with a preview) → the initial
 // adapter values, the residual base model, the block maps, HASI's allocation report and each module's scale.
 // Every module gets one LoRA of the full rank r (the blocks split it), so injectLora takes rank r, alpha.
 // Deterministic given `seed`: per-module seeds are derived from the module name, not from the order.
@@ -8,12 +8,13 @@ import { Matrix } from '../linalg/matrix';
 import { indexGraph } from '../lora/graph-index';
 import { ResolvedModule } from '../lora/linear-modules';
 import { ModelProto, TensorProto } from '../onnx/types';
-import { AllocationEvent, MethodName } from '../../protocol/run-events';
+import { AllocationEvent } from '../../protocol/run-events';
 import { BlockMap } from '../thanora/block-map';
-import { HasiOptions } from '../thanora/hasi';
 import { residualOf, roundToFloat32, setAdapterValues, subtractedBlocks } from './adapter-values';
-import { MethodInitConfig, checkMethodRequest, groupByLayer, previewGroups, taskBlocksSummary } from './method-request';
-import { ModuleInit, cordaModule, loraModule, pissaModule, thanoraModules } from './module-inits';
+import { METHOD_INITIALIZERS } from './method-initializers';
+import { MethodName, hasTaskBlocks, methodSpec } from './method-registry';
+import { MethodInitConfig, checkMethodRequest, previewGroups, taskBlocksSummary } from './method-request';
+import { ModuleInit } from './module-inits';
 import { moduleWeight, residualTensor, withInitializers } from './module-weights';
 import { ortMatmul } from './ort-matmul';
 import { previewCovariances } from './preview-covariances';
@@ -24,7 +25,7 @@ export type { MethodInitConfig } from './method-request';
 export interface MethodInitRequest extends MethodInitConfig {
   model: ModelProto;
   modules: readonly ResolvedModule[];
-  /** Preview batches per task, in task order (thanora, corda); the first `method.previewSamples` rows of each are used. */
+  /** Preview batches per task, in task order (methods with `preview` in method-registry.ts); the first `method.previewSamples` rows of each are used. */
   preview?: readonly (readonly Batch[])[];
 }
 
@@ -50,13 +51,13 @@ export interface MethodInit {
   blocks: Record<string, ModuleBlocks>;
   /** Per module, the full block maps (SPR, diagnostics). */
   blockMaps: Map<string, BlockMap>;
-  /** HASI's AllocationEvent 'modules' payload (thanora only). */
+  /** HASI's AllocationEvent 'modules' payload (methods with task blocks). */
   allocation?: AllocationEvent['modules'];
   /** s = alpha / r per module. */
   scales: Map<string, number>;
   /** Transformer layer per module (−1 unknown). */
   layers: Map<string, number>;
-  /** Preview tokens counted per task (thanora, corda). */
+  /** Preview tokens counted per task (methods with a preview). */
   tokenCounts?: number[];
 }
 
@@ -64,7 +65,7 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
   const { model, modules, lora, method } = request;
   checkMethodRequest(request);
   const index = indexGraph(model.graph);
-  const residual = method.name !== 'lora';
+  const residual = methodSpec(method.name).residual;
   const out: MethodInit = {
     method: method.name,
     model,
@@ -74,7 +75,7 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
     init: new Map(),
     blocks: {},
     blockMaps: new Map(),
-    allocation: method.name === 'thanora' ? [] : undefined,
+    allocation: hasTaskBlocks(method.name) ? [] : undefined,
     scales: new Map(),
     layers: new Map(modules.map((m) => [m.peftName, layerIndexOf(m.peftName)])),
   };
@@ -99,6 +100,12 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
     residuals.set(m.initializer, residualTensor(index, m, residualOf(weights.get(m.peftName)!, a0, b0, init.blocks, init.scaling)));
     weights.delete(m.peftName);
   };
+  // Progress of the 'init' phase: modules initialised of all, whichever initializer records them.
+  let recorded = 0;
+  const recordCounted: typeof record = (m, init) => {
+    record(m, init);
+    request.onPhase?.('init', ++recorded, modules.length);
+  };
   const weightOf = (m: ResolvedModule) => {
     const w = moduleWeight(index, m);
     weights.set(m.peftName, w);
@@ -106,24 +113,18 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
   };
 
   const matmul = ortMatmul({ device: request.device, threads: request.threads, onNotice: request.onNotice });
-  // Units initialised one at a time: modules, or whole layers under thanora's allocation 'layer'.
-  let unitsInAll = modules.length;
+  const ctx = { lora, method, seed: request.seed, matmul: matmul.matmul, onProgress: request.onProgress };
+  const initializer = METHOD_INITIALIZERS[method.name];
   try {
-    if (method.name === 'lora' || method.name === 'pissa') {
-      for (const [k, m] of modules.entries()) {
-        request.onPhase?.('init', k, modules.length);
+    if (!initializer.preview) {
+      for (const m of modules) {
         request.onProgress?.(`${method.name} init: ${m.peftName}`);
-        const init = method.name === 'lora'
-          ? loraModule(m.peftName, m.dIn, m.dOut, lora.r, lora.alpha, request.seed)
-          : await pissaModule(m.peftName, weightOf(m), lora.r, lora.alpha, request.seed, matmul.matmul);
-        record(m, init);
+        recordCounted(m, await initializer.init(m, () => weightOf(m), ctx));
       }
     } else {
       const preview = request.preview!;
       const tokenCounts = preview.map(() => 0);
       const groups = previewGroups(modules, preview.length, request.previewMemoryBytes);
-      if (method.name === 'thanora' && method.allocation === 'layer') unitsInAll = groupByLayer(modules).length;
-      let unitsDone = 0;
       for (const [g, group] of groups.entries()) {
         request.onPhase?.('preview', g, groups.length);
         request.onProgress?.(`preview covariances: ${group.length} modules (${group[0].peftName} …)`);
@@ -136,50 +137,14 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
         });
         cov.tokenCounts.forEach((n, t) => (tokenCounts[t] = n));
         request.onPhase?.('preview', g + 1, groups.length);
-        const entropyRank = method.entropyRank === 'auto' ? undefined : method.entropyRank;
-        if (method.name === 'corda') {
-          for (const m of group) {
-            request.onPhase?.('init', unitsDone++, unitsInAll);
-            const options = { epsilon: method.epsilon, entropyRank, tokenCounts: cov.tokenCounts, matmul: matmul.matmul };
-            record(m, await cordaModule(m.peftName, weightOf(m), cov.covariances.get(m.peftName)!, lora.r, lora.alpha, options));
-          }
-          continue;
-        }
-        const hasi: HasiOptions = {
-          epsilon: method.epsilon,
-          entropyRank,
-          cooperativeRank: method.cooperativeRank,
-          temperature: method.temperature,
-          allocation: method.allocation,
-          gamma: method.gamma,
-          seed: request.seed,
-          matmul: matmul.matmul,
-        };
-        // One HASI call per allocation unit keeps only that unit's context SVDs in memory.
-        const units = method.allocation === 'layer' ? groupByLayer(group) : group.map((m) => [m]);
-        for (const unit of units) {
-          request.onPhase?.('init', unitsDone++, unitsInAll);
-          request.onProgress?.(`HASI: ${unit.map((m) => m.peftName).join(', ')}`);
-          const inits = await thanoraModules(
-            unit.map((m) => ({
-              name: m.peftName,
-              layer: String(layerIndexOf(m.peftName)),
-              weight: weightOf(m),
-              covariances: cov.covariances.get(m.peftName)!,
-              rank: lora.r,
-              alpha: lora.alpha,
-            })),
-            hasi,
-          );
-          unit.forEach((m, k) => record(m, inits[k]));
-        }
+        const inputs = group.map((m) => ({ module: m, weight: () => weightOf(m), covariances: cov.covariances.get(m.peftName)! }));
+        await initializer.init(inputs, { ...ctx, tokenCounts: cov.tokenCounts, record: recordCounted });
       }
       out.tokenCounts = tokenCounts;
     }
   } finally {
     await matmul.release();
   }
-  request.onPhase?.('init', unitsInAll, unitsInAll);
   if (residual) out.model = withInitializers(model, residuals);
   // Allocation 'layer' visits modules layer by layer; report them in target order.
   const order = new Map(modules.map((m, i) => [m.peftName, i]));

@@ -4,7 +4,10 @@ import { MethodConfig } from '../experiment/experiment-config';
 import { ResolvedModule } from '../lora/linear-modules';
 import { Device } from '../runtime/session';
 import { BlockMap, taskBlocksOf } from '../thanora/block-map';
+import { HasiOptions } from '../thanora/hasi';
+import { MatmulFn } from '../linalg/randomized-svd';
 import { layerIndexOf } from './layer-index';
+import { hasTaskBlocks, methodSpec } from './method-registry';
 import { PreviewTokens } from './preview-batches';
 import { Batch } from '../io/batch-file';
 
@@ -40,13 +43,14 @@ export function checkMethodRequest(r: MethodInitConfig & { modules: readonly Res
   if (tasks.length === 0) throw new Error('method init: the experiment has no tasks');
   const names = new Set(modules.map((m) => m.peftName));
   if (names.size !== modules.length) throw new Error('method init: two target modules have the same PEFT name; pass each module once');
-  if (method.name !== 'lora') {
+  const spec = methodSpec(method.name);
+  if (spec.residual) {
     const small = modules.find((m) => lora.r > Math.min(m.dIn, m.dOut));
     if (small) {
       throw new Error(`method init: lora.r = ${lora.r} exceeds min(d_in, d_out) = ${Math.min(small.dIn, small.dOut)} of module '${small.peftName}'; ${method.name} takes r singular directions of W, so lower r or leave the module out of lora.targets`);
     }
   }
-  if (method.name === 'thanora' || method.name === 'corda') {
+  if (spec.preview) {
     if (!r.preview || r.preview.length !== tasks.length) {
       throw new Error(`method init: ${method.name} needs preview batches for each of the ${tasks.length} tasks (got ${r.preview?.length ?? 0} lists)`);
     }
@@ -54,7 +58,7 @@ export function checkMethodRequest(r: MethodInitConfig & { modules: readonly Res
       if (batches.length === 0) throw new Error(`method init: task '${tasks[t]}' has no preview batches; its train file gives the preview samples`);
     });
   }
-  if (method.name === 'thanora' && method.allocation === 'layer') {
+  if (hasTaskBlocks(method.name) && method.allocation === 'layer') {
     const unknown = modules.find((m) => layerIndexOf(m.peftName) < 0);
     if (unknown) {
       throw new Error(`method init: method.allocation 'layer' needs a layer index in every module name (model.layers.N.…), but '${unknown.peftName}' has none; use allocation 'module' or leave it out of lora.targets`);
@@ -89,4 +93,18 @@ export function previewGroups(modules: readonly ResolvedModule[], taskCount: num
 export function taskBlocksSummary(map: BlockMap): { taskRanks: number[]; cooperativeRank: number } {
   const tasks = taskBlocksOf(map).sort((x, y) => x.task! - y.task!);
   return { taskRanks: tasks.map((t) => t.rank), cooperativeRank: map.rank - tasks.reduce((acc, t) => acc + t.rank, 0) };
+}
+
+/** HASI's options from the experiment's method section (the trainer's init and `thanora plan` share them). */
+export function hasiOptionsOf(method: MethodConfig, seed: number, matmul: MatmulFn): HasiOptions {
+  return {
+    epsilon: method.epsilon,
+    entropyRank: method.entropyRank === 'auto' ? undefined : method.entropyRank,
+    cooperativeRank: method.cooperativeRank,
+    temperature: method.temperature,
+    allocation: method.allocation,
+    gamma: method.gamma,
+    seed,
+    matmul,
+  };
 }

@@ -4,8 +4,10 @@
 //   lora   : A Kaiming-uniform, B = 0, no residual.
 //   pissa  : top-r SVD of W, all r as one 'principal' block, residual.
 //   corda  : top-r SVD of W·C (C pooled over tasks), one 'principal' block, residual.
+//   olora  : thin QR of W, B = Q_r, A = R_r (PEFT's olora_init, without a 1/√s), one 'principal' block, residual.
 //   thanora: HASI task blocks + cooperative block (hasi.ts), residual of the task blocks.
-import { Matrix, scaleColumns, sliceCols, transpose, zeros } from '../linalg/matrix';
+import { Matrix, matmulTransposeA, scaleColumns, sliceCols, sliceRows, transpose, zeros } from '../linalg/matrix';
+import { qr } from '../linalg/qr';
 import { kaimingUniformLoraA, seededRng } from '../linalg/random';
 import { MatmulFn, denseOperator, randomizedSvd } from '../linalg/randomized-svd';
 import { svd } from '../linalg/svd';
@@ -49,6 +51,19 @@ export async function pissaModule(name: string, w: Matrix, rank: number, alpha: 
   const b = scaleColumns(sliceCols(f.u, 0, rank), root);
   const a = transpose(scaleColumns(sliceCols(f.v, 0, rank), root));
   return { name, a, b, blocks: { rank, blocks: [{ kind: 'principal', offset: 0, rank }] }, scaling };
+}
+
+// W = Q·R (Q orthonormal columns, R upper triangular or, for a wide W, upper trapezoidal) ⇒ B = Q[:, :r],
+// A = R[:r, :], and s·B·A is subtracted from W as PEFT does. A wide W (d_out < d_in) is factored through its
+// square left block: W[:, :d_out] = Q·R₁ with Q square orthogonal, so R = Qᵀ·W and R[:, :d_out] = R₁.
+function wideQr(w: Matrix): { q: Matrix; r: Matrix } {
+  const { q } = qr(sliceCols(w, 0, w.rows));
+  return { q, r: matmulTransposeA(q, w) };
+}
+
+export function oloraModule(name: string, w: Matrix, rank: number, alpha: number): ModuleInit {
+  const { q, r } = w.rows >= w.cols ? qr(w) : wideQr(w);
+  return { name, a: sliceRows(r, 0, rank), b: sliceCols(q, 0, rank), blocks: { rank, blocks: [{ kind: 'principal', offset: 0, rank }] }, scaling: alpha / rank };
 }
 
 export interface CordaModuleOptions {

@@ -36,6 +36,8 @@ interface CovarianceGraph {
   /** PEFT name → index into targets. */
   targetOf: Map<string, number>;
   outputs: string[];
+  /** Per target: its counted rows (tokens, or examples for a pooler). */
+  rows: string[];
   tokens: string;
 }
 
@@ -66,10 +68,11 @@ function buildCovarianceGraph(model: ModelProto, modules: readonly ResolvedModul
   };
   const appended = appendCovarianceOutputs(withMask, targets, previewMaskInput, DataType.FLOAT);
   const outputs = targets.map((t) => appended.outputs.get(t.name)!);
+  const rows = targets.map((t) => appended.rows.get(t.name)!);
   // Only the covariances are fetched, so the runtime prunes what they do not need (the LM head, the last layers).
-  const keep = new Set([...outputs, appended.tokens]);
+  const keep = new Set([...outputs, ...rows, appended.tokens]);
   const graph = { ...appended.model.graph, outputs: appended.model.graph.outputs.filter((o) => keep.has(o.name)) };
-  return { model: { ...appended.model, graph }, targets, targetOf, outputs, tokens: appended.tokens };
+  return { model: { ...appended.model, graph }, targets, targetOf, outputs, rows, tokens: appended.tokens };
 }
 
 export async function previewCovariances(
@@ -81,6 +84,7 @@ export async function previewCovariances(
   if (batchesPerTask.length === 0) throw new Error('preview covariances: no tasks; give one list of preview batches per task');
   const g = buildCovarianceGraph(model, modules);
   const sums = batchesPerTask.map(() => g.targets.map((t) => new Float64Array(t.dIn * t.dIn)));
+  const rowCounts = batchesPerTask.map(() => g.targets.map(() => 0));
   const tokenCounts = batchesPerTask.map(() => 0);
   const opened = await openModelSession(g.model, { device: options.device ?? 'cpu', threads: options.threads, onNotice: options.onNotice });
   try {
@@ -100,10 +104,11 @@ export async function previewCovariances(
         } catch (e) {
           throw new Error(
             `preview covariances: task ${task}, batch ${i} [${batch.batchSize}×${batch.seqLength}]: ONNX Runtime failed (${String((e as Error).message).split('\n')[0]}). ` +
-              `Every target module must take per-token inputs [batch, seq, d_in] (a pooler or classifier on [batch, d] cannot be previewed per token)`,
+              `Every target module must take one row per token [batch, seq, d_in] or per example [batch, d_in] (a pooler)`,
           );
         }
         tokenCounts[task] += Number(out[g.tokens].data[0]);
+        g.rows.forEach((name, k) => (rowCounts[task][k] += Number(out[name].data[0])));
         g.outputs.forEach((name, k) => {
           const xtx = out[name].data as Float32Array;
           const sum = sums[task][k];
@@ -122,9 +127,9 @@ export async function previewCovariances(
       );
     }
   });
-  // C_t = (Σ_batches XᵀX) / (Σ_batches n_tokens)
+  // C_t = (Σ_batches XᵀX) / (Σ_batches n_rows): rows are tokens, or examples for a pooler.
   const perTarget = g.targets.map((t, k) =>
-    sums.map((taskSums, task): Matrix => ({ rows: t.dIn, cols: t.dIn, data: taskSums[k].map((v) => v / tokenCounts[task]) })),
+    sums.map((taskSums, task): Matrix => ({ rows: t.dIn, cols: t.dIn, data: taskSums[k].map((v) => v / rowCounts[task][k]) })),
   );
   const covariances = new Map(modules.map((m) => [m.peftName, perTarget[g.targetOf.get(m.peftName)!]]));
   return { covariances, tokenCounts };

@@ -1,7 +1,7 @@
 // SPR (design §2) as an ExtraLossTerm of the training graph: L = L_task + λ·L_SPR, with L_SPR built by
 // thanora/spr-graph.ts over the injected adapters' A/B graph inputs, so its gradient comes out of the same
 // backward graph as the task loss. No term is returned when SPR cannot or should not act:
-//   - method ≠ thanora (the baselines have no task blocks);
+//   - a method without task blocks (method-registry.ts: the baselines);
 //   - λ = 0: the "no SPR" ablation trains without the term (and without its cost), and StepEvent.sprLoss is null;
 //   - fewer than two tasks: there is no pair to keep apart.
 import { InjectedAdapter } from '../lora/inject-lora';
@@ -10,6 +10,7 @@ import { ModelProto } from '../onnx/types';
 import { BlockMap, taskBlocksOf } from '../thanora/block-map';
 import { SprGraphModule, appendSprLoss } from '../thanora/spr-graph';
 import { ExtraLossTerm } from '../train/lora-training-graph';
+import { hasTaskBlocks } from './method-registry';
 
 export const sprTermName = 'spr';
 
@@ -25,7 +26,7 @@ function checkTaskBlocksFirst(module: string, map: BlockMap): void {
 }
 
 export function sprLossTerm(method: Pick<MethodConfig, 'name' | 'lambda' | 'sprSides'>, blockMaps: ReadonlyMap<string, BlockMap>): ExtraLossTerm | undefined {
-  if (method.name !== 'thanora' || method.lambda === 0) return undefined;
+  if (!hasTaskBlocks(method.name) || method.lambda === 0) return undefined;
   if (!(method.lambda > 0)) throw new Error(`SPR: method.lambda must be ≥ 0, got ${method.lambda}`);
   const hasPairs = [...blockMaps.values()].some((m) => taskBlocksOf(m).length >= 2);
   if (!hasPairs) return undefined;

@@ -36,17 +36,25 @@ function attributeToDouble(a: Attribute, node: NodeProto): Attribute {
 }
 
 /**
- * Ops whose ONNX Runtime CPU kernels exist for float32 only: they run in float32 between two Casts
- * (single-input elementwise ops, so the local round-off stays at float32's 6e-8).
+ * Ops whose ONNX Runtime CPU kernels exist for float32 only (probed on onnxruntime-node 1.x with a
+ * one-node float64 model each; Gelu, HardSwish and Mish expand into Erf, HardSigmoid and Softplus): they run
+ * in float32 between Casts, elementwise, so the local round-off stays at float32's 6e-8. Their gradient
+ * rules then see float32 operands too, so the float32-only ops a rule emits (Gelu′ uses Erf) run in float32.
  */
-const float32OnlyOps = new Set(['Erf', 'Softplus', 'Elu', 'HardSigmoid', 'Softsign', 'Selu', 'ThresholdedRelu']);
+export const float32OnlyOps: ReadonlySet<string> = new Set([
+  'Acos', 'Acosh', 'Asin', 'Asinh', 'Atan', 'Atanh', 'Cosh', 'Sinh', 'Tan',
+  'Elu', 'Erf', 'Gelu', 'HardSigmoid', 'HardSwish', 'LeakyRelu', 'Mish', 'PRelu', 'Selu', 'Softplus', 'Softsign',
+  'ThresholdedRelu', 'Mean',
+]);
 
 function wrapInFloat32(n: NodeProto): NodeProto[] {
-  const x32 = `${n.outputs[0]}/float32_in`;
+  const casts = n.inputs.map((input, i) =>
+    input ? makeNode('Cast', [input], [`${n.outputs[0]}/float32_in${i}`], `${n.name}/to_float32_${i}`, { to: DataType.FLOAT }) : undefined,
+  );
   const y32 = `${n.outputs[0]}/float32_out`;
   return [
-    makeNode('Cast', [n.inputs[0]], [x32], `${n.name}/to_float32`, { to: DataType.FLOAT }),
-    { ...n, inputs: [x32, ...n.inputs.slice(1)], outputs: [y32, ...n.outputs.slice(1)] },
+    ...casts.filter((c): c is NodeProto => !!c),
+    { ...n, inputs: n.inputs.map((input, i) => (casts[i] ? casts[i]!.outputs[0] : input)), outputs: [y32, ...n.outputs.slice(1)] },
     makeNode('Cast', [y32], [n.outputs[0]], `${n.name}/to_float64`, { to: DataType.DOUBLE }),
   ];
 }

@@ -2,6 +2,7 @@
 // are normalised into little-endian raw bytes on read; on write every numeric tensor uses raw_data.
 import { ProtoReader, ProtoWriter, ProtobufError, RawField, decodeUtf8 } from './protobuf';
 import {
+  ExternalDataRef,
   Attribute,
   AttributeType,
   DataType,
@@ -10,6 +11,7 @@ import {
   Graph,
   ModelProto,
   NodeProto,
+  StringEntry,
   OpsetImport,
   TensorProto,
   ValueInfo,
@@ -29,7 +31,7 @@ function keepUnknown(list: RawField[] | undefined, field: number, wireType: numb
   return out;
 }
 
-function readStringEntry(r: ProtoReader): { key: string; value: string } {
+function readStringEntry(r: ProtoReader): StringEntry {
   let key = '';
   let value = '';
   while (!r.done) {
@@ -127,6 +129,7 @@ export function decodeTensor(r: ProtoReader): TensorProto {
       offset: Number(ext.offset ?? 0),
       length: ext.length !== undefined ? Number(ext.length) : -1,
       checksum: ext.checksum,
+      keys: Object.keys(ext),
     };
   }
   if (!t.raw && !t.external && !t.stringData && t.dataType !== DataType.STRING) {
@@ -267,6 +270,9 @@ function decodeNode(r: ProtoReader): NodeProto {
       case 7:
         n.domain = r.string();
         break;
+      case 9:
+        (n.metadata ??= []).push(readStringEntry(r.sub()));
+        break;
       default:
         n.unknown = keepUnknown(n.unknown, field, wireType, r);
     }
@@ -300,6 +306,9 @@ export function decodeGraph(r: ProtoReader): Graph {
       case 13:
         g.valueInfo.push(decodeValueInfo(r.sub()));
         break;
+      case 16:
+        (g.metadata ??= []).push(readStringEntry(r.sub()));
+        break;
       default:
         g.unknown = keepUnknown(g.unknown, field, wireType, r);
     }
@@ -308,10 +317,13 @@ export function decodeGraph(r: ProtoReader): Graph {
 }
 
 function decodeOpset(s: ProtoReader): OpsetImport {
-  const op = { domain: '', version: 0 };
+  const op: OpsetImport = { domain: '', version: 0 };
   while (!s.done) {
     const t = s.tag();
-    if (t.field === 1) op.domain = s.string();
+    if (t.field === 1) {
+      op.domain = s.string();
+      if (op.domain === '') op.explicitDefaultDomain = true;
+    }
     else if (t.field === 2) op.version = s.int64();
     else s.skip(t.wireType);
   }
@@ -319,7 +331,7 @@ function decodeOpset(s: ProtoReader): OpsetImport {
 }
 
 function encodeOpset(op: OpsetImport): ProtoWriter {
-  const w = new ProtoWriter().stringField(1, op.domain);
+  const w = op.explicitDefaultDomain && op.domain === '' ? new ProtoWriter().stringAlways(1, '') : new ProtoWriter().stringField(1, op.domain);
   w.tag(2, 0).varint(op.version);
   return w;
 }
@@ -418,21 +430,31 @@ export function decodeModel(buf: Uint8Array, source = '<buffer>'): ModelProto {
   return m;
 }
 
+// The external_data key/value list: the keys the file had, in its order, then any others by default: location,
+// offset unless 0, length unless unknown (−1: "to the end of the file"), as the TorchScript exporter writes them.
+function externalDataEntries(e: ExternalDataRef): [string, string][] {
+  const values: Record<string, string | undefined> = {
+    location: e.location,
+    offset: e.keys || e.offset > 0 ? String(e.offset) : undefined,
+    length: e.length >= 0 ? String(e.length) : undefined,
+    checksum: e.checksum,
+  };
+  const keys = [...new Set([...(e.keys ?? []), 'location', 'offset', 'length', 'checksum'])];
+  return keys.filter((k) => values[k] !== undefined).map((k) => [k, values[k]!]);
+}
+
 export function encodeTensor(t: TensorProto): ProtoWriter {
   const w = new ProtoWriter();
-  w.packedVarints(1, t.dims);
+  // dims, AttributeProto.floats and .ints are proto2 repeated fields without [packed=true] in onnx.proto:
+  // written one tag per value, as onnx and torch write them, so a decoded file re-encodes to the same bytes.
+  w.repeatedVarints(1, t.dims);
   w.varintField(2, t.dataType);
   for (const s of t.stringData ?? []) w.bytesField(6, s);
   w.stringField(8, t.name);
   if (t.raw && !t.external) w.bytesField(9, t.raw);
   w.stringField(12, t.docString);
   if (t.external) {
-    // offset 0 and an unknown length (-1: "to the end of the file") are written as absent keys, as exporters do.
-    const entries: [string, string][] = [['location', t.external.location]];
-    if (t.external.offset > 0) entries.push(['offset', String(t.external.offset)]);
-    if (t.external.length >= 0) entries.push(['length', String(t.external.length)]);
-    if (t.external.checksum) entries.push(['checksum', t.external.checksum]);
-    for (const [key, value] of entries) w.message(13, new ProtoWriter().stringField(1, key).stringField(2, value));
+    for (const [key, value] of externalDataEntries(t.external)) w.message(13, new ProtoWriter().stringField(1, key).stringField(2, value));
     w.varintField(14, 1);
   }
   return w.unknown(t.unknown);
@@ -466,8 +488,8 @@ function encodeAttribute(a: Attribute): ProtoWriter {
   if (a.s !== undefined) w.bytesField(4, a.s);
   if (a.t) w.message(5, encodeTensor(a.t));
   if (a.g) w.message(6, encodeGraph(a.g));
-  if (a.floats) w.packedFloats(7, a.floats);
-  if (a.ints) w.packedVarints(8, a.ints);
+  if (a.floats) w.repeatedFloats(7, a.floats);
+  if (a.ints) w.repeatedVarints(8, a.ints);
   for (const s of a.strings ?? []) w.bytesField(9, s);
   for (const t of a.tensors ?? []) w.message(10, encodeTensor(t));
   for (const g of a.graphs ?? []) w.message(11, encodeGraph(g));
@@ -484,7 +506,7 @@ function encodeNode(n: NodeProto): ProtoWriter {
   w.stringField(3, n.name).stringField(4, n.opType);
   for (const a of n.attributes) w.message(5, encodeAttribute(a));
   w.stringField(6, n.docString).stringField(7, n.domain);
-  return w.unknown(n.unknown);
+  return writeMetadataInFieldOrder(w, 9, n.metadata, n.unknown);
 }
 
 export function encodeGraph(g: Graph): ProtoWriter {
@@ -496,7 +518,24 @@ export function encodeGraph(g: Graph): ProtoWriter {
   for (const v of g.inputs) w.message(11, encodeValueInfo(v));
   for (const v of g.outputs) w.message(12, encodeValueInfo(v));
   for (const v of g.valueInfo) w.message(13, encodeValueInfo(v));
-  return w.unknown(g.unknown);
+  return writeMetadataInFieldOrder(w, 16, g.metadata, g.unknown);
+}
+
+/** Writes metadata_props at its field number among the kept unknown fields, so a decoded model re-encodes to
+ *  the same bytes (exporters write fields in field order). */
+function writeMetadataInFieldOrder(
+  w: ProtoWriter,
+  field: number,
+  metadata: readonly StringEntry[] | undefined,
+  unknown: readonly RawField[] | undefined,
+): ProtoWriter {
+  w.unknown(unknown?.filter((f) => f.field < field));
+  for (const e of metadata ?? []) w.message(field, encodeStringEntry(e));
+  return w.unknown(unknown?.filter((f) => f.field > field));
+}
+
+function encodeStringEntry(e: StringEntry): ProtoWriter {
+  return new ProtoWriter().stringField(1, e.key).stringField(2, e.value);
 }
 
 /** Serializes a model. Throws when the result would exceed protobuf's 2 GiB limit (use external data). */
@@ -507,7 +546,7 @@ export function encodeModel(m: ModelProto): Uint8Array {
   w.varintField(5, m.modelVersion).stringField(6, m.docString);
   w.message(7, encodeGraph(m.graph));
   for (const op of m.opsetImports) w.message(8, encodeOpset(op));
-  for (const e of m.metadata) w.message(14, new ProtoWriter().stringField(1, e.key).stringField(2, e.value));
+  for (const e of m.metadata) w.message(14, encodeStringEntry(e));
   for (const f of m.functions ?? []) w.message(25, encodeFunction(f));
   w.unknown(m.unknown);
   if (w.length >= 2 ** 31) {

@@ -245,6 +245,18 @@ export class ProtoWriter {
     return this.bytesField(field, inner.finish());
   }
 
+  /** Unpacked repeated varints (one tag per value), as onnx.proto's proto2 fields without [packed=true] are written. */
+  repeatedVarints(field: number, vs: readonly number[]): this {
+    for (const v of vs) this.tag(field, 0).varint(v);
+    return this;
+  }
+
+  /** Unpacked repeated floats (one tag per value). */
+  repeatedFloats(field: number, vs: readonly number[]): this {
+    for (const v of vs) this.floatField(field, v);
+    return this;
+  }
+
   packedFloats(field: number, vs: readonly number[]): this {
     if (!vs.length) return this;
     const b = new Uint8Array(vs.length * 4);

@@ -50,6 +50,12 @@ export interface ExternalDataRef {
   length: number;
   checksum?: string;
   /**
+   * The external_data keys in the order the file listed them (some exporters write `offset: 0`), so a read
+   * tensor re-encodes to the same bytes. Absent for refs the engine makes: then offset 0 and length −1 are
+   * left out, as torch's TorchScript exporter does.
+   */
+  keys?: readonly string[];
+  /**
    * Absolute folder `location` is relative to: set when the model is read from a file, so the bytes can be
    * read on demand (readTensorBytes) and a session can map them from there. Not part of onnx.proto.
    */
@@ -128,6 +134,8 @@ export interface NodeProto {
   outputs: string[];
   attributes: Attribute[];
   docString?: string;
+  /** metadata_props (field 9): the torch exporter's module path lives here (`pkg.torch.onnx.name_scopes`). */
+  metadata?: StringEntry[];
   unknown?: RawField[];
 }
 
@@ -139,12 +147,16 @@ export interface Graph {
   outputs: ValueInfo[];
   valueInfo: ValueInfo[];
   docString?: string;
+  /** metadata_props (field 16). */
+  metadata?: StringEntry[];
   unknown?: RawField[];
 }
 
 export interface OpsetImport {
   domain: string;
   version: number;
+  /** The file wrote the default domain as an explicit '' (the dynamo exporter does): re-encoded the same way. */
+  explicitDefaultDomain?: true;
 }
 
 /** A model-local function: ONNX Runtime inlines its body wherever a node calls (domain, name). */
@@ -161,6 +173,12 @@ export interface FunctionProto {
   unknown?: RawField[];
 }
 
+/** A protobuf StringStringEntryProto: one metadata_props entry. */
+export interface StringEntry {
+  key: string;
+  value: string;
+}
+
 export interface ModelProto {
   irVersion: number;
   opsetImports: OpsetImport[];
@@ -170,7 +188,7 @@ export interface ModelProto {
   modelVersion?: number;
   docString?: string;
   graph: Graph;
-  metadata: { key: string; value: string }[];
+  metadata: StringEntry[];
   /** Model-local functions (field 25); absent when the model has none. */
   functions?: FunctionProto[];
   unknown?: RawField[];

@@ -11,6 +11,7 @@ import { AdamWState } from '../optim/adamw';
 import { adamwStateFromSafetensors, adamwStateToSafetensors } from '../optim/adamw-checkpoint';
 import { CheckpointMeta, RUN_FILES, TrainerState } from '../../protocol/run-events';
 import { readRunStatus } from './run-status';
+import { METHOD_NAMES, isMethodName, methodSpec } from '../method/method-registry';
 
 export const CHECKPOINT_FILES = {
   adapterConfig: ADAPTER_CONFIG_FILE,
@@ -134,9 +135,11 @@ function checkMeta(value: unknown, file: string): CheckpointMeta {
   const fail = (what: string) => new CheckpointError(`${file}: "thanora".${what}; the checkpoint was not written by \`thanora train\`, merge it with --model and --adapter instead`);
   if (typeof value !== 'object' || value === null) throw new CheckpointError(`${file} has no "thanora" field (CheckpointMeta); to merge a plain PEFT adapter use --model M.onnx --adapter DIR`);
   const m = value as Record<string, unknown>;
-  if (!['thanora', 'lora', 'pissa', 'corda'].includes(m.method as string)) throw fail(`method is ${JSON.stringify(m.method)}, not thanora | lora | pissa | corda`);
+  if (!isMethodName(m.method)) throw fail(`method is ${JSON.stringify(m.method)}, not ${METHOD_NAMES.join(' | ')}`);
   if (!Array.isArray(m.tasks) || !m.tasks.every((t) => typeof t === 'string')) throw fail('tasks must be a list of task names');
   if (typeof m.residual !== 'boolean') throw fail('residual must be true or false');
+  // Merging a residual method's adapter onto W instead of W′ (or the reverse) would be wrong by s·B₀A₀.
+  if (m.residual !== methodSpec(m.method).residual) throw fail(`residual is ${m.residual}, but ${m.method} ${methodSpec(m.method).residual ? 'trains on the residual W′' : 'trains on W itself'}`);
   if (typeof m.baseModel !== 'string' || !m.baseModel) throw fail('baseModel must be the path of the base ONNX model');
   if (typeof m.moduleMap !== 'object' || m.moduleMap === null) throw fail('moduleMap must map PEFT module names to { initializer, node, op, stored }');
   if (typeof m.blocks !== 'object' || m.blocks === null) throw fail('blocks must map module names to { taskRanks, cooperativeRank }');
@@ -148,7 +151,7 @@ const loraKey = /^(?:base_model\.model\.)?(.+)\.lora_(A|B)(?:\.[^.]+)?\.weight$/
 
 /** init_adapter.safetensors: the same keys as the adapter, A₀ [r₀, d_in] and B₀ [d_out, r₀] per module. */
 export function readInitBlocks(file: string): Map<string, LoraPair> {
-  if (!fs.existsSync(file)) throw new CheckpointError(`${file} is missing; a residual checkpoint (thanora, pissa, corda) keeps the init blocks A₀, B₀ there, without them W' cannot be rebuilt`);
+  if (!fs.existsSync(file)) throw new CheckpointError(`${file} is missing; a residual checkpoint (${METHOD_NAMES.filter((m) => methodSpec(m).residual).join(', ')}) keeps the init blocks A₀, B₀ there, without them W' cannot be rebuilt`);
   const sides = new Map<string, Partial<LoraPair>>();
   for (const [key, tensor] of readSafetensors(file).tensors) {
     const match = loraKey.exec(key);
@@ -163,31 +166,6 @@ export function readInitBlocks(file: string): Map<string, LoraPair> {
     pairs.set(module, pair as LoraPair);
   }
   return pairs;
-}
-
-export interface LocatedCheckpoint {
-  checkpointDir: string;
-  /** Set when the run's named last checkpoint was missing and another was taken. */
-  note?: string;
-  /** The run folder when the checkpoint sits in `<run>/checkpoints/` or a run folder was given. */
-  runDir?: string;
-  /** True when the input was the checkpoint folder itself (not a run folder). */
-  givenDirectly: boolean;
-}
-
-/** A run folder (its last checkpoint) or a checkpoint folder. */
-export function locateCheckpoint(input: string): LocatedCheckpoint {
-  const given = path.resolve(input);
-  if (!fs.existsSync(given) || !fs.statSync(given).isDirectory()) throw new CheckpointError(`${input} is not a folder; pass a run folder or one of its checkpoints/step-* folders`);
-  if (isCheckpointFolder(given)) {
-    const parent = path.dirname(given);
-    return { checkpointDir: given, runDir: path.basename(parent) === RUN_FILES.checkpoints ? path.dirname(parent) : undefined, givenDirectly: true };
-  }
-  const { dir: checkpointDir, note } = findLastCheckpoint(given);
-  if (!checkpointDir) {
-    throw new CheckpointError(`run ${given} has no checkpoint yet (no ${RUN_FILES.checkpoints}/step-*/${ADAPTER_CONFIG_FILE}); wait for the first checkpoint or pass a checkpoint folder`);
-  }
-  return { checkpointDir, runDir: given, givenDirectly: false, note };
 }
 
 export interface CheckpointAdapter {

@@ -16,10 +16,13 @@ export {
   findLastCheckpoint,
   lastCheckpoint,
   listCheckpoints,
-  locateCheckpoint,
   readCheckpointAdapter,
   readCheckpointTrainingState,
   readInitBlocks,
   writeCheckpointFolder,
 } from './checkpoints';
-export type { CheckpointAdapter, CheckpointRecord, LocatedCheckpoint } from './checkpoints';
+export type { CheckpointAdapter, CheckpointRecord } from './checkpoints';
+export { locateCheckpoint, parseCheckpointChoice } from './locate-checkpoint';
+export type { CheckpointChoice, LocatedCheckpoint } from './locate-checkpoint';
+export { SWEEP_FILES, SweepFolder, isSweepFolder } from './sweep-folder';
+export type { SweepPointRecord, SweepRecord } from './sweep-folder';

@@ -2,7 +2,8 @@
 // summarises them for the dashboard's run picker. Runs in the same parent folder belong to one experiment.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { MethodName, RunEvent, RunStartEvent, RunSummary } from '../../protocol/run-events';
+import type { RunEvent, RunStartEvent, RunSummary } from '../../protocol/run-events';
+import { isMethodName } from '../method/method-registry';
 import { readRunEvents } from './metrics-log';
 import { runResults } from './run-results';
 import { isRunFolder, readRunStatus } from './run-status';
@@ -32,8 +33,6 @@ export function findRunFolders(roots: readonly string[], maxDepth = 3): string[]
   return [...found].sort();
 }
 
-const methods: readonly string[] = ['thanora', 'lora', 'pissa', 'corda'];
-
 export function summarizeRun(runDir: string): RunSummary {
   const status = readRunStatus(runDir);
   let start: RunStartEvent | undefined;
@@ -49,7 +48,7 @@ export function summarizeRun(runDir: string): RunSummary {
     if (e.type === 'start') start ??= e;
     else if (e.type === 'step') lastStep = e.step;
   }
-  const method = start && methods.includes(start.method) ? (start.method as MethodName) : 'unknown';
+  const method = start && isMethodName(start.method) ? start.method : 'unknown';
   return {
     runDir,
     runId: status?.runId ?? start?.runId ?? path.basename(runDir),

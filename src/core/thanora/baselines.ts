@@ -11,8 +11,6 @@ import { ContextSvdOptions, analyseTaskContext } from './context-svd';
 import { scaledDelta } from './residual';
 import { taskBlock } from './task-blocks';
 
-export type BaselineMethod = 'lora' | 'pissa' | 'corda';
-
 export interface BaselineInit {
   a: Matrix;
   b: Matrix;

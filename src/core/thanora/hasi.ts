@@ -66,7 +66,8 @@ function checkModule(m: HasiModuleInput, taskCount: number): void {
   }
 }
 
-async function analyseModule(m: HasiModuleInput, options: HasiOptions): Promise<TaskContext[]> {
+/** HASI steps 2–4 of one module for every task: the context SVDs behind its entropies (also used by `thanora plan`). */
+export async function analyseModule(m: HasiModuleInput, options: HasiOptions): Promise<TaskContext[]> {
   const contexts: TaskContext[] = [];
   for (let t = 0; t < m.covariances.length; t++) {
     contexts.push(await analyseTaskContext(m.weight, m.covariances[t], { ...options, keep: m.rank }, `module '${m.name}', task ${t}`));

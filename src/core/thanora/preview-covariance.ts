@@ -1,9 +1,12 @@
-// HASI step 1 inside the graph: for each target MatMul, expose Σ_tokens x·xᵀ = XᵀX over the tokens whose mask
-// is 1, plus the token count, as graph outputs. The caller sums both over the preview batches and divides:
-// C_t = (Σ XᵀX) / (Σ n_tokens). The activations never leave ONNX Runtime; only d_in×d_in comes back.
-//   m = Reshape(Cast(mask), [-1, 1])             [b·s, 1]
-//   Xm = Reshape(Cast(X), [-1, d_in]) ⊙ m        [b·s, d_in]   (0/1 mask: Xmᵀ·Xm keeps only counted tokens)
-//   XtX = Transpose(Xm)·Xm                        [d_in, d_in]
+// HASI step 1 inside the graph: for each target MatMul, expose Σ_rows x·xᵀ = XᵀX over the rows of its input
+// that count, plus how many rows counted, as graph outputs. The caller sums both over the preview batches and
+// divides: C_t = (Σ XᵀX) / (Σ n_rows). The activations never leave ONNX Runtime; only d_in×d_in comes back.
+// Most modules see one row per token (X [b, s, d_in]); a pooler sees one row per example (X [b, d_in]) and then
+// each example counts as one token when any of its positions counts. One formula covers both, with N the
+// number of rows of X (b·s or b):
+//   X_rows = Reshape(Cast(X), [-1, d_in])                       [N, d_in]
+//   m = Sign(ReduceSum(Reshape(Cast(mask), [N, -1]), axis 1))    [N, 1]   (0/1: the row has a counted position)
+//   Xm = X_rows ⊙ m;  XtX = Xmᵀ·Xm  [d_in, d_in];  n_rows = Σ m
 import { makeNode } from '../onnx/attributes';
 import { makeTensor } from '../onnx/tensor-data';
 import { DataType, ModelProto, NodeProto, TensorProto, ValueInfo } from '../onnx/types';
@@ -20,6 +23,8 @@ export interface CovarianceGraph {
   model: ModelProto;
   /** module name → output name of its XᵀX [d_in, d_in]. */
   outputs: Map<string, string>;
+  /** module name → scalar output: how many rows of its input counted (tokens, or examples for a pooler). */
+  rows: Map<string, string>;
   /** Scalar output: the number of counted tokens in the batch. */
   tokens: string;
 }
@@ -44,19 +49,30 @@ export function appendCovarianceOutputs(
     initializers.push(makeTensor(name, [dims.length], DataType.INT64, dims));
     return name;
   };
-  const flatMask = node('Reshape', [node('Cast', [mask], 'preview/mask_float', { to: accumulate }), shape('preview/mask_shape', [-1, 1])], 'preview/mask_column');
-  const tokens = node('ReduceSum', [flatMask], 'preview/tokens', { keepdims: 0 });
+  const maskFloat = node('Cast', [mask], 'preview/mask_float', { to: accumulate });
+  const tokens = node('ReduceSum', [maskFloat], 'preview/tokens', { keepdims: 0 });
+  // ReduceSum takes its axes as an input from opset 13, as an attribute before.
+  const opset = model.opsetImports.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 13;
+  const sumRows = (x: string, out: string) =>
+    opset >= 13 ? node('ReduceSum', [x, shape('preview/axis_1', [1])], out, { keepdims: 1 }) : node('ReduceSum', [x], out, { axes: [1], keepdims: 1 });
+  shape('preview/any_width', [-1]);
   const outputs = new Map<string, string>();
+  const rows = new Map<string, string>();
   const outputInfos: ValueInfo[] = [{ name: tokens, elemType: accumulate, shape: [] }];
   for (const t of targets) {
     if (!produced.has(t.input)) throw new Error(`appendCovarianceOutputs: module '${t.name}': tensor '${t.input}' is not produced by the graph; give the MatMul's activation input`);
     const p = `preview/${t.name}`;
     const x = node('Reshape', [node('Cast', [t.input], `${p}/x_float`, { to: accumulate }), shape(`${p}/x_shape`, [-1, t.dIn])], `${p}/x_rows`);
-    const masked = node('Mul', [x, flatMask], `${p}/x_masked`);
+    const rowCount = node('Gather', [node('Shape', [x], `${p}/x_rows_shape`), shape(`${p}/first`, [0])], `${p}/n`, { axis: 0 });
+    const maskGrid = node('Reshape', [maskFloat, node('Concat', [rowCount, 'preview/any_width'], `${p}/mask_grid_shape`, { axis: 0 })], `${p}/mask_grid`);
+    const rowMask = node('Sign', [sumRows(maskGrid, `${p}/mask_row_sums`)], `${p}/mask_rows`);
+    const masked = node('Mul', [x, rowMask], `${p}/x_masked`);
     const xtx = node('MatMul', [node('Transpose', [masked], `${p}/x_masked_t`, { perm: [1, 0] }), masked], `${p}/xtx`);
+    const counted = node('ReduceSum', [rowMask], `${p}/rows_counted`, { keepdims: 0 });
     outputs.set(t.name, xtx);
-    outputInfos.push({ name: xtx, elemType: accumulate, shape: [{ value: t.dIn }, { value: t.dIn }] });
+    rows.set(t.name, counted);
+    outputInfos.push({ name: xtx, elemType: accumulate, shape: [{ value: t.dIn }, { value: t.dIn }] }, { name: counted, elemType: accumulate, shape: [] });
   }
   const graph = { ...g, nodes: [...g.nodes, ...nodes], initializers: [...g.initializers, ...initializers], outputs: [...g.outputs, ...outputInfos] };
-  return { model: { ...model, graph }, outputs, tokens };
+  return { model: { ...model, graph }, outputs, rows, tokens };
 }

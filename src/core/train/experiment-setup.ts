@@ -10,6 +10,7 @@ import { TargetSpec, resolveTargets } from '../lora/resolve-targets';
 import { LOSS_MIN_OPSET } from '../loss/loss-head';
 import { readModelFile } from '../onnx/model-file';
 import { checkModelSupport, SupportRequirements } from '../onnx/runtime-support';
+import { singlePositionLogitsProblem } from '../onnx/export-checks';
 import { declaredLogits, inputIdsVocabulary } from '../onnx/token-vocabulary';
 import { ModelProto } from '../onnx/types';
 import { TaskHead } from './lora-training-graph';
@@ -65,6 +66,8 @@ export function setupExperiment(config: ExperimentConfig | string): ExperimentSe
     tokenizer,
     { seqLength: cfg.training.seqLength, vocabLimit: vocabSize },
   );
+  const onePosition = data.objective === 'causal_lm' ? singlePositionLogitsProblem(model) : undefined;
+  if (onePosition) throw new Error(`${cfg.baseModel}: ${onePosition}`);
   const tokenizes = data.tasks.some((t) => t.format !== 'pretokenized');
   if (tokenizes && data.objective === 'causal_lm' && vocabSize !== undefined && tokenizer.vocabSize > vocabSize) {
     throw new Error(

@@ -8,6 +8,7 @@ import { MethodInit, initializeMethod } from '../method/method-init';
 import { engineBatch } from '../method/preview-batches';
 import { moduleWeight, residualTensor, withInitializers } from '../method/module-weights';
 import { layerIndexOf } from '../method/layer-index';
+import { MethodName, methodSpec } from '../method/method-registry';
 import { BlockMap, blockMapFor } from '../thanora/block-map';
 import { ExperimentSetup } from './experiment-setup';
 import { LoadedCheckpoint } from './checkpoint';
@@ -15,7 +16,7 @@ import { Batch } from '../io/batch-file';
 import { TensorProto } from '../onnx/types';
 
 /** Preview batches per task: the first previewSamples train examples of each, in file order. */
-function previewBatches(setup: ExperimentSetup): Batch[][] {
+export function previewBatches(setup: ExperimentSetup): Batch[][] {
   const { training, method } = setup.config;
   const collate = { padding: training.padding, seqLength: training.seqLength, padId: setup.tokenizer.special.pad };
   return setup.data.tasks.map((task, t) => {
@@ -39,7 +40,7 @@ export interface InitReporters {
 
 export async function initializeFresh(setup: ExperimentSetup, { onLog, onNotice, onProgress, onPhase }: InitReporters = {}): Promise<MethodInit> {
   const { config } = setup;
-  const needsPreview = config.method.name === 'thanora' || config.method.name === 'corda';
+  const needsPreview = methodSpec(config.method.name).preview;
   onLog?.(`initializing ${config.method.name} on ${setup.modules.length} modules${needsPreview ? ` (preview: ${config.method.previewSamples} samples per task)` : ''}`);
   return initializeMethod({
     model: setup.model,
@@ -57,12 +58,11 @@ export async function initializeFresh(setup: ExperimentSetup, { onLog, onNotice,
   });
 }
 
-function blockMapOfCheckpoint(method: string, summary: { taskRanks: number[]; cooperativeRank: number }): BlockMap {
-  if (method === 'pissa' || method === 'corda') {
-    return { rank: summary.cooperativeRank, blocks: [{ kind: 'principal', offset: 0, rank: summary.cooperativeRank }] };
-  }
-  if (method === 'lora') return { rank: summary.cooperativeRank, blocks: [{ kind: 'cooperative', offset: 0, rank: summary.cooperativeRank }] };
-  return blockMapFor(summary.taskRanks, summary.cooperativeRank);
+// taskBlocksSummary counts everything that is not a task block as cooperative: a one-block method's whole rank.
+function blockMapOfCheckpoint(method: MethodName, summary: { taskRanks: number[]; cooperativeRank: number }): BlockMap {
+  const kind = methodSpec(method).blocks;
+  if (kind === 'tasks+cooperative') return blockMapFor(summary.taskRanks, summary.cooperativeRank);
+  return { rank: summary.cooperativeRank, blocks: [{ kind, offset: 0, rank: summary.cooperativeRank }] };
 }
 
 export function restoreFromCheckpoint(setup: ExperimentSetup, checkpoint: LoadedCheckpoint): MethodInit {

@@ -10,10 +10,13 @@ import { Device } from '../runtime/session';
 import { setupExperiment } from './experiment-setup';
 import { findLastCheckpoint, isCheckpointFolder, recordRunFailure, RunFolder } from '../run-folder';
 import { TrainingRun } from './training-run';
+import { hasTaskBlocks } from '../method/method-registry';
 import { readCheckpoint } from './checkpoint';
 import * as path from 'path';
 
 export interface RunTrainingOptions {
+  /** The experiment already resolved (a sweep point); the experiment file is then not read. */
+  config?: ExperimentConfig;
   /** A run folder or one of its checkpoints: continue from the (last) checkpoint. */
   resumeFrom?: string;
   /** Override the experiment's (or, resuming, the run's) device and thread count. */
@@ -44,8 +47,8 @@ export interface RunTrainingResult {
 }
 
 export function runLabel(method: MethodConfig): string {
-  if (method.name !== 'thanora') return method.name;
-  const parts = ['thanora'];
+  if (!hasTaskBlocks(method.name)) return method.name;
+  const parts: string[] = [method.name];
   if (method.lambda === 0) parts.push('lambda0');
   if (method.temperature === 'uniform') parts.push('uniform');
   return parts.join('-');
@@ -92,7 +95,7 @@ export async function runTraining(
       if (options.device) config.device = options.device;
       if (options.threads !== undefined) config.threads = options.threads;
     } else {
-      config = loadExperiment(experimentFile, { workspaceRoot: options.workspaceRoot, outputReplaced: options.runsDir !== undefined });
+      config = options.config ?? loadExperiment(experimentFile, { workspaceRoot: options.workspaceRoot, outputReplaced: options.runsDir !== undefined });
       config = { ...config, method: { ...config.method, ...options.method } };
       if (options.device) config.device = options.device;
       if (options.threads !== undefined) config.threads = options.threads;

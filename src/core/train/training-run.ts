@@ -13,8 +13,10 @@ import { sprLossTerm } from '../method/spr-term';
 import { AdamW } from '../optim/adamw';
 import { clipGradNorm, globalGradNorm } from '../optim/grad-clip';
 import { makeLrSchedule } from '../optim/lr-schedule';
-import { CheckpointMeta, PhaseEvent, RunEvent, RunWarningEvent, TrainerState } from '../../protocol/run-events';
+import { BestRecord, CheckpointMeta, PhaseEvent, RunEvent, RunWarningEvent, TrainerState } from '../../protocol/run-events';
+import { DEFAULT_BEST } from '../experiment/experiment-config';
 import { accumulatedStep } from './accumulated-step';
+import { BestTracker } from './best-checkpoint';
 import { LoadedCheckpoint, writeCheckpoint } from './checkpoint';
 import { DivergenceMonitor } from './divergence-monitor';
 import { evaluateTasks } from './evaluate';
@@ -60,6 +62,11 @@ export class TrainingRun {
   private readonly divergence: DivergenceMonitor;
   /** The warning that stopped the run (training.onDivergence = "stop"). */
   private divergedBy?: RunWarningEvent;
+  private readonly best: BestTracker;
+  /** The last eval is a new best, so this step gets a checkpoint. */
+  private bestPending = false;
+  /** training.best.patience ran out (the message). */
+  private earlyStop?: string;
 
   private constructor(
     private readonly setup: ExperimentSetup,
@@ -77,6 +84,9 @@ export class TrainingRun {
     this.lastCheckpointDir = options.checkpoint?.dir;
     const logits = graph.infos.get(graph.head.logits)?.shape ?? [];
     this.divergence = new DivergenceMonitor(Number(logits[logits.length - 1]));
+    // config.json of a run recorded before training.best existed has none.
+    const restored = options.checkpoint?.trainer.extra?.best as BestRecord | undefined;
+    this.best = new BestTracker(setup.config.training.best ?? DEFAULT_BEST, restored);
   }
 
   static async prepare(setup: ExperimentSetup, folder: RunFolder, options: PrepareOptions): Promise<TrainingRun> {
@@ -166,8 +176,17 @@ export class TrainingRun {
       padId: tokenizer.special.pad,
       eosId: tokenizer.special.eos,
     });
-    this.emit({ type: 'eval', step: this.step, tasks });
+    const event = { type: 'eval' as const, step: this.step, tasks };
+    this.emit(event);
     this.watchDivergence(this.divergence.onEval(this.step, tasks.map((t) => t.loss)));
+    // A diverged eval under onDivergence "stop" gets no checkpoint, so it cannot be the best.
+    if (this.divergedBy) return;
+    const verdict = this.best.onEval(event);
+    this.bestPending = verdict.improved;
+    if (verdict.earlyStop) {
+      this.earlyStop = verdict.earlyStop;
+      this.options.onLog?.(verdict.earlyStop);
+    }
   }
 
   /** Records a divergence warning; under onDivergence "stop" it also ends the loop (see train). */
@@ -188,7 +207,9 @@ export class TrainingRun {
       moduleMap: Object.fromEntries(modules.map((m) => [m.peftName, { initializer: m.initializer, node: m.node, op: m.op, stored: m.stored }])),
       step: this.step,
     };
-    const trainer: TrainerState = { step: this.step, totalSteps: this.totalSteps, rng: null, mixer: this.mixer.getState() };
+    const best = this.bestPending;
+    this.bestPending = false;
+    const trainer: TrainerState = { step: this.step, totalSteps: this.totalSteps, rng: null, mixer: this.mixer.getState(), extra: { best: this.best.current } };
     const dir = writeCheckpoint(this.folder.checkpointsDir(), {
       meta,
       rank: config.lora.r,
@@ -201,7 +222,7 @@ export class TrainingRun {
       trainer,
     });
     this.lastCheckpointDir = dir;
-    this.emit({ type: 'checkpoint', step: this.step, path: path.relative(this.folder.dir, dir) });
+    this.emit({ type: 'checkpoint', step: this.step, path: path.relative(this.folder.dir, dir), ...(best ? { best } : {}) });
     this.writeStatus('running');
   }
 
@@ -212,6 +233,7 @@ export class TrainingRun {
       step: this.step,
       totalSteps: this.totalSteps,
       lastCheckpoint: last ? path.relative(this.folder.dir, last) : undefined,
+      best: this.best.current,
       pid: state === 'running' ? process.pid : undefined,
       error,
     });
@@ -275,7 +297,8 @@ export class TrainingRun {
         this.watchDivergence(this.divergence.onStep(this.step, result.taskLoss));
         if (every(anglesInterval(this.totalSteps))) this.emitAngles();
         if (every(t.evalEvery) && this.step < this.totalSteps) await this.evaluate();
-        if (every(t.checkpointEvery) && this.step < this.totalSteps && !this.divergedBy) this.checkpoint();
+        if (this.earlyStop) break;
+        if ((every(t.checkpointEvery) || this.bestPending) && this.step < this.totalSteps && !this.divergedBy) this.checkpoint();
       }
       if (this.divergedBy) {
         // The diverged weights are not checkpointed: the run's last checkpoint stays the one before the warning.
@@ -284,13 +307,14 @@ export class TrainingRun {
         this.writeStatus('diverged', error);
         return { state: 'diverged', error };
       }
-      if (!stopped) {
+      // An early stop comes right after an eval of this step.
+      if (!stopped && !this.earlyStop) {
         if (!every(anglesInterval(this.totalSteps))) this.emitAngles();
         await this.evaluate();
       }
       this.checkpoint();
       const state = stopped ? 'stopped' : 'finished';
-      this.emit({ type: 'end', step: this.step, time: new Date().toISOString(), state });
+      this.emit({ type: 'end', step: this.step, time: new Date().toISOString(), state, ...(this.earlyStop ? { earlyStop: this.earlyStop } : {}) });
       this.writeStatus(state);
       return { state };
     } finally {

@@ -186,4 +186,33 @@ describe('thanora CLI: bad input, exact messages', function () {
     assert.strictEqual(r.code, 2);
     assert.strictEqual(r.stderr.split('\n')[0], "thanora doctor: --rank must be an integer ≥ 1, got '-1'");
   });
+
+  it('train, grad and doctor: an export that returns logits for one position only (transformers 5 through dynamo=False)', () => {
+    const base = decodeModel(fs.readFileSync(llama));
+    const keepInput = { name: 'logits_to_keep', elemType: 7, shape: [] };
+    const model = path.join(tmp, 'model.onnx');
+    fs.writeFileSync(model, encodeModel({ ...base, graph: { ...base.graph, inputs: [...base.graph.inputs, keepInput] } }));
+    const message =
+      "the model returns logits for one position only (it has a 'logits_to_keep' input), but causal-LM training needs the logits of every position, [batch, seq, vocab]. " +
+      'Re-export it with a wrapper whose forward returns model(input_ids, attention_mask=attention_mask, logits_to_keep=0).logits ' +
+      '(logits_to_keep=0 keeps all positions), or import the Hugging Face folder with `thanora import`';
+    const doctor = thanora('doctor', model);
+    assert.strictEqual(doctor.code, 1);
+    assert.strictEqual(doctor.stderr, `thanora doctor: ${model}: ${message}`);
+    const train = thanora('train', writeTinyExperiment(tmp, { baseModel: 'model.onnx' }));
+    assert.strictEqual(train.code, 1);
+    assert.strictEqual(train.stderr, `thanora train: ${model}: ${message}`);
+    const adapter = path.join(fixtures, 'tiny-llama');
+    const grad = thanora('grad', '--model', model, '--adapter', adapter, '--batch', path.join(adapter, 'batch.json'), '--out', path.join(tmp, 'g.safetensors'));
+    assert.strictEqual(grad.code, 1);
+    assert.strictEqual(grad.stderr, `thanora grad: ${model}: ${message}`);
+  });
+
+  it('doctor: a model copied without its external data names the tensor and the missing file', () => {
+    const source = path.join(fixtures, 'hf/hf-llama-dynamo');
+    fs.copyFileSync(path.join(source, 'model.onnx'), path.join(tmp, 'model.onnx'));
+    const r = thanora('doctor', path.join(tmp, 'model.onnx'));
+    assert.strictEqual(r.code, 1);
+    assert.match(r.stderr, /tensor '[^']+' keeps its data in 'model\.onnx\.data', which is missing next to the model\. Copy the model together with its data files\./);
+  });
 });

@@ -49,6 +49,22 @@ describe('thanora CLI', function () {
     assert.match(r.stdout, /Softmax/);
   });
 
+  it('doctor without --targets checks the default targets (all-linear); with --batch/--seq it predicts the step', () => {
+    const r = thanora('doctor', path.join(fixtures, 'hf/hf-llama-dynamo/model.onnx'), '--batch', '2', '--seq', '8', '--threads', '1', '--device', 'cpu');
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Targets not given: checking the default, all-linear/);
+    assert.match(r.stdout, /Targets: 14 modules/);
+    assert.match(r.stdout, /All ops on the gradient path have a rule/);
+    assert.match(r.stdout, /Training step 2×8: about \d+ ms, peak [\d.]+ MiB/);
+  });
+
+  it('doctor states what a float16/bfloat16 export holds in memory on the CPU (widened to float32)', () => {
+    const r = thanora('doctor', path.join(fixtures, 'half/llama-bfloat16-dynamo/model.onnx'));
+    assert.strictEqual(r.code, 0, r.stderr);
+    const [, stored, held] = /Weights: ([\d.]+) MiB in the file, ([\d.]+) MiB as an ONNX Runtime session holds them \(float16\/bfloat16 weights are computed in float32/.exec(r.stdout) ?? [];
+    assert.ok(stored && Math.abs(Number(held) / Number(stored) - 2) < 0.1, r.stdout);
+  });
+
   it('a truncated ONNX file is a clear error naming the file', () => {
     const file = path.join(tempDir(), 'broken.onnx');
     fs.writeFileSync(file, fs.readFileSync(path.join(fixtures, 'tiny-llama/model.onnx')).subarray(0, 5000));

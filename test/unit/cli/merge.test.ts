@@ -40,6 +40,20 @@ describe('thanora merge (CLI)', function () {
     for (const f of ['model.onnx', 'adapter_model.safetensors', 'adapter_config.json', 'merge-report.json']) assert.ok(fs.existsSync(path.join(run.runDir, 'merged', f)), f);
   });
 
+  it('--checkpoint chooses among a run\'s checkpoints and the output says which was merged', () => {
+    const run = buildSyntheticRun(path.join(tmp, 'run'), { residual: true });
+    // A synthetic run records no best checkpoint: the default takes the last one and says why.
+    let r = thanora('merge', run.runDir, '--no-verify');
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^checkpoint: .*step-\d{8}, last \(the run records no best checkpoint\)$/m);
+    r = thanora('merge', run.runDir, '--checkpoint', 'best');
+    assert.strictEqual(r.code, 1);
+    assert.match(r.stderr, /has no best checkpoint: status\.json records no best checkpoint .*; choose --checkpoint last or step-N/);
+    r = thanora('merge', run.runDir, '--checkpoint', 'first');
+    assert.strictEqual(r.code, 2);
+    assert.match(r.stderr, /--checkpoint: checkpoint choice 'first' is not last, best or step-N/);
+  });
+
   it('usage errors exit 2; merge errors exit 1 with one line naming the cause', () => {
     let r = thanora('merge');
     assert.strictEqual(r.code, 2);

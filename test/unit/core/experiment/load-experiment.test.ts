@@ -52,6 +52,7 @@ describe('loadExperiment', () => {
     assert.deepStrictEqual(config.training, {
       length: { unit: 'steps', steps: 1000 }, batchSize: 8, gradAccumulation: 1, seqLength: 512, padding: 'longest', lr: 2e-4, warmupSteps: 0,
       schedule: 'cosine', weightDecay: 0, gradClip: 1, seed: 42, evalEvery: 100, checkpointEvery: 500, onDivergence: 'warn', mixing: 'proportional',
+      best: { metric: 'mean-accuracy', patience: 0 },
     });
     assert.deepStrictEqual([config.device, config.threads], ['auto', 0]);
   });

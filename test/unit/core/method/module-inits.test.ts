@@ -1,9 +1,13 @@
 // The large-module paths: ONNX Runtime products (float64, vs JS within 1e-12 relative) and PiSSA's randomized
-// SVD above 512 dimensions, which must reproduce an exactly rank-r W: ‖s·B·A − W‖ ≤ 1e-8·‖W‖.
+// SVD above 512 dimensions, which must reproduce an exactly rank-r W: ‖s·B·A − W‖ ≤ 1e-8·‖W‖. OLoRA against PEFT's
+// own olora_init (test/fixtures/olora, scripts/fixtures/make-olora-fixture.py; float32 in PEFT, float64 here):
+// A, B and the residual W − s·B·A to 1e-5 of max|W|.
 import * as assert from 'assert';
-import { frobeniusNorm, matmul, subtract } from '../../../../src/core/linalg/matrix';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Matrix, frobeniusNorm, fromRows, matmul, maxAbsDifference, scale, subtract } from '../../../../src/core/linalg/matrix';
 import { randomNormalMatrix, seededRng } from '../../../../src/core/linalg/random';
-import { loraModule, moduleSeed, pissaModule } from '../../../../src/core/method/module-inits';
+import { loraModule, moduleSeed, oloraModule, pissaModule } from '../../../../src/core/method/module-inits';
 import { ortMatmul } from '../../../../src/core/method/ort-matmul';
 import { previewGroups } from '../../../../src/core/method/method-request';
 import { DataType } from '../../../../src/core/onnx/types';
@@ -39,6 +43,25 @@ describe('method/module-inits', function () {
     assert.deepStrictEqual(loraModule('model.layers.0.q', 16, 8, 4, 8, 1).a, x.a);
     assert.notDeepStrictEqual(loraModule('model.layers.0.k', 16, 8, 4, 8, 1).a, x.a);
     assert.notStrictEqual(moduleSeed('a', 0), moduleSeed('a', 1));
+  });
+
+  it("olora: A, B and the residual equal PEFT's olora_init on a tall, a square and a wide weight (1e-5 of max|W|)", () => {
+    const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../../test/fixtures/olora/olora.json'), 'utf8'));
+    assert.strictEqual(fixture.cases.length, 3);
+    for (const c of fixture.cases) {
+      const w = fromRows(c.weight);
+      const init = oloraModule(c.name, w, fixture.r, fixture.lora_alpha);
+      const tol = 1e-5 * Math.max(...w.data.map(Math.abs));
+      assert.strictEqual(init.scaling, c.scaling);
+      const check = (what: string, got: Matrix, want: number[][]) => {
+        assert.deepStrictEqual([got.rows, got.cols], [want.length, want[0].length], `${c.name} ${what} shape`);
+        const diff = maxAbsDifference(got, fromRows(want));
+        assert.ok(diff <= tol, `${c.name} ${what}: max diff ${diff.toExponential(2)}`);
+      };
+      check('A', init.a, c.A);
+      check('B', init.b, c.B);
+      check('W − s·B·A', subtract(w, scale(matmul(init.b, init.a), init.scaling)), c.residual);
+    }
   });
 
   it('previewGroups keeps whole layers and merges them while the covariances fit', () => {

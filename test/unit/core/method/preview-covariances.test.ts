@@ -3,7 +3,7 @@
 // summed in float64 here. Tolerance: 1e-5 relative to max|C| (float32 XᵀX per batch in ONNX Runtime).
 import * as assert from 'assert';
 import * as path from 'path';
-import { Batch } from '../../../../src/core/io/batch-file';
+import { Batch, readBatchFile } from '../../../../src/core/io/batch-file';
 import { indexGraph } from '../../../../src/core/lora/graph-index';
 import { resolveTargets } from '../../../../src/core/lora/resolve-targets';
 import { readModelFile } from '../../../../src/core/onnx/model-file';
@@ -74,5 +74,31 @@ describe('method/preview-covariances', function () {
   it('a task with no counted tokens is an error that names the task and the fix', async () => {
     const [batch] = syntheticBatches(14, [5], 2, 4, 2, 4);
     await assert.rejects(previewCovariances(model, modules.slice(0, 1), [[batch]], { device: 'cpu', threads: 1 }), /task 0 counted no tokens.*tokens: 'attended'/);
+  });
+
+  it('a pooler (one input row per example) counts each example with a counted position as one token', async () => {
+    // PEFT's usual BERT targets include bert.pooler.dense, whose input is the first position's hidden state [b, d].
+    const dir = path.join(fixtures, 'hf', 'hf-bert-cls-ts');
+    const bert = readModelFile(path.join(dir, 'model.onnx'));
+    const targets = resolveTargets(bert, ['query', 'key', 'value', 'dense']);
+    const pooler = targets.find((m) => m.peftName === 'bert.pooler.dense')!;
+    const batch = readBatchFile(path.join(dir, 'batch.json'));
+    const result = await previewCovariances(bert, targets, [[batch]], { device: 'cpu', threads: 1 });
+    const activation = indexGraph(bert.graph).producer.get(pooler.output)!.inputs[0];
+    const x = await runOutput(withOutput(bert, activation), batch, {}, activation);
+    assert.strictEqual(x.length, batch.batchSize * pooler.dIn, 'the pooler input is one row per example');
+    const d = pooler.dIn;
+    const expected = new Float64Array(d * d);
+    for (let row = 0; row < batch.batchSize; row++) {
+      for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) expected[i * d + j] += (x[row * d + i] * x[row * d + j]) / batch.batchSize;
+    }
+    const c = result.covariances.get(pooler.peftName)![0];
+    const scale = Math.max(...expected.map(Math.abs));
+    let worst = 0;
+    c.data.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - expected[i]))));
+    assert.ok(worst <= 1e-5 * scale, `pooler C: ${worst.toExponential(2)} vs max ${scale}`);
+    // The per-token modules still divide by the token count.
+    const attended = batch.attentionMask.reduce((a, b) => a + b, 0);
+    assert.strictEqual(result.tokenCounts[0], attended);
   });
 });

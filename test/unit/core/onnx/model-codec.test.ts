@@ -33,6 +33,32 @@ describe('ONNX model codec', () => {
     });
   }
 
+  // Real exports of torch 2.13 (both exporters, see test/fixtures/hf/README.md): decoding keeps every field,
+  // metadata_props and doc strings included, so re-encoding gives back the file byte for byte.
+  const hfDir = path.join(fixturesDir, 'hf');
+  const byteStable = [
+    ...fixtureNames.map((n) => path.join(fixturesDir, n)),
+    ...fs.readdirSync(hfDir).filter((d) => d.startsWith('hf-')).map((d) => path.join(hfDir, d)),
+  ];
+  for (const dir of byteStable) {
+    it(`${path.basename(dir)}: decode + encode gives back the file's bytes`, () => {
+      const original = fs.readFileSync(path.join(dir, 'model.onnx'));
+      const model = decodeModel(new Uint8Array(original.buffer, original.byteOffset, original.length), dir);
+      assert.ok(Buffer.from(encodeModel(model)).equals(original), `${dir}: re-encoded bytes differ from the file`);
+    });
+  }
+
+  it('reads node and graph metadata_props of a dynamo export (the torch module scope of each node)', () => {
+    const model = readModelFile(path.join(hfDir, 'hf-llama-dynamo/model.onnx'));
+    const q = model.graph.nodes.find((n) => n.name === 'node_linear')!;
+    const scopes = q.metadata?.find((e) => e.key === 'pkg.torch.onnx.name_scopes')?.value ?? '';
+    assert.ok(scopes.includes("'model.layers.0.self_attn.q_proj'"), scopes);
+    assert.ok((model.graph.metadata ?? []).length > 0, 'graph metadata_props');
+    const edited = { ...model, graph: { ...model.graph, nodes: model.graph.nodes.map((n) => (n === q ? { ...n, metadata: [{ key: 'note', value: 'x' }] } : n)) } };
+    const back = decodeModel(encodeModel(edited)).graph.nodes.find((n) => n.name === 'node_linear')!;
+    assert.deepStrictEqual(back.metadata, [{ key: 'note', value: 'x' }]);
+  });
+
   describe('damaged files give OnnxFormatError naming the file', () => {
     let tmp: string;
     before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'onnx-bad-'))));

@@ -1,0 +1,505 @@
+"""ThanoRA training job: continues the run exported by `thanora export-job` with transformers + PEFT + torch.
+
+Launch (see README.md):  accelerate launch --config_file accelerate/ddp.yaml train.py
+Reads job.json, data/, residual.safetensors and checkpoints/step-00000000 (the local HASI initialization), and
+writes metrics.jsonl, status.json and checkpoints/step-N in the ThanoRA run-folder format, so the synced folder is
+a run: `thanora import-run`, `thanora merge`, `thanora train --resume` read it.
+Same rules and records as the engine: xoshiro128** mixer streams derived from the seed, HF causal-LM loss (mean over counted
+tokens), L = L_task + λ·L_SPR, AdamW (torch), warmup + cosine/linear/constant, global-norm clipping, gradient
+accumulation as one batch of all micro-batch rows; the subspace-angle diagnostics at the engine's cadence.
+"""
+import argparse, contextlib, json, math, os, time
+import torch
+from safetensors.torch import load_file, save_file
+
+MASK32 = 0xFFFFFFFF
+
+
+# ---- the engine's seeded streams (src/core/data/rng.ts), bit for bit ----
+def _imul(a, b):
+    return (a * b) & MASK32
+
+
+def splitmix32(x):
+    t = (x + 0x9E3779B9) & MASK32
+    t = _imul(t ^ (t >> 16), 0x21F0AAAD)
+    t = _imul(t ^ (t >> 15), 0x735A2D97)
+    return (t ^ (t >> 15)) & MASK32
+
+
+def _rotl(x, k):
+    return ((x << k) | (x >> (32 - k))) & MASK32
+
+
+def _hash_label(label):
+    text = f"#{label}" if isinstance(label, int) else label
+    h = 0x811C9DC5
+    for unit in text.encode("utf-16-le")[::2]:  # UTF-16 code units (ASCII labels)
+        h = _imul(h ^ unit, 0x01000193)
+    return h
+
+
+class Rng:
+    def __init__(self, words):
+        self.s = list(words)
+
+    @staticmethod
+    def from_seed(seed):
+        words, x = [], seed
+        for _ in range(4):
+            x = splitmix32(x)
+            words.append(x)
+        if not any(words):
+            words[0] = 1
+        return Rng(words)
+
+    @staticmethod
+    def derive(seed, *labels):
+        h = splitmix32(seed)
+        for label in labels:
+            h = splitmix32(h ^ _hash_label(label))
+        return Rng.from_seed(h)
+
+    def next_uint32(self):
+        s0, s1, s2, s3 = self.s
+        result = _imul(_rotl(_imul(s1, 5), 7), 9)
+        t = (s1 << 9) & MASK32
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t
+        s3 = _rotl(s3, 11)
+        self.s = [s0, s1, s2, s3]
+        return result
+
+    def next_float(self):
+        high = self.next_uint32() >> 5
+        low = self.next_uint32() >> 6
+        return (high * 67108864 + low) / 9007199254740992
+
+    def next_int(self, n):
+        limit = 0x100000000 - (0x100000000 % n)
+        u = self.next_uint32()
+        while u >= limit:
+            u = self.next_uint32()
+        return u % n
+
+    def pick_weighted(self, weights):
+        x = self.next_float() * sum(weights)
+        for i, w in enumerate(weights):
+            x -= w
+            if x < 0:
+                return i
+        return max(i for i, w in enumerate(weights) if w > 0)
+
+    def permutation(self, n):
+        order = list(range(n))
+        for i in range(n - 1, 0, -1):
+            j = self.next_int(i + 1)
+            order[i], order[j] = order[j], order[i]
+        return order
+
+
+class TaskMixer:
+    """src/core/data/task-mixer.ts: each row draws a task, then the task's next example in its epoch's order."""
+
+    def __init__(self, sizes, weights, mode, seed):
+        self.sizes, self.seed = sizes, seed
+        mass = [w * n if mode == "proportional" else w for n, w in zip(sizes, weights)]
+        self.probabilities = [m / sum(mass) for m in mass]
+        self.draws = Rng.derive(seed, "mix")
+        self.streams = [{"epoch": 0, "cursor": 0, "order": self._order(t, 0)} for t in range(len(sizes))]
+
+    def _order(self, task, epoch):
+        return Rng.derive(self.seed, "order", task, epoch).permutation(self.sizes[task])
+
+    def next(self, rows):
+        drawn = []
+        for _ in range(rows):
+            task = self.draws.pick_weighted(self.probabilities)
+            s = self.streams[task]
+            if s["cursor"] == len(s["order"]):
+                s["epoch"] += 1; s["cursor"] = 0; s["order"] = self._order(task, s["epoch"])
+            drawn.append((task, s["order"][s["cursor"]])); s["cursor"] += 1
+        return drawn
+
+    def get_state(self):
+        return {"draws": {"algorithm": "xoshiro128**", "words": list(self.draws.s)}, "streams": [{"epoch": s["epoch"], "cursor": s["cursor"]} for s in self.streams]}
+
+    def set_state(self, state):
+        self.draws = Rng(state["draws"]["words"])
+        self.streams = [{"epoch": s["epoch"], "cursor": s["cursor"], "order": self._order(t, s["epoch"])} for t, s in enumerate(state["streams"])]
+
+
+def collate(examples, pad_id, padding, seq_length):
+    """src/core/data/collate.ts: right padding; labels −100 on padding."""
+    length = seq_length if padding == "fixed" else max(len(e["input_ids"]) for e, _ in examples)
+    ids = torch.full((len(examples), length), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(examples), length), dtype=torch.long)
+    labels = torch.full((len(examples), length), -100, dtype=torch.long)
+    tasks = torch.tensor([t for _, t in examples], dtype=torch.long)
+    for row, (e, _) in enumerate(examples):
+        n = len(e["input_ids"])
+        ids[row, :n] = torch.tensor(e["input_ids"]); mask[row, :n] = 1; labels[row, :n] = torch.tensor(e["labels"])
+    return ids, mask, labels, tasks
+
+
+def lr_at(t, tr):
+    """src/core/optim/lr-schedule.ts, t = the optimizer's step count after the update."""
+    peak, total, warm = tr["lr"], tr["totalSteps"], tr["warmupSteps"]
+    if t <= warm:
+        return peak if warm == 0 else peak * t / warm
+    if tr["schedule"] == "constant":
+        return peak
+    p = 1.0 if total == warm else min(1.0, (t - warm) / (total - warm))
+    return peak * (0.5 * (1 + math.cos(math.pi * p)) if tr["schedule"] == "cosine" else 1 - p)
+
+
+# ---- SPR (docs/thanora-method.md §2) ----
+# L_SPR = (1/M) Σ_modules Σ_{i<j} ‖Â_i Â_jᵀ‖² + ‖B̂_iᵀ B̂_j‖²; Â rows / (‖row‖ + 1e-8), B̂ columns likewise.
+def overlap(rows, sizes):
+    """Σ_{i<j} ‖X̂_i X̂_jᵀ‖_F² over row blocks of X [Σ r_t, d]."""
+    hat = rows / (rows.norm(dim=1, keepdim=True) + 1e-8)
+    blocks = torch.split(hat, sizes, dim=0)
+    total = hat.new_zeros(())
+    for i in range(len(blocks)):
+        for j in range(i + 1, len(blocks)):
+            total = total + (blocks[i] @ blocks[j].T).pow(2).sum()
+    return total
+
+
+class GatheredSpr:
+    """Each side's term is taken from the weight while it is gathered (a forward pre-hook on lora_A / lora_B, so
+    it is the full tensor under FSDP and ZeRO-3 too). Its value and gradient g are computed there; the loss gets
+    value + ⟨w, g⟩ − ⟨w, g⟩.detach(), whose backward needs only g, not w (which may be resharded by then)."""
+
+    def __init__(self, model, spec):
+        self.terms, self.count = [], len(spec["modules"])
+        sides = spec["spr"]["sides"]
+        for m in spec["modules"]:
+            sizes = m["taskRanks"]
+            if len(sizes) < 2:
+                continue
+            layer = model.get_submodule("base_model.model." + m["peftName"])
+            if sides in ("both", "A"):
+                layer.lora_A["default"].register_forward_pre_hook(self._hook(lambda w, s=sizes: overlap(w[: sum(s)], s)))
+            if sides in ("both", "B"):
+                layer.lora_B["default"].register_forward_pre_hook(self._hook(lambda w, s=sizes: overlap(w[:, : sum(s)].T, s)))
+
+    def _hook(self, side):
+        def hook(module, _inputs):
+            w = module.weight
+            with torch.enable_grad():
+                free = w.detach().clone().requires_grad_(True)
+                value = side(free)
+                (g,) = torch.autograd.grad(value, free)
+            self.terms.append(value.detach() + (w * g).sum() - (w.detach() * g).sum())
+        return hook
+
+    def take(self):
+        """L_SPR of the forward just run (its gradient flows into the weights)."""
+        terms, self.terms = self.terms, []
+        return torch.stack(terms).sum() / self.count
+
+
+# ---- subspace diagnostics (docs/thanora-method.md §5; src/core/method/adapter-diagnostics.ts) ----
+# Per module and task pair: principal angles θ_k = arccos σ_k(Q_iᵀ Q_j) between span(A_iᵀ) and span(A_jᵀ), and
+# between span(B_i) and span(B_j), mean and min in degrees (null for a block that spans nothing); per layer the
+# means over its modules; Roy–Vetterli effective rank exp(−Σ p ln p), p = σ / Σσ, of each block B_k A_k and of
+# B A, from σ(R_B R_Aᵀ) (B_k = Q_B R_B, A_kᵀ = Q_A R_A), so d_out × d_in is never formed. float64.
+def _column_basis(x):
+    if x.shape[1] == 0:
+        return x
+    u, s, _ = torch.linalg.svd(x, full_matrices=False)
+    rank = 0
+    while rank < s.numel() and s[rank] > 1e-10 * s[0] and s[rank] > 0:
+        rank += 1
+    return u[:, :rank]
+
+
+def _angles(x, y):
+    qx, qy = _column_basis(x), _column_basis(y)
+    if qx.shape[1] == 0 or qy.shape[1] == 0:
+        return math.nan, math.nan
+    theta = torch.rad2deg(torch.arccos(torch.linalg.svdvals(qx.T @ qy).clamp(-1, 1)))
+    return theta.mean().item(), theta.min().item()
+
+
+def _effective_rank(b, a):
+    if b.shape[1] == 0 or b.shape[0] < b.shape[1] or a.shape[1] < a.shape[0]:
+        s = torch.linalg.svdvals(b @ a)
+    else:
+        s = torch.linalg.svdvals(torch.linalg.qr(b).R @ torch.linalg.qr(a.T).R.T)
+    total = s.abs().sum()
+    if total == 0:
+        return 0.0
+    p = s.abs() / total
+    p = p[p > 0]
+    return math.exp(-(p * p.log()).sum().item())
+
+
+def _finite_mean(values):
+    finite = [v for v in values if math.isfinite(v)]
+    return sum(finite) / len(finite) if finite else math.nan
+
+
+def _null_nan(v):
+    return None if isinstance(v, float) and math.isnan(v) else v
+
+
+def angles_event(step, spec, weights):
+    """The engine's AnglesEvent from {peftName: (A [r, d_in], B [d_out, r])} in float64."""
+    modules = []
+    for m in spec["modules"]:
+        a, b = weights[m["peftName"]]
+        offsets = [sum(m["taskRanks"][:t]) for t in range(len(m["taskRanks"]))]
+        blocks = [(o, r) for o, r in zip(offsets, m["taskRanks"])]
+        pairs = []
+        for i in range(len(blocks)):
+            for j in range(i + 1, len(blocks)):
+                (oi, ri), (oj, rj) = blocks[i], blocks[j]
+                mean_a, min_a = _angles(a[oi:oi + ri].T, a[oj:oj + rj].T)
+                mean_b, min_b = _angles(b[:, oi:oi + ri], b[:, oj:oj + rj])
+                pairs.append({"pair": [i, j], "meanA": mean_a, "minA": min_a, "meanB": mean_b, "minB": min_b})
+        coop_offset, coop = sum(m["taskRanks"]), m["cooperativeRank"]
+        ranks = {"tasks": [_effective_rank(b[:, o:o + r], a[o:o + r]) for o, r in blocks],
+                 "cooperative": _effective_rank(b[:, coop_offset:coop_offset + coop], a[coop_offset:coop_offset + coop]) if coop > 0 else None,
+                 "delta": _effective_rank(b, a)}
+        modules.append({"module": m["peftName"], "layer": m["layer"], "pairs": pairs, "effectiveRank": ranks})
+    layers = {}
+    for m in modules:
+        if m["layer"] >= 0:
+            layers.setdefault(m["layer"], []).append(m)
+    layer_rows = []
+    for layer, group in layers.items():
+        keys = list(dict.fromkeys(tuple(p["pair"]) for g in group for p in g["pairs"]))
+        rows = []
+        for key in keys:
+            same = [p for g in group for p in g["pairs"] if tuple(p["pair"]) == key]
+            rows.append({"pair": list(key), **{f: _finite_mean([p[f] for p in same]) for f in ("meanA", "minA", "meanB", "minB")}})
+        layer_rows.append({"layer": layer, "pairs": rows})
+    for row in [p for m in modules for p in m["pairs"]] + [p for l in layer_rows for p in l["pairs"]]:
+        for f in ("meanA", "minA", "meanB", "minB"):
+            row[f] = _null_nan(row[f])
+    return {"type": "angles", "step": step, "modules": modules, "layers": layer_rows}
+
+
+def angles_interval(total_steps):
+    """About 20 points per run, as the engine (training-run.ts anglesInterval); JS Math.round rounds .5 up."""
+    return max(1, math.floor(total_steps / 20 + 0.5))
+
+
+def adapter_weights(acc, model, spec):
+    """{peftName: (A, B)} float64 on the CPU, whole tensors: under FSDP gathered for the read (every rank calls)."""
+    unwrapped = acc.unwrap_model(model)
+    context = contextlib.nullcontext()
+    if acc.distributed_type.name == "FSDP":
+        from torch.distributed.fsdp import FullyShardedDataParallel
+        context = FullyShardedDataParallel.summon_full_params(model, writeback=False)
+    with context, torch.no_grad():
+        out = {}
+        for m in spec["modules"]:
+            layer = unwrapped.get_submodule("base_model.model." + m["peftName"])
+            out[m["peftName"]] = (layer.lora_A["default"].weight.detach().double().cpu().clone(), layer.lora_B["default"].weight.detach().double().cpu().clone())
+    return out
+
+
+def main():
+    from accelerate import Accelerator
+    from peft import LoraConfig, get_peft_model, set_peft_model_state_dict
+    import transformers
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--job", default=os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("--hf-model", help="the Hugging Face model folder on this machine (default: job.json's hfModel)")
+    args = ap.parse_args()
+    job = args.job
+    spec = json.load(open(os.path.join(job, "job.json")))
+    tr = spec["training"]
+    torch.manual_seed(tr["seed"])
+    acc = Accelerator()
+    rank, world = acc.process_index, acc.num_processes
+    if rank == 0:
+        print(f"train.py: {world} process(es), {acc.distributed_type.name}", flush=True)
+    if acc.distributed_type.name == "DEEPSPEED":
+        # accelerate's DeepSpeed wrapper steps the engine inside backward(), scales the loss by 1/gradient_accumulation_steps
+        # and clips by the DeepSpeed config, none of which matches this loop's accumulation, schedule and clipping.
+        raise SystemExit("train.py does not run under DeepSpeed yet: use accelerate/ddp.yaml (replicated adapters) or accelerate/fsdp.yaml (sharded base)")
+    if tr["batchSize"] < world:
+        raise SystemExit(f"batchSize {tr['batchSize']} < {world} processes: every process needs a row of each micro-batch")
+
+    model = getattr(transformers, spec["hfClassName"]).from_pretrained(args.hf_model or spec["hfModel"], dtype=torch.float32)
+    if spec["residual"]:
+        # W' = W + (W' − W): the frozen base the local init subtracted its task blocks from. The deltas are
+        # [d_out, d_in] (nn.Linear); transformers' Conv1D (GPT-2) stores its weight as [d_in, d_out].
+        from transformers.pytorch_utils import Conv1D
+        deltas = load_file(os.path.join(job, "residual.safetensors"))
+        with torch.no_grad():
+            for m in spec["modules"]:
+                delta = deltas[m["weightKey"]]
+                p = model.get_parameter(m["weightKey"])
+                p.add_(delta.T if isinstance(model.get_submodule(m["peftName"]), Conv1D) else delta)
+    names = [m["peftName"] for m in spec["modules"]]
+    model = get_peft_model(model, LoraConfig(r=spec["lora"]["r"], lora_alpha=spec["lora"]["alpha"], target_modules=names, lora_dropout=0.0, bias="none"))
+    init_dir = os.path.join(job, spec["initCheckpoint"])
+    set_peft_model_state_dict(model, load_file(os.path.join(init_dir, "adapter_model.safetensors")))
+    spr = GatheredSpr(model, spec) if spec["spr"] else None
+    named_params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    params = [p for _, p in named_params]
+    optimizer = torch.optim.AdamW(params, lr=tr["lr"], betas=(0.9, 0.999), eps=1e-8, weight_decay=tr["weightDecay"], foreach=False)
+    model, optimizer = acc.prepare(model, optimizer)
+
+    data = [[json.loads(line) for line in open(os.path.join(job, t["file"]))] for t in spec["tasks"]]
+    mixer = TaskMixer([len(d) for d in data], [t["weight"] for t in spec["tasks"]], tr["mixing"], tr["seed"])
+    mixer.set_state(json.load(open(os.path.join(init_dir, "trainer_state.json")))["mixer"])
+    run = RunWriter(job, spec, named_params) if rank == 0 else None
+    T = len(spec["tasks"])
+    # The engine's cadence: at step 0, every angles_interval steps, and at the end; only with task pairs to compare.
+    every_angles = angles_interval(tr["totalSteps"]) if any(len(m["taskRanks"]) >= 2 for m in spec["modules"]) else 0
+    if every_angles:
+        weights = adapter_weights(acc, model, spec)
+        if run:
+            run.event(angles_event(0, spec, weights))
+    done = 0
+    try:
+        for step in range(1, tr["totalSteps"] + 1):
+            lr = lr_at(step, tr)
+            t0 = time.time()
+            micro = [collate([(data[t][i], t) for t, i in mixer.next(tr["batchSize"])], tr["padId"], tr["padding"], tr["seqLength"]) for _ in range(tr["gradAccumulation"])]
+            counts = [(lab[:, 1:] != -100).sum().item() for _, _, lab, _ in micro]
+            total = sum(counts)
+            if total == 0:
+                raise SystemExit(f"step {step}: no micro-batch has a counted label (all −100)")
+            sums = torch.zeros(T, dtype=torch.float64); per_count = torch.zeros(T, dtype=torch.float64)
+            spr_value = None
+            for k, (ids, mask, labels, tasks) in enumerate(micro):
+                ids, mask, labels, tasks = (x[rank::world].to(acc.device) for x in (ids, mask, labels, tasks))
+                with acc.no_sync(model) if k < len(micro) - 1 else contextlib.nullcontext():
+                    logits = model(input_ids=ids, attention_mask=mask).logits.float()
+                    # HF convention: logits[:, :-1] predict labels[:, 1:]; −100 not counted.
+                    target = labels[:, 1:]
+                    token_loss = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), target.reshape(-1), ignore_index=-100, reduction="none").view(target.shape)
+                    counted = (target != -100)
+                    local_sum = token_loss.sum()
+                    # DDP averages gradients over the processes: world·Σ_local/N averages to Σ_all/N.
+                    loss = local_sum * world / total
+                    if spr:
+                        term = spr.take()
+                        spr_value = term.item()
+                        loss = loss + spec["spr"]["lambda"] * term * counts[k] / total
+                    acc.backward(loss)
+                row_tasks = tasks.view(-1, 1).expand_as(target)
+                for t in range(T):
+                    sel = counted & (row_tasks == t)
+                    sums[t] += token_loss.detach()[sel].double().sum().cpu(); per_count[t] += sel.sum().item()
+            sums, per_count = acc.reduce(sums.to(acc.device), "sum").cpu(), acc.reduce(per_count.to(acc.device), "sum").cpu()
+            task_loss = (sums.sum() / total).item()
+            # Global norm over all trained parameters (clipped when gradClip > 0; max_norm = ∞ only measures it). All
+            # of model.parameters(), so that under FSDP accelerate takes the sharded norm (frozen ones have no grad).
+            grad_norm = float(acc.clip_grad_norm_(model.parameters(), tr["gradClip"] if tr["gradClip"] > 0 else math.inf))
+            if not math.isfinite(grad_norm):
+                raise SystemExit(f"step {step}: the gradient norm is {grad_norm}; training diverged — lower training.lr")
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            optimizer.step(); optimizer.zero_grad(set_to_none=True)
+            if run:
+                present = {t for *_, tasks in micro for t in tasks.tolist()}
+                loss_value = task_loss + (spec["spr"]["lambda"] * spr_value if spr else 0.0)
+                ms = (time.time() - t0) * 1000
+                tokens = sum(int(m.sum()) for _, m, _, _ in micro)
+                run.event({"type": "step", "step": step, "time": _now(), "loss": loss_value, "taskLoss": task_loss,
+                           "perTaskLoss": [(sums[t] / per_count[t]).item() if t in present and per_count[t] > 0 else None for t in range(T)],
+                           "sprLoss": spr_value, "lr": lr, "gradNorm": grad_norm, "tokensPerSecond": tokens / (ms / 1000), "stepMs": ms})
+            if every_angles and (step % every_angles == 0 or step == tr["totalSteps"]):
+                weights = adapter_weights(acc, model, spec)
+                if run:
+                    run.event(angles_event(step, spec, weights))
+            every = tr["checkpointEvery"]
+            if step == tr["totalSteps"] or (every > 0 and step % every == 0):
+                state = acc.get_state_dict(model)  # gathers shards (FSDP full state dict, ZeRO-3 16-bit gather)
+                if run:
+                    run.checkpoint(step, state, optimizer, mixer.get_state())
+            acc.wait_for_everyone()
+            done = step
+    except BaseException as e:
+        # As the engine records a failure: an end event and status.json say "failed" and why (import-run shows it).
+        if run:
+            run.end("failed", done, str(e) if isinstance(e, SystemExit) else f"{type(e).__name__}: {e}")
+        raise
+    if run:
+        run.end("finished", tr["totalSteps"])
+
+
+def _now():
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+
+
+class RunWriter:
+    """metrics.jsonl and status.json (src/protocol/run-events.ts) and checkpoints/step-N, written by rank 0."""
+
+    def __init__(self, job, spec, named_params):
+        self.job, self.spec, self.last, self.named_params = job, spec, spec["initCheckpoint"], named_params
+        tr = spec["training"]
+        self.event({"type": "start", "time": _now(), "runId": spec["runId"], "method": spec["method"], "label": spec["label"],
+                    "tasks": [t["name"] for t in spec["tasks"]], "modules": [m["peftName"] for m in spec["modules"]],
+                    "layers": [m["layer"] for m in spec["modules"]], "totalSteps": tr["totalSteps"], "rank": spec["lora"]["r"],
+                    "provider": "cuda" if torch.cuda.is_available() else "cpu", "fromStep": 0})
+        if spec.get("allocation"):
+            self.event({"type": "allocation", "step": 0, "modules": spec["allocation"]})
+        self.status("running", 0)
+
+    def _atomic(self, name, text):
+        tmp = f"{name}.tmp-{os.getpid()}-0"
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, name)
+
+    def event(self, e):
+        with open(os.path.join(self.job, "metrics.jsonl"), "a") as f:
+            f.write(json.dumps(e) + "\n")
+
+    def status(self, state, step, error=None):
+        self._atomic(os.path.join(self.job, "status.json"), json.dumps({"state": state, "runId": self.spec["runId"], "step": step,
+                     "totalSteps": self.spec["training"]["totalSteps"], "lastCheckpoint": self.last, "updated": _now(),
+                     **({"error": error} if error else {})}))
+
+    def checkpoint(self, step, state, optimizer, mixer_state):
+        import shutil
+        init = os.path.join(self.job, self.spec["initCheckpoint"])
+        name = f"step-{step:08d}"
+        final = os.path.join(self.job, "checkpoints", name)
+        tmp = f"{final}.tmp-{os.getpid()}-0"
+        os.makedirs(tmp)
+        adapter, slots = {}, {}
+        for m in self.spec["modules"]:
+            for side in ("A", "B"):
+                key = f"base_model.model.{m['peftName']}.lora_{side}.weight"
+                adapter[key] = state[f"base_model.model.{m['peftName']}.lora_{side}.default.weight"].detach().float().cpu().contiguous()
+        # AdamW slots keyed like the engine's (`<module>.lora_A.weight/m`, `/v`), so `thanora train --resume` continues.
+        opt = optimizer.optimizer if hasattr(optimizer, "optimizer") else optimizer
+        named = {id(p): n for n, p in self.named_params}
+        steps = 0
+        for p, st in opt.state.items():
+            n = named[id(p)].replace("base_model.model.", "").replace(".default.weight", ".weight")
+            slots[f"{n}/m"] = st["exp_avg"].detach().float().cpu().reshape(-1).contiguous()
+            slots[f"{n}/v"] = st["exp_avg_sq"].detach().float().cpu().reshape(-1).contiguous()
+            steps = int(st["step"])
+        save_file(adapter, os.path.join(tmp, "adapter_model.safetensors"), metadata={"format": "pt"})
+        save_file(slots, os.path.join(tmp, "optimizer.safetensors"), metadata={"adamw.step": str(steps)})
+        if os.path.exists(os.path.join(init, "init_adapter.safetensors")):
+            shutil.copyfile(os.path.join(init, "init_adapter.safetensors"), os.path.join(tmp, "init_adapter.safetensors"))
+        config = json.load(open(os.path.join(init, "adapter_config.json")))
+        config["thanora"]["step"] = step
+        json.dump({"step": step, "totalSteps": self.spec["training"]["totalSteps"], "rng": None, "mixer": mixer_state}, open(os.path.join(tmp, "trainer_state.json"), "w"))
+        json.dump(config, open(os.path.join(tmp, "adapter_config.json"), "w"), indent=2)
+        if os.path.exists(final):
+            shutil.rmtree(final)
+        os.rename(tmp, final)
+        self.last = os.path.join("checkpoints", name)
+        self.event({"type": "checkpoint", "step": step, "path": self.last})
+        self.status("running", step)
+
+    def end(self, state, step, error=None):
+        self.event({"type": "end", "step": step, "time": _now(), "state": state, **({"error": error} if error else {})})
+        self.status(state, step, error)
+
+
+if __name__ == "__main__":
+    main()
