@@ -2,9 +2,10 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/register-commands';
 import { listRuns } from './core/run-folder';
-import { findRunsRoots } from './training/runs-roots';
+import { experimentGlob, findRunsRoots } from './training/runs-roots';
 import { TrainingController } from './training/training-controller';
 import { DashboardViewProvider, dashboardViewId } from './views/dashboard-view-provider';
+import { ExperimentDiagnostics } from './views/experiment-diagnostics';
 import { ExperimentCodeLensProvider, experimentSelector } from './views/experiment-code-lens';
 import { setRunFoldersContext, setTrainingContext } from './views/run-folder-context';
 
@@ -16,18 +17,22 @@ export function activate(context: vscode.ExtensionContext): void {
   const dashboard = new DashboardViewProvider(context.extensionUri, {
     findRunsRoots,
     training: () => ({ running: controller.running, runDir: controller.activeRunDir }),
-    onRunsChanged: (runs) => void setRunFoldersContext(runs.map((r) => r.runDir)),
+    onRunsChanged: (runs) => void setRunFoldersContext(runs),
   });
   const refreshSoon = debounce(() => void dashboard.refresh(controller.activeRunDir), 500);
   const statusWatcher = vscode.workspace.createFileSystemWatcher('**/status.json');
+  // An experiment's `output` decides where its runs are listed from; an edit can move it, break it or fix it.
+  const experimentWatcher = vscode.workspace.createFileSystemWatcher(experimentGlob);
 
   context.subscriptions.push(
     log,
     controller,
     dashboard,
     statusWatcher,
+    experimentWatcher,
     vscode.window.registerWebviewViewProvider(dashboardViewId, dashboard),
-    ...registerCommands({ extensionUri: context.extensionUri, workerPath, planWorkerPath, controller, log, listRuns: async () => listRuns(await findRunsRoots()) }),
+    new ExperimentDiagnostics(),
+    ...registerCommands({ extensionUri: context.extensionUri, workerPath, planWorkerPath, controller, log, listRuns: async () => listRuns(await findRunsRoots()), openDashboardInEditor: () => dashboard.openInEditor() }),
     vscode.languages.registerCodeLensProvider(experimentSelector, new ExperimentCodeLensProvider()),
     controller.onDidChange(() => {
       void setTrainingContext(controller.running);
@@ -36,11 +41,14 @@ export function activate(context: vscode.ExtensionContext): void {
     statusWatcher.onDidCreate(refreshSoon),
     statusWatcher.onDidChange(refreshSoon),
     statusWatcher.onDidDelete(refreshSoon),
+    experimentWatcher.onDidCreate(refreshSoon),
+    experimentWatcher.onDidChange(refreshSoon),
+    experimentWatcher.onDidDelete(refreshSoon),
     vscode.workspace.onDidGrantWorkspaceTrust(() => dashboard.postHostState()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('thanora.runsFolder') && refreshSoon()),
   );
   // Context keys for explorer menus, before the dashboard is ever opened.
-  void findRunsRoots().then((roots) => setRunFoldersContext(listRuns(roots).map((r) => r.runDir)));
+  void findRunsRoots().then((roots) => setRunFoldersContext(listRuns(roots)));
 }
 
 export function deactivate(): void {

@@ -7,6 +7,21 @@ import * as vscode from 'vscode';
 
 export const demoFolderName = 'thanora-demo';
 
+function demoFolder(extensionUri: vscode.Uri): string {
+  return path.join(extensionUri.fsPath, 'examples', 'demo');
+}
+
+function readDemoConfig(extensionUri: vscode.Uri): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(demoFolder(extensionUri), 'thanora.json'), 'utf8')) as Record<string, unknown>;
+}
+
+/** "four byte-level tasks (copy, reverse, sort, add)": what the bundled demo trains, for prompts. */
+export function describeDemoTasks(extensionUri: vscode.Uri): string {
+  const tasks = (readDemoConfig(extensionUri).tasks as { name: string }[]).map((t) => t.name);
+  const count = ['no', 'one', 'two', 'three', 'four', 'five', 'six'][tasks.length] ?? String(tasks.length);
+  return `${count} byte-level task${tasks.length === 1 ? '' : 's'} (${tasks.join(', ')})`;
+}
+
 export function newExperimentCommand(extensionUri: vscode.Uri) {
   return async (): Promise<vscode.Uri | undefined> => {
     const workspace = vscode.workspace.workspaceFolders?.[0];
@@ -16,8 +31,8 @@ export function newExperimentCommand(extensionUri: vscode.Uri) {
     }
     let target = path.join(workspace.uri.fsPath, demoFolderName);
     for (let i = 2; fs.existsSync(target); i++) target = path.join(workspace.uri.fsPath, `${demoFolderName}-${i}`);
-    const demo = path.join(extensionUri.fsPath, 'examples', 'demo');
-    const demoConfig = JSON.parse(fs.readFileSync(path.join(demo, 'thanora.json'), 'utf8')) as Record<string, unknown>;
+    const demo = demoFolder(extensionUri);
+    const demoConfig = readDemoConfig(extensionUri);
     const baseModel = path.resolve(demo, String(demoConfig.baseModel));
     fs.mkdirSync(target, { recursive: true });
     fs.cpSync(path.join(demo, 'data'), path.join(target, 'data'), { recursive: true });

@@ -11,7 +11,7 @@ export function previewAllocationCommand(extensionUri: vscode.Uri, planWorkerPat
   const preview = async (uri?: vscode.Uri): Promise<void> => {
     // It loads the model and data with native code and writes the cache into the workspace.
     if (!requireTrust('Previewing the rank allocation')) return;
-    const experiment = uri instanceof vscode.Uri ? uri : await pickExperiment('ThanoRA: Preview Rank Allocation', 'Experiment file to preview');
+    const experiment = uri instanceof vscode.Uri ? uri : await pickExperiment(extensionUri, 'ThanoRA: Preview Rank Allocation', 'Experiment file to preview');
     if (!experiment) return;
     await vscode.workspace.save(experiment).then(undefined, () => undefined);
     const file = experiment.fsPath;

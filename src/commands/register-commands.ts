@@ -18,14 +18,16 @@ export interface CommandContext {
   controller: TrainingController;
   log: vscode.OutputChannel;
   listRuns(): Promise<RunSummary[]>;
+  openDashboardInEditor(): void;
 }
 
 export function registerCommands(c: CommandContext): vscode.Disposable[] {
   const table: Record<string, (...args: never[]) => unknown> = {
-    'thanora.startTraining': startTrainingCommand(c.controller),
+    'thanora.startTraining': startTrainingCommand(c.controller, c.extensionUri),
     'thanora.stopTraining': stopTrainingCommand(c.controller),
     'thanora.resumeTraining': resumeTrainingCommand(c.controller, c.listRuns),
     'thanora.openDashboard': () => vscode.commands.executeCommand('thanora.dashboard.focus'),
+    'thanora.openDashboardInEditor': () => c.openDashboardInEditor(),
     'thanora.mergeAdapter': mergeAdapterCommand(c.workerPath, c.log, c.listRuns),
     'thanora.newExperiment': newExperimentCommand(c.extensionUri),
     'thanora.newExperimentFromHf': newExperimentFromHfCommand(),

@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { RUN_FILES } from '../protocol/run-events';
 import type { RunSummary } from '../protocol/webview-messages';
 import type { TrainingController } from '../training/training-controller';
+import { readRunStatus } from '../core/run-folder';
+import { resumableStates } from '../views/run-folder-context';
 import { requireTrust } from './require-trust';
 
 export function resumeTrainingCommand(controller: TrainingController, listRuns: () => Promise<RunSummary[]>) {
@@ -16,7 +18,7 @@ export function resumeTrainingCommand(controller: TrainingController, listRuns: 
     }
     let target = uri instanceof vscode.Uri ? uri.fsPath : undefined;
     if (!target) {
-      const resumable = (await listRuns()).filter((r) => r.state === 'stopped' || r.state === 'failed' || r.state === 'interrupted');
+      const resumable = (await listRuns()).filter((r) => resumableStates.includes(r.state));
       if (resumable.length === 0) {
         void vscode.window.showInformationMessage('ThanoRA: no stopped, failed or interrupted run to resume.');
         return;
@@ -30,6 +32,12 @@ export function resumeTrainingCommand(controller: TrainingController, listRuns: 
     if (!target) return;
     // A checkpoint folder is <run>/checkpoints/step-N; the run's own config.json is the experiment.
     const runDir = path.basename(path.dirname(target)) === RUN_FILES.checkpoints ? path.dirname(path.dirname(target)) : target;
+    const state = readRunStatus(runDir)?.state;
+    if (state && !resumableStates.includes(state)) {
+      const why = state === 'running' ? 'is still running' : `has ${state}`;
+      void vscode.window.showInformationMessage(`ThanoRA: ${path.basename(runDir)} ${why}; only stopped, failed or interrupted runs can be resumed. Start a new run instead.`);
+      return;
+    }
     controller.start({ experimentFile: path.join(runDir, RUN_FILES.config), resumeFrom: target });
     await vscode.commands.executeCommand('thanora.dashboard.focus');
   };

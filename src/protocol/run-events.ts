@@ -6,7 +6,23 @@ import type { MethodName } from '../core/method/method-registry';
 
 export type { MethodName };
 
-/** First line of every metrics.jsonl. */
+/**
+ * What a run is doing before its first step, k of n done: the preview passes (activation covariances), the
+ * per-module initialisation (HASI's context SVDs and allocation, PiSSA's SVD, LoRA's random A), building the
+ * training graph, opening the ONNX Runtime sessions, the evaluation at step 0, the first step. Written before
+ * the start event of its session (the sessions open before it) and after it (eval, first step); a step event
+ * ends the phases. Runs written before phases existed have none, and read the same otherwise.
+ */
+export interface PhaseEvent {
+  type: 'phase';
+  phase: 'preview' | 'init' | 'graph' | 'sessions' | 'eval' | 'first-step';
+  /** Parts done and in all (preview passes, modules or layers initialised); 0 of 1 for a phase just begun. */
+  done: number;
+  total: number;
+  time: string;
+}
+
+/** First line of every metrics.jsonl, but for the phase events of preparing the run. */
 export interface RunStartEvent {
   type: 'start';
   time: string;
@@ -21,6 +37,8 @@ export interface RunStartEvent {
   totalSteps: number;
   rank: number;
   provider: 'cpu' | 'cuda';
+  /** Why a run that could use the GPU (device "auto") runs on CPU; absent otherwise and in older runs. */
+  fallbackReason?: string;
   /** Step the run (re)started from: 0, or the checkpoint step when resumed. */
   fromStep: number;
 }
@@ -119,7 +137,7 @@ export interface EndEvent {
   earlyStop?: string;
 }
 
-export type RunEvent = RunStartEvent | AllocationEvent | StepEvent | AnglesEvent | EvalEvent | CheckpointEvent | RunWarningEvent | EndEvent;
+export type RunEvent = PhaseEvent | RunStartEvent | AllocationEvent | StepEvent | AnglesEvent | EvalEvent | CheckpointEvent | RunWarningEvent | EndEvent;
 
 export interface RunStatus {
   /**
@@ -149,7 +167,24 @@ export interface BestRecord {
   evalsSince: number;
 }
 
-/** One run folder as listed in the dashboard's run picker. */
+/** One task's eval accuracy in a run: of the base model (the step-0 eval), the last eval, the best one. */
+export interface TaskResult {
+  task: string;
+  /** null when the run has no step-0 eval (training.evalEvery 0, or a resumed session). */
+  base: number | null;
+  final: number;
+  best: number;
+  bestStep: number;
+}
+
+/** A run's row of the runs table (src/core/run-folder/run-results.ts). */
+export interface RunResults {
+  /** config.json flattened to dotted keys ("lora.r", "method.lambda", "tasks.0.weight"). */
+  settings: Record<string, string | number | boolean | null>;
+  accuracy: TaskResult[];
+}
+
+/** One run folder as listed in the dashboard's run picker and runs table. */
 export interface RunSummary {
   runDir: string;
   runId: string;
@@ -160,6 +195,7 @@ export interface RunSummary {
   state: RunStatus['state'] | 'unknown';
   step: number;
   totalSteps: number;
+  results: RunResults;
 }
 
 export const RUN_FILES = {

@@ -60,4 +60,9 @@ export interface MergeRunMessage {
   runDir: string;
 }
 
-export type WebviewToHostMessage = ReadyMessage | ShowRunsMessage | StartTrainingMessage | StopTrainingMessage | MergeRunMessage;
+/** The empty dashboard's button: ThanoRA: New Experiment. */
+export interface NewExperimentMessage {
+  type: 'newExperiment';
+}
+
+export type WebviewToHostMessage = ReadyMessage | ShowRunsMessage | StartTrainingMessage | StopTrainingMessage | MergeRunMessage | NewExperimentMessage;

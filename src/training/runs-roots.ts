@@ -1,27 +1,15 @@
 // Where run folders live: the thanora.runsFolder setting (relative to the first workspace folder) and each
-// thanora.json's `output` folder (relative to that file; the schema's default when absent).
-import * as fs from 'fs';
+// thanora.json's `output` folder (relative to that file; the schema's default when absent; see
+// experiment-file-fields.ts for a file that does not parse).
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { readExperimentFields } from './experiment-file-fields';
 
 export const experimentGlob = '**/thanora.json';
 const excludeGlob = '**/{node_modules,.git,.e2e}/**';
-const defaultOutput = 'runs/experiment';
 
 export async function findExperimentFiles(): Promise<vscode.Uri[]> {
   return vscode.workspace.findFiles(experimentGlob, excludeGlob, 100);
-}
-
-/** The output folder an experiment file writes its runs to. */
-export function experimentOutputFolder(experimentFile: string): string {
-  let output = defaultOutput;
-  try {
-    const json = JSON.parse(fs.readFileSync(experimentFile, 'utf8')) as { output?: unknown };
-    if (typeof json.output === 'string' && json.output.length > 0) output = json.output;
-  } catch {
-    // An unreadable experiment is reported when training starts; its runs folder is then the default.
-  }
-  return path.resolve(path.dirname(experimentFile), output);
 }
 
 export function configuredRunsFolder(): string | undefined {
@@ -36,7 +24,7 @@ export async function findRunsRoots(): Promise<string[]> {
   const roots = new Set<string>();
   const configured = configuredRunsFolder();
   if (configured) roots.add(configured);
-  for (const uri of await findExperimentFiles()) roots.add(experimentOutputFolder(uri.fsPath));
+  for (const uri of await findExperimentFiles()) for (const root of readExperimentFields(uri.fsPath).runsRoots) roots.add(root);
   for (const folder of vscode.workspace.workspaceFolders ?? []) roots.add(path.join(folder.uri.fsPath, 'runs'));
   return [...roots];
 }

@@ -1,10 +1,15 @@
 // One training at a time, in a forked worker: status bar item, output channel, a progress notification
-// with Cancel (= cooperative stop), and events for the dashboard and context keys.
+// with Cancel (= cooperative stop), and a change event for context keys and the run list. The dashboards read
+// the run folders themselves: the trainer's events reach them only through metrics.jsonl.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RunEvent } from '../protocol/run-events';
+import { describePhase } from '../protocol/run-phases';
 import type { StartTrainingRequest } from '../protocol/worker-messages';
 import { threadCountProblem } from '../core/runtime/thread-count';
+import { chooseDevice, describeRunDevice } from './device-choice';
+import { readExperimentFields } from './experiment-file-fields';
+import { firstLocation } from './experiment-problems';
 import { TrainingWorkerClient, type TrainingOutcome } from './training-worker-client';
 
 export interface TrainingStart {
@@ -18,10 +23,8 @@ export class TrainingController implements vscode.Disposable {
   private lastStart?: Extract<RunEvent, { type: 'start' }>;
   private readonly statusBar = vscode.window.createStatusBarItem('thanora.training', vscode.StatusBarAlignment.Left, 10);
   private readonly changed = new vscode.EventEmitter<void>();
-  private readonly runEvent = new vscode.EventEmitter<{ event: RunEvent; runDir: string }>();
-  private readonly disposables: vscode.Disposable[] = [this.statusBar, this.changed, this.runEvent];
+  private readonly disposables: vscode.Disposable[] = [this.statusBar, this.changed];
   readonly onDidChange = this.changed.event;
-  readonly onRunEvent = this.runEvent.event;
 
   constructor(private readonly workerPath: string, private readonly log: vscode.OutputChannel) {
     this.statusBar.name = 'ThanoRA Training';
@@ -44,15 +47,21 @@ export class TrainingController implements vscode.Disposable {
       void vscode.window.showErrorMessage(`ThanoRA: ${threadsProblem}.`);
       return;
     }
+    const setDevice = settings.inspect<string>('device');
+    const device = chooseDevice(
+      setDevice?.workspaceFolderValue ?? setDevice?.workspaceValue ?? setDevice?.globalValue,
+      readExperimentFields(start.experimentFile).device,
+      path.basename(start.experimentFile),
+    );
     const request: StartTrainingRequest = {
       type: 'start',
       experimentFile: start.experimentFile,
       resumeFrom: start.resumeFrom,
-      device: settings.get<'auto' | 'cuda' | 'cpu'>('device', 'auto'),
+      ...(device.override ? { device: device.override } : {}),
       threads: settings.get<number>('threads', 0),
       workspaceRoot: vscode.workspace.getWorkspaceFolder(vscode.Uri.file(start.experimentFile))?.uri.fsPath,
     };
-    this.log.appendLine(`[${new Date().toISOString()}] ${start.resumeFrom ? `resume ${start.resumeFrom}` : `train ${start.experimentFile}`} (device ${request.device})`);
+    this.log.appendLine(`[${new Date().toISOString()}] ${start.resumeFrom ? `resume ${start.resumeFrom}` : `train ${start.experimentFile}`} (device ${device.device} from ${device.source})`);
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'ThanoRA', cancellable: true },
       (progress, cancel) =>
@@ -62,6 +71,10 @@ export class TrainingController implements vscode.Disposable {
           const client = new TrainingWorkerClient(this.workerPath, request, {
             onEvent: (event, runDir) => {
               if (event.type === 'start') this.changed.fire();
+              if (event.type === 'phase') {
+                progress.report({ message: `${path.basename(runDir)}: ${describePhase(event)}` });
+                this.showStatus('$(sync~spin) ThanoRA preparing…', `Preparing ${runDir}: ${describePhase(event)}`);
+              }
               if (event.type === 'step') {
                 const start = this.lastStart;
                 const total = start?.totalSteps ?? 0;
@@ -70,9 +83,11 @@ export class TrainingController implements vscode.Disposable {
                 lastFraction = fraction;
                 this.showStatus(`$(sync~spin) ThanoRA ${event.step}/${total}`, `Training ${runDir}\nloss ${event.loss.toFixed(4)} · ${Math.round(event.tokensPerSecond)} tokens/s`);
               }
-              if (event.type === 'start') this.lastStart = event;
+              if (event.type === 'start') {
+                this.lastStart = event;
+                this.log.appendLine(describeRunDevice(device, event));
+              }
               if (event.type === 'warning') void vscode.window.showWarningMessage(`ThanoRA: ${event.message}`);
-              this.runEvent.fire({ event, runDir });
             },
             onLog: (line) => this.log.append(line),
             onExit: (outcome) => {
@@ -108,10 +123,35 @@ export class TrainingController implements vscode.Disposable {
     if (outcome.state === 'diverged') {
       void vscode.window.showWarningMessage(`ThanoRA training stopped because it diverged${where}: ${outcome.error}`, 'Show Log').then((choice) => choice && this.log.show());
     } else if (outcome.state === 'failed') {
-      void vscode.window.showErrorMessage(`ThanoRA training failed${where}: ${outcome.error ?? 'see the ThanoRA output'}`, 'Show Log').then((choice) => choice && this.log.show());
+      void this.reportFailure(`ThanoRA training failed${where}: ${outcome.error ?? 'see the ThanoRA output'}`, outcome.error ?? '');
     } else {
-      void vscode.window.showInformationMessage(`ThanoRA training ${outcome.state}${where}.`);
+      void this.offerNext(outcome.state, outcome.runDir);
     }
+  }
+
+  /** A failure that names a file:line (a thanora.json field, a data line) offers to open it there. */
+  private async reportFailure(message: string, error: string): Promise<void> {
+    const location = firstLocation(error);
+    const open = 'Open';
+    const showLog = 'Show Log';
+    const choice = await vscode.window.showErrorMessage(message, ...(location ? [open] : []), showLog);
+    if (choice === showLog) this.log.show();
+    if (choice === open && location) {
+      const position = new vscode.Position(location.line - 1, location.column - 1);
+      await vscode.window.showTextDocument(vscode.Uri.file(location.file), { selection: new vscode.Range(position, position), preview: false });
+    }
+  }
+
+  /** A finished or stopped run: what the user does next is one click away. */
+  private async offerNext(state: 'finished' | 'stopped', runDir: string | undefined): Promise<void> {
+    const dashboard = 'Open Dashboard';
+    const merge = 'Merge';
+    const resume = 'Resume';
+    const actions = runDir ? [dashboard, merge, ...(state === 'stopped' ? [resume] : [])] : [dashboard];
+    const choice = await vscode.window.showInformationMessage(`ThanoRA training ${state}${runDir ? ` (${path.basename(runDir)})` : ''}.`, ...actions);
+    if (choice === dashboard) await vscode.commands.executeCommand('thanora.openDashboard');
+    if (choice === merge && runDir) await vscode.commands.executeCommand('thanora.mergeAdapter', vscode.Uri.file(runDir));
+    if (choice === resume && runDir) await vscode.commands.executeCommand('thanora.resumeTraining', vscode.Uri.file(runDir));
   }
 
   private showStatus(text: string, tooltip: string): void {

@@ -1,7 +1,7 @@
 // The dashboard page. Strict CSP: nothing but our own bundle (nonce) and local resources from the extension
 // folder; no inline script or style, no remote hosts. vscode-free so the browser test renders the same page.
 import { randomBytes } from 'crypto';
-import { chartTitles } from './chart-titles';
+import { chartElementIds, dashboardCharts } from '../protocol/dashboard-charts';
 
 export interface DashboardPageResources {
   /** webview.cspSource: the origin local resources are served from. */
@@ -17,7 +17,13 @@ export function makeNonce(): string {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function dashboardHtml(resources: DashboardPageResources, extraHead = ''): string {
+/**
+ * 'sidebar': the compact live view; 'editor': the wide dashboard in an editor tab, with the runs table and the
+ * charts side by side.
+ */
+export type DashboardLayout = 'sidebar' | 'editor';
+
+export function dashboardHtml(resources: DashboardPageResources, extraHead = '', layout: DashboardLayout = 'sidebar'): string {
   const nonce = resources.nonce ?? makeNonce();
   const csp = [
     "default-src 'none'",
@@ -26,8 +32,13 @@ export function dashboardHtml(resources: DashboardPageResources, extraHead = '')
     `img-src ${resources.cspSource} data:`,
     `font-src ${resources.cspSource}`,
   ].join('; ');
-  const sections = chartTitles
-    .map(({ id, title, hint }) => `<section class="chart-section"><h3 title="${escapeHtml(hint)}">${escapeHtml(title)}</h3><div class="chart-box chart-${id}"><canvas id="chart-${id}" role="img" aria-label="${escapeHtml(title)}"></canvas></div></section>`)
+  // Each chart: its title, a legend of toggles above the plot (never inside it), the plot, and an empty state
+  // that says why there is nothing to draw.
+  const sections = dashboardCharts
+    .map(({ id, title, hint }) => {
+      const ids = chartElementIds(id);
+      return `<section class="chart-section" data-chart="${id}"><h3 title="${escapeHtml(hint)}">${escapeHtml(title)}</h3><div id="${ids.legend}" class="legend" role="group" aria-label="${escapeHtml(title)}: series"></div><div class="chart-box chart-${id}"><canvas id="${ids.canvas}" role="img" aria-label="${escapeHtml(title)}"></canvas><p id="${ids.empty}" class="chart-empty" hidden></p></div></section>`;
+    })
     .join('\n    ');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -39,7 +50,7 @@ export function dashboardHtml(resources: DashboardPageResources, extraHead = '')
   ${extraHead.replace(/__NONCE__/g, nonce)}
   <title>ThanoRA Dashboard</title>
 </head>
-<body>
+<body class="layout-${layout}">
   <header>
     <vscode-single-select id="run-select" aria-label="Run"></vscode-single-select>
     <div id="compare" class="compare" aria-label="Compare with runs of the same experiment"></div>
@@ -52,8 +63,21 @@ export function dashboardHtml(resources: DashboardPageResources, extraHead = '')
     <vscode-progress-bar id="progress-bar" hidden></vscode-progress-bar>
     <p id="progress-text" class="progress-text"></p>
     <p id="run-error" class="error"></p>
+    <div id="chart-controls" class="chart-controls">
+      <label for="smoothing" title="TensorBoard's debiased exponential moving average; the raw values stay drawn faintly">Smoothing <input id="smoothing" type="range" min="0" max="0.99" step="0.01" value="0.6"> <output id="smoothing-value" for="smoothing">0.60</output></label>
+      <vscode-checkbox id="log-scale" label="Log scale (losses)"></vscode-checkbox>
+      <vscode-checkbox id="wall-time" label="x: wall time" title="Plot the step charts against minutes since the run's first step instead of steps"></vscode-checkbox>
+    </div>
   </header>
-  <main>
+  <section id="empty-state" class="empty-state" hidden>
+    <p><strong>No runs yet.</strong> Create the demo experiment with <em>New Experiment</em> (the bundled demo: byte-level tasks on a tiny model, trained in minutes on CPU), or open a <code>thanora.json</code> and press <em>Start</em>. Runs appear here as they train.</p>
+    <vscode-button id="new-experiment-button" title="ThanoRA: New Experiment">New Experiment</vscode-button>
+  </section>
+  <section id="runs-table-section" class="runs-table-section" hidden>
+    <h3 title="The runs of the selected run's experiment; tick a run to overlay it on the charts, click its name to select it">Runs of this experiment</h3>
+    <div id="runs-table"></div>
+  </section>
+  <main id="charts">
     ${sections}
   </main>
   <script nonce="${nonce}" src="${escapeHtml(resources.scriptUri)}"></script>

@@ -1,14 +1,13 @@
-// The sidebar dashboard. The webview posts `ready`; the host answers with the run list and then the data of
-// the runs it asks for, read from the run folders (so finished runs and reloads work), and tails the
-// metrics of shown runs while the view is visible, which covers runs started here and by the CLI.
+// The dashboards: the compact live view in the sidebar and the wide one in an editor tab (runs table, charts
+// side by side). Both are DashboardSessions on the same run list, read from the run folders (so finished runs
+// and reloads work) and re-read when the file watchers or the trainer say it changed.
 import * as vscode from 'vscode';
-import type { RunSummary, HostToWebviewMessage, WebviewToHostMessage } from '../protocol/webview-messages';
-import { listRuns, MetricsTail, readRunStatus } from '../core/run-folder';
-import { dashboardHtml } from './dashboard-html';
-import { parseWebviewMessage } from './parse-webview-message';
+import type { HostToWebviewMessage, RunSummary } from '../protocol/webview-messages';
+import { listRuns } from '../core/run-folder';
+import { DashboardSession, dashboardWebviewOptions } from './dashboard-session';
 
 export const dashboardViewId = 'thanora.dashboard';
-const tailIntervalMs = 1000;
+export const dashboardPanelType = 'thanora.dashboardEditor';
 
 export interface DashboardHost {
   findRunsRoots(): Promise<string[]>;
@@ -17,113 +16,81 @@ export interface DashboardHost {
 }
 
 export class DashboardViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
-  private view?: vscode.WebviewView;
   private runs: RunSummary[] = [];
-  private tails = new Map<string, MetricsTail>();
-  private timer?: NodeJS.Timeout;
-  private readonly viewDisposables: vscode.Disposable[] = [];
+  private readonly sessions = new Set<DashboardSession>();
+  private panel?: vscode.WebviewPanel;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly host: DashboardHost) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    this.view = view;
-    const webview = view.webview;
-    webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')] };
-    webview.html = dashboardHtml({
-      cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'dashboard.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'dashboard.css')).toString(),
+    const session = this.open(view.webview, () => view.visible, 'sidebar');
+    const visibility = view.onDidChangeVisibility(() => session.updateTimer());
+    view.onDidDispose(() => {
+      visibility.dispose();
+      this.close(session);
     });
-    this.viewDisposables.push(
-      webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      view.onDidChangeVisibility(() => this.updateTimer()),
-      view.onDidDispose(() => {
-        this.view = undefined;
-        this.updateTimer();
-        for (const d of this.viewDisposables.splice(0)) d.dispose();
-      }),
-    );
   }
 
-  /** Re-reads the run list (file watcher, training start/end) and tells the webview. */
+  /** The wide dashboard in an editor tab; one, revealed when it is already open. */
+  openInEditor(): void {
+    if (this.panel) {
+      this.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(dashboardPanelType, 'ThanoRA Dashboard', vscode.ViewColumn.Active, dashboardWebviewOptions(this.extensionUri));
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'thanora.svg');
+    const session = this.open(panel.webview, () => panel.visible, 'editor');
+    panel.onDidChangeViewState(() => session.updateTimer());
+    panel.onDidDispose(() => {
+      this.panel = undefined;
+      this.close(session);
+    });
+    this.panel = panel;
+  }
+
+  /** Re-reads the run list (file watcher, training start/end) and tells every dashboard. */
   async refresh(select?: string): Promise<void> {
     this.runs = listRuns(await this.host.findRunsRoots());
     this.host.onRunsChanged(this.runs);
-    this.post({ type: 'runs', runs: this.runs, select });
+    this.broadcast({ type: 'runs', runs: this.runs, select });
     this.postHostState();
   }
 
   postHostState(): void {
-    const training = this.host.training();
-    this.post({ type: 'hostState', training: training.running, activeRunDir: training.runDir, trusted: vscode.workspace.isTrusted });
+    this.broadcast(this.hostState());
   }
 
   dispose(): void {
-    if (this.timer) clearInterval(this.timer);
-    for (const d of this.viewDisposables.splice(0)) d.dispose();
+    this.panel?.dispose();
+    for (const session of this.sessions) session.dispose();
+    this.sessions.clear();
   }
 
-  private receive(raw: unknown): void {
-    const message = parseWebviewMessage(raw, new Set(this.runs.map((r) => r.runDir)));
-    if (!message) return;
-    void this.handle(message);
+  private open(webview: vscode.Webview, visible: () => boolean, layout: 'sidebar' | 'editor'): DashboardSession {
+    const session = new DashboardSession(webview, visible, this.extensionUri, layout, {
+      runs: () => this.runs,
+      onReady: async (ready) => {
+        this.runs = listRuns(await this.host.findRunsRoots());
+        this.host.onRunsChanged(this.runs);
+        ready.post({ type: 'runs', runs: this.runs, select: this.host.training().runDir });
+        ready.post(this.hostState());
+      },
+    });
+    this.sessions.add(session);
+    return session;
   }
 
-  private async handle(message: WebviewToHostMessage): Promise<void> {
-    switch (message.type) {
-      case 'ready':
-        await this.refresh(this.host.training().runDir);
-        break;
-      case 'showRuns':
-        this.show([message.runDir, ...message.compareWith]);
-        break;
-      case 'startTraining':
-        await vscode.commands.executeCommand('thanora.startTraining');
-        break;
-      case 'stopTraining':
-        await vscode.commands.executeCommand('thanora.stopTraining');
-        break;
-      case 'mergeRun':
-        await vscode.commands.executeCommand('thanora.mergeAdapter', vscode.Uri.file(message.runDir));
-        break;
-    }
+  private close(session: DashboardSession): void {
+    session.dispose();
+    this.sessions.delete(session);
   }
 
-  private show(runDirs: string[]): void {
-    this.tails = new Map();
-    for (const runDir of runDirs) {
-      const tail = new MetricsTail(runDir);
-      try {
-        this.post({ type: 'runData', runDir, events: tail.readNew(), status: readRunStatus(runDir) });
-      } catch (e) {
-        void vscode.window.showWarningMessage(`ThanoRA: cannot read run ${runDir}: ${(e as Error).message}`);
-      }
-      this.tails.set(runDir, tail);
-    }
-    this.updateTimer();
+  private hostState(): HostToWebviewMessage {
+    const training = this.host.training();
+    return { type: 'hostState', training: training.running, activeRunDir: training.runDir, trusted: vscode.workspace.isTrusted };
   }
 
-  private updateTimer(): void {
-    const wanted = this.view?.visible === true && this.tails.size > 0;
-    if (wanted && !this.timer) this.timer = setInterval(() => this.poll(), tailIntervalMs);
-    if (!wanted && this.timer) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
-  }
-
-  private poll(): void {
-    for (const [runDir, tail] of this.tails) {
-      try {
-        const events = tail.readNew();
-        if (events.length > 0) this.post({ type: 'runEvents', runDir, events });
-      } catch {
-        // A damaged line was reported when the run was opened; keep showing what was read.
-      }
-    }
-  }
-
-  private post(message: HostToWebviewMessage): void {
-    void this.view?.webview.postMessage(message);
+  private broadcast(message: HostToWebviewMessage): void {
+    for (const session of this.sessions) session.post(message);
   }
 }

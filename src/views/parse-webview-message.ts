@@ -18,6 +18,7 @@ export function parseWebviewMessage(raw: unknown, knownRunDirs: ReadonlySet<stri
     case 'ready':
     case 'startTraining':
     case 'stopTraining':
+    case 'newExperiment':
       return only('type') ? { type: message.type } : undefined;
     case 'mergeRun':
       return only('type', 'runDir') && isString(message.runDir) && knownRunDirs.has(message.runDir)

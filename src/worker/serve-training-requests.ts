@@ -7,7 +7,7 @@ import type { ExportJobRequest, HostToWorkerMessage, MergeRequest, StartTraining
 
 export type TrainingRunner = (
   experimentFile: string,
-  options: { resumeFrom?: string; device?: 'auto' | 'cuda' | 'cpu'; threads?: number; runsDir?: string; workspaceRoot?: string; signal?: AbortSignal; onLog?: (line: string) => void },
+  options: { resumeFrom?: string; device?: 'auto' | 'cuda' | 'cpu'; threads?: number; runsDir?: string; workspaceRoot?: string; signal?: AbortSignal; onLog?: (line: string) => void; onNotice?: (line: string) => void },
   onEvent?: (e: RunEvent, runDir: string) => void,
 ) => Promise<{ runDir: string; state: 'finished' | 'stopped' | 'failed' | 'diverged'; error?: string }>;
 
@@ -43,6 +43,8 @@ export function serveTrainingRequests(port: WorkerPort, runTraining: TrainingRun
       workspaceRoot: request.workspaceRoot,
       signal: abort.signal,
       onLog: (line: string) => void send({ type: 'log', level: 'info', message: line }),
+      // The host tells the device once, in its own words, from the start event (provider, fallbackReason).
+      onNotice: () => undefined,
     };
     try {
       const result = await runTraining(request.experimentFile, options, (event, runDir) => {

@@ -1,6 +1,8 @@
-// End to end in a real VS Code (code-server): install the .vsix, create the demo with "ThanoRA: New
-// Experiment", run "ThanoRA: Start Training" from the command palette, see the dashboard fill, right-click
-// the run folder → "Merge Adapter into Base Model", and find the merged model in the workspace.
+// End to end in a real VS Code (code-server): install the .vsix, see the empty dashboard offer New Experiment,
+// create the demo with "ThanoRA: New Experiment", run "ThanoRA: Start Training" from the command palette, see
+// the dashboard fill and the finish toast offer Merge, break thanora.json (its problem in the Problems panel,
+// the runs still listed), right-click the run folder → "Merge Adapter into Base Model", and find the merged
+// model in the workspace.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -36,6 +38,28 @@ async function dashboardFrame(page: Page, timeoutMs: number): Promise<Frame> {
   throw new Error('the ThanoRA dashboard webview did not appear');
 }
 
+/** Files under `dir` whose name matches, at any depth (the output channel's log sits deep in the logs folder). */
+function findFiles(dir: string, name: RegExp): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? findFiles(full, name) : name.test(e.name) ? [full] : [];
+  });
+}
+
+/** The Problems panel's text, once it lists `expected`. */
+async function problemsText(page: Page, expected: RegExp, timeoutMs = 30000): Promise<string> {
+  await runCommand(page, 'View: Focus Problems');
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = (await page.locator('.markers-panel').textContent().catch(() => '')) ?? '';
+    if (expected.test(text)) return text;
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`the Problems panel did not list ${expected}; it shows: ${text}`);
+}
+
 describe('ThanoRA in code-server', function () {
   this.timeout(600000);
   let root: string;
@@ -68,6 +92,14 @@ describe('ThanoRA in code-server', function () {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
+  it('an empty workspace: the dashboard offers New Experiment instead of empty charts', async () => {
+    await runCommand(page, 'ThanoRA: Open Dashboard');
+    const frame = await dashboardFrame(page, 60000);
+    await frame.locator('#empty-state', { hasText: 'New Experiment' }).waitFor({ timeout: 30000 });
+    assert.strictEqual(await frame.locator('#charts').isVisible(), false);
+    await page.screenshot({ path: path.join(artifacts, 'dashboard-empty.png') });
+  });
+
   it('creates the demo experiment from the command palette', async () => {
     await runCommand(page, 'ThanoRA: New Experiment');
     await waitForFile(path.join(workspace, 'thanora-demo', 'thanora.json'), 60000);
@@ -78,7 +110,7 @@ describe('ThanoRA in code-server', function () {
     // Shorten the demo as a user would, by editing the experiment, so the suite stays quick.
     const file = path.join(workspace, 'thanora-demo', 'thanora.json');
     const config = JSON.parse(fs.readFileSync(file, 'utf8'));
-    config.training = { ...config.training, steps: 120, evalEvery: 60, warmupSteps: 10 };
+    config.training = { ...config.training, steps: 40, evalEvery: 20, warmupSteps: 5 };
     fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
   });
 
@@ -92,13 +124,58 @@ describe('ThanoRA in code-server', function () {
       await new Promise((r) => setTimeout(r, 500));
     }
     assert.ok(runDir, 'no run folder appeared');
-    await waitForFile(path.join(runDir, 'status.json'), 300000, (t) => JSON.parse(t).state !== 'running');
+    await waitForFile(path.join(runDir, 'status.json'), 480000, (t) => JSON.parse(t).state !== 'running');
     assert.strictEqual(JSON.parse(fs.readFileSync(path.join(runDir, 'status.json'), 'utf8')).state, 'finished');
     const frame = await dashboardFrame(page, 60000);
     await frame.locator('#progress-text', { hasText: 'finished' }).waitFor({ timeout: 60000 });
-    const drawn = await frame.locator('canvas').count();
-    assert.strictEqual(drawn, 7);
+    const drawn = await frame.locator('section.chart-section:not(.is-empty) canvas').count();
+    assert.strictEqual(drawn, 7, 'a ThanoRA run draws all seven charts');
+    // The finish toast offers what comes next.
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'ThanoRA training finished' });
+    await toast.waitFor({ timeout: 60000 });
+    for (const action of ['Open Dashboard', 'Merge']) assert.ok(await toast.locator('.monaco-button', { hasText: action }).count(), `the finish toast has ${action}`);
     await page.screenshot({ path: path.join(artifacts, 'dashboard.png') });
+    // The device is told once, with where it came from (the e2e settings set thanora.device to cpu).
+    const logs = findFiles(path.join(root, 'user-data', 'logs'), /ThanoRA\.log$/);
+    assert.ok(logs.length > 0, 'the ThanoRA output channel has a log file');
+    const log = logs.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    assert.strictEqual((log.match(/running on CPU/g) ?? []).length, 1, `one device line per run:\n${log}`);
+    assert.match(log, /device cpu from the setting thanora\.device/);
+    assert.doesNotMatch(log, /npm ci/);
+  });
+
+  it('an invalid thanora.json is in the Problems panel with a fix, and its runs stay on the dashboard', async () => {
+    const file = path.join(workspace, 'thanora-demo', 'thanora.json');
+    const valid = fs.readFileSync(file, 'utf8');
+    const config = JSON.parse(valid);
+    fs.writeFileSync(file, JSON.stringify({ ...config, method: 'lora' }, null, 2) + '\n');
+    const problems = await problemsText(page, /did you mean \{"name": "lora"\}/);
+    assert.match(problems, /thanora\.json/);
+    // Broken JSON: the runs the file's output folder holds are still listed.
+    fs.writeFileSync(file, valid.slice(0, valid.length / 2));
+    await problemsText(page, /invalid JSON/);
+    const frame = await dashboardFrame(page, 60000);
+    await page.waitForTimeout(2000);
+    assert.strictEqual(await frame.locator('#empty-state').isVisible(), false, 'the runs did not vanish');
+    assert.ok((await frame.locator('#run-select vscode-option').count()) >= 1);
+    await page.screenshot({ path: path.join(artifacts, 'invalid-experiment.png') });
+    fs.writeFileSync(file, valid);
+    await frame.locator('#run-select vscode-option').first().waitFor({ state: 'attached', timeout: 30000 });
+  });
+
+  it('opens the wide dashboard in an editor tab with the runs table', async () => {
+    await runCommand(page, 'ThanoRA: Open Dashboard in Editor');
+    const deadline = Date.now() + 60000;
+    let table: Frame | undefined;
+    while (!table && Date.now() < deadline) {
+      for (const frame of page.frames()) if (await frame.locator('.runs-table tbody tr').count().catch(() => 0)) table = frame;
+      if (!table) await page.waitForTimeout(500);
+    }
+    assert.ok(table, 'the editor dashboard shows a runs table');
+    assert.match((await table.locator('.runs-table tbody tr').first().textContent()) ?? '', /thanora.*finished.*40\/40/);
+    await table.locator('#progress-text', { hasText: 'finished' }).waitFor({ timeout: 30000 });
+    await page.screenshot({ path: path.join(artifacts, 'editor-dashboard.png') });
+    await runCommand(page, 'View: Close Editor');
   });
 
   it('merges the run from the explorer context menu', async () => {

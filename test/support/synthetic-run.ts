@@ -17,6 +17,8 @@ export interface SyntheticRunOptions {
   evalEvery?: number;
   /** Scales the loss curve, so overlaid runs differ. */
   lossScale?: number;
+  /** Relative noise on the per-task losses and throughput (deterministic), as real batches give. */
+  noise?: number;
 }
 
 function pairsFor(taskCount: number, step: number, layer: number): PairAngles[] {
@@ -62,11 +64,14 @@ export function syntheticRunEvents(options: SyntheticRunOptions): RunEvent[] {
       }),
     });
   }
+  let seed = 12345;
+  // Uniform in [−1, 1) from a linear congruential generator, so the same options give the same run.
+  const jitter = () => (options.noise ?? 0) * ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 30 - 1);
   for (let step = 1; step <= upTo; step++) {
-    const perTask = tasks.map((_, t) => scale * (2 + t) * Math.exp(-step / 15) + 0.3 + 0.1 * t);
+    const perTask = tasks.map((_, t) => (scale * (2 + t) * Math.exp(-step / 15) + 0.3 + 0.1 * t) * (1 + jitter()));
     const taskLoss = perTask.reduce((a, b) => a + b, 0) / perTask.length;
     const spr = method === 'thanora' ? 0.5 * Math.exp(-step / 10) : null;
-    events.push({ type: 'step', step, time: time(step), loss: taskLoss + (spr ?? 0) * 0.1, taskLoss, perTaskLoss: perTask, sprLoss: spr, lr: 1e-3, gradNorm: 1 / step, tokensPerSecond: 900 + 10 * (step % 7), stepMs: 120 });
+    events.push({ type: 'step', step, time: time(step), loss: taskLoss + (spr ?? 0) * 0.1, taskLoss, perTaskLoss: perTask, sprLoss: spr, lr: 1e-3, gradNorm: 1 / step, tokensPerSecond: 900 + 10 * (step % 7) + 300 * jitter(), stepMs: 120 });
     if (step % 10 === 0) {
       const moduleAngles = modules.map((module, m) => ({ module, layer: layers[m], pairs: pairsFor(tasks.length, step, layers[m]), effectiveRank: { tasks: tasks.map(() => 2.5), cooperative: 1.5, delta: 5 } }));
       const layerAngles = [...new Set(layers)].map((layer) => ({ layer, pairs: pairsFor(tasks.length, step, layer) }));

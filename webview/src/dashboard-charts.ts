@@ -1,131 +1,224 @@
-// The dashboard's Chart.js charts. Only the pieces used are registered (tree-shaking); live data is updated
-// in place with update('none') and no animation; long series are decimated (LTTB) on linear step axes.
+// The dashboard's Chart.js charts, one per entry of src/protocol/dashboard-charts.ts. Only the pieces used are
+// registered (tree-shaking); every render updates the charts in place with update('none') and no animation;
+// long series are decimated (LTTB) on the linear step axes. What each chart holds comes from chart-content.ts.
 import {
   BarController,
   BarElement,
   CategoryScale,
   Chart,
   type ChartDataset,
+  type ChartOptions,
   Decimation,
-  Legend,
   LinearScale,
   LineController,
   LineElement,
+  LogarithmicScale,
   PointElement,
   Tooltip,
   type TooltipItem,
 } from 'chart.js';
-import { allocationBars, type AllocationBars, angleOverStepsSeries, anglesPerLayer, evalAccuracySeries, lossSeries, perTaskLossSeries, shortModuleName, throughputSeries, type NamedSeries, type Point, type RunView } from './run-series';
+import { color } from 'chart.js/helpers';
+import { chartIds, dashboardCharts, type ChartId, type ChartSpec } from '../../src/protocol/dashboard-charts';
+import { chartContent, type BarContent, type ComparedRun, type LineContent, type XAxis } from './chart-content';
+import './each-series-interaction';
+import { htmlLegend } from './html-legend';
+import { stepCrosshair } from './step-crosshair';
+import { shortModuleName, type AllocationBars, type Point } from './run-series';
+import { smoothPoints } from './smoothing';
 import type { ThemeColors } from './theme-colors';
 
-Chart.register(LineController, BarController, LineElement, BarElement, PointElement, LinearScale, CategoryScale, Tooltip, Legend, Decimation);
+Chart.register(LineController, BarController, LineElement, BarElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Decimation, htmlLegend, stepCrosshair);
 
-export interface ComparedRun {
-  label: string;
-  view: RunView;
+export type { ComparedRun } from './chart-content';
+
+export interface ChartElements {
+  canvas: HTMLCanvasElement;
+  legend: HTMLElement;
+  empty: HTMLElement;
 }
 
-export type ChartId = 'allocation' | 'loss' | 'taskLoss' | 'anglesSteps' | 'anglesLayers' | 'eval' | 'throughput';
-export const chartIds: ChartId[] = ['allocation', 'loss', 'taskLoss', 'anglesSteps', 'anglesLayers', 'eval', 'throughput'];
+export interface ChartSettings {
+  /** EMA weight in [0, 1) for the charts whose spec says smoothed. */
+  smoothing: number;
+  logScale: boolean;
+  xAxis: XAxis;
+}
 
-type LineData = ChartDataset<'line', Point[]>;
+type LineData = ChartDataset<'line', Point[]> & { seriesKey: string; faint?: boolean };
 
 const decimation = { enabled: true, algorithm: 'lttb' as const, samples: 400, threshold: 800 };
-/** Overlaid runs are drawn dashed; one dash pattern per compared run. */
+/** Compared runs (and the B side of the angles) are told apart by dash; colours stay with the task. */
 const dashes = [[], [6, 3], [2, 2], [10, 4, 2, 4]];
+/** Series with at most this many points get markers: a single eval point must be visible. */
+const sparsePoints = 25;
 
-function lineOptions(colors: ThemeColors, yTitle: string, xTitle = 'step') {
-  const axis = (title: string) => ({ type: 'linear' as const, ticks: { color: colors.foreground, ...(title === 'layer' ? { stepSize: 1 } : {}) }, grid: { color: colors.grid }, title: { display: true, text: title, color: colors.foreground } });
-  return {
-    animation: false as const,
-    parsing: false as const,
-    normalized: true,
-    responsive: true,
-    maintainAspectRatio: false,
-    interaction: { mode: 'nearest' as const, intersect: false },
-    scales: {
-      x: axis(xTitle),
-      y: axis(yTitle),
-      // L_SPR (raw, before λ) lives on its own right-hand axis: its scale has nothing to do with the loss's.
-      y1: { ...axis('L_SPR (raw)'), position: 'right' as const, display: 'auto' as const, grid: { drawOnChartArea: false } },
-    },
-    plugins: { decimation, legend: { labels: { color: colors.foreground, boxWidth: 12 } } },
-  };
-}
+const formatValue = (y: number) => (Math.abs(y) >= 1000 ? y.toFixed(0) : y.toPrecision(4));
+/** Steps and layers are integers; minutes of wall time get two decimals. */
+const formatX = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
 
-/** Series named L_SPR are drawn against the right-hand axis. */
-function onSprAxis(datasets: LineData[]): LineData[] {
-  return datasets.map((d) => (String(d.label).endsWith('L_SPR') ? { ...d, yAxisID: 'y1' } : d));
-}
-
-function line(label: string, points: Point[], color: string, dash: number[] = []): LineData {
-  return { label, data: points, borderColor: color, backgroundColor: color, borderWidth: 1.5, borderDash: dash, pointRadius: 0, tension: 0 };
-}
-
-/** Main run first, then each compared run dashed and labelled with its run label. */
-function overlay(runs: ComparedRun[], colors: ThemeColors, seriesOf: (view: RunView) => NamedSeries[]): LineData[] {
-  const datasets: LineData[] = [];
-  runs.forEach((run, r) => {
-    seriesOf(run.view).forEach((s, i) => {
-      const label = runs.length > 1 ? `${run.label}: ${s.name}` : s.name;
-      datasets.push(line(label, s.points, colors.palette[i % colors.palette.length], dashes[r % dashes.length]));
-    });
-  });
-  return datasets;
+/** Log-axis labels at 1, 2 and 5 × 10ᵏ only, short: "0.02", "5e-7" (Chart.js's own print every float digit). */
+function logTick(value: number | string): string {
+  const v = Number(value);
+  const mantissa = Math.round(v / 10 ** Math.floor(Math.log10(v)));
+  if (![1, 2, 5].includes(mantissa)) return '';
+  return v >= 0.01 && v < 1e5 ? String(Number(v.toPrecision(2))) : v.toExponential(0);
 }
 
 export class DashboardCharts {
-  private readonly charts = new Map<ChartId, Chart>();
+  private readonly lineCharts = new Map<ChartId, Chart<'line', Point[]>>();
+  private allocationChart?: Chart<'bar', number[], string>;
+  /** Series the user switched off, per chart, by series key; kept across renders and redraws. */
+  private readonly hidden = new Map<ChartId, Set<string>>(chartIds.map((id) => [id, new Set()]));
   /** Read by the allocation tooltip, so hovering shows the entropies of the data currently drawn. */
   private allocation?: AllocationBars;
+  private last?: { runs: readonly ComparedRun[]; settings: ChartSettings; waiting?: string };
+  /** The step under the pointer in any step chart: every step chart draws its crosshair there. */
+  private hoveredStep?: number;
 
-  constructor(private readonly canvases: Record<ChartId, HTMLCanvasElement>, private colors: ThemeColors) {}
+  constructor(private readonly elements: Record<ChartId, ChartElements>, private colors: ThemeColors) {}
 
   setColors(colors: ThemeColors): void {
     this.colors = colors;
     // Colours live in options and datasets: rebuild the charts, the next render refills them.
-    for (const chart of this.charts.values()) chart.destroy();
-    this.charts.clear();
+    for (const chart of this.lineCharts.values()) chart.destroy();
+    this.lineCharts.clear();
+    this.allocationChart?.destroy();
+    this.allocationChart = undefined;
   }
 
-  render(runs: ComparedRun[]): void {
+  render(runs: readonly ComparedRun[], settings: ChartSettings, waiting?: string): void {
+    this.last = { runs, settings, waiting };
+    const content = chartContent(runs, waiting, settings.xAxis);
+    for (const spec of dashboardCharts) {
+      const c = content[spec.id];
+      this.showEmpty(spec.id, c.empty);
+      if (c.empty) continue;
+      if (c.kind === 'line') this.setLine(spec, c, settings);
+      else this.setAllocation(c);
+    }
+  }
+
+  private toggle(id: ChartId, key: string): void {
+    const hidden = this.hidden.get(id)!;
+    if (!hidden.delete(key)) hidden.add(key);
+    if (this.last) this.render(this.last.runs, this.last.settings, this.last.waiting);
+  }
+
+  private hoverStep(step: number | undefined): void {
+    if (step === this.hoveredStep) return;
+    this.hoveredStep = step;
+    // draw() repaints from the current layout, without the cost of an update.
+    for (const chart of this.lineCharts.values()) chart.draw();
+  }
+
+  private showEmpty(id: ChartId, reason: string | undefined): void {
+    const { empty, canvas } = this.elements[id];
+    empty.textContent = reason ?? '';
+    empty.hidden = !reason;
+    canvas.closest('.chart-section')?.classList.toggle('is-empty', !!reason);
+  }
+
+  private lineDatasets(spec: ChartSpec, content: LineContent, settings: ChartSettings): LineData[] {
+    const palette = this.colors.palette;
+    const hidden = this.hidden.get(spec.id)!;
+    return content.series.flatMap((s) => {
+      const stroke = palette[s.color % palette.length];
+      const sparse = s.points.length <= sparsePoints;
+      const smooth = spec.smoothed && settings.smoothing > 0 && !sparse;
+      const base = {
+        label: s.label,
+        seriesKey: s.key,
+        hidden: hidden.has(s.key),
+        borderColor: stroke,
+        backgroundColor: stroke,
+        borderWidth: 1.5,
+        borderDash: dashes[s.dash % dashes.length],
+        pointRadius: sparse ? 3 : 0,
+        pointHoverRadius: 4,
+        tension: 0,
+        yAxisID: s.rightAxis ? 'y1' : 'y',
+      };
+      const line: LineData = { ...base, data: smooth ? smoothPoints(s.points, settings.smoothing) : s.points, order: 0 };
+      if (!smooth) return [line];
+      // The raw values stay visible, faint and under the smoothed line (higher order is drawn first).
+      const faint = color(stroke).alpha(0.25).rgbString();
+      return [line, { ...base, data: s.points, faint: true, borderColor: faint, backgroundColor: faint, borderWidth: 1, order: 1 }];
+    });
+  }
+
+  private lineOptions(spec: ChartSpec, content: LineContent, settings: ChartSettings): ChartOptions<'line'> {
     const colors = this.colors;
-    this.setLine('loss', 'loss', overlay(runs, colors, (v) => {
-      const l = lossSeries(v);
-      return [{ name: 'total', points: l.total }, { name: 'task', points: l.task }, ...(l.spr.length ? [{ name: 'L_SPR', points: l.spr }] : [])];
-    }));
-    this.setLine('taskLoss', 'loss per task', overlay(runs, colors, perTaskLossSeries));
-    this.setLine('anglesSteps', 'mean principal angle (°)', overlay(runs.slice(0, 1), colors, angleOverStepsSeries));
-    this.setLine('eval', 'eval accuracy', overlay(runs, colors, evalAccuracySeries));
-    this.setLine('throughput', 'tokens/s', overlay(runs, colors, (v) => [{ name: 'tokens/s', points: throughputSeries(v) }]));
-    const perLayer = runs[0] ? anglesPerLayer(runs[0].view) : undefined;
-    this.setLine('anglesLayers', `angle at step ${perLayer?.step ?? '–'} (°)`, perLayer ? overlay([{ label: '', view: runs[0].view }], colors, () => perLayer.series) : [], 'layer');
-    this.setAllocation(runs[0]?.view);
+    const log = settings.logScale && spec.logScale;
+    const ticks = { color: colors.foreground };
+    const yTicks = log ? { ...ticks, callback: logTick } : ticks;
+    const title = (text: string) => ({ display: true, text, color: colors.foreground });
+    const xIsLayer = content.xTitle === 'layer';
+    // The tooltip's title names the hovered x; a series sampled elsewhere (evals) says where its point is.
+    let hoveredX: number | undefined;
+    return {
+      animation: false,
+      parsing: false,
+      normalized: true,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: { mode: 'eachSeries', intersect: false },
+      scales: {
+        x: { type: 'linear', min: content.xMin, max: content.xMax, ticks: { ...ticks, ...(content.xTitle === 'minutes' ? {} : { precision: 0 }), ...(xIsLayer ? { stepSize: 1 } : {}) }, grid: { color: colors.grid }, title: title(content.xTitle) },
+        y: { type: log ? 'logarithmic' : 'linear', ticks: yTicks, grid: { color: colors.grid }, title: title(content.yTitle) },
+        // L_SPR (raw, before λ) lives on its own right-hand axis: its scale has nothing to do with the loss's.
+        y1: { type: log ? 'logarithmic' : 'linear', display: 'auto', position: 'right', ticks: yTicks, grid: { drawOnChartArea: false }, title: title('L_SPR (raw)') },
+      },
+      plugins: {
+        decimation,
+        htmlLegend: { container: this.elements[spec.id].legend, onToggle: (key) => this.toggle(spec.id, key) },
+        stepCrosshair: { enabled: !xIsLayer, color: colors.foreground, step: () => this.hoveredStep, onHover: (step) => this.hoverStep(step) },
+        tooltip: {
+          filter: (item) => !(item.dataset as LineData).faint,
+          callbacks: {
+            title: (items) => {
+              hoveredX = (items[0]?.raw as Point | undefined)?.x;
+              return hoveredX === undefined ? '' : `${content.xTitle} ${formatX(hoveredX)}`;
+            },
+            label: (item: TooltipItem<'line'>) => {
+              const p = item.raw as Point;
+              return `${item.dataset.label}: ${formatValue(p.y)}${p.x === hoveredX ? '' : ` (${content.xTitle} ${formatX(p.x)})`}`;
+            },
+          },
+        },
+      },
+    };
   }
 
-  private setLine(id: ChartId, yTitle: string, lines: LineData[], xTitle = 'step'): void {
-    const datasets = onSprAxis(lines);
-    const existing = this.charts.get(id);
+  private setLine(spec: ChartSpec, content: LineContent, settings: ChartSettings): void {
+    const datasets = this.lineDatasets(spec, content, settings);
+    const options = this.lineOptions(spec, content, settings);
+    // The axes in words, for screen readers (and for tests, which cannot read a canvas).
+    this.elements[spec.id].canvas.setAttribute('aria-label', `${spec.title}: ${content.yTitle}${options.scales?.y?.type === 'logarithmic' ? ' (log scale)' : ''} by ${content.xTitle}`);
+    const existing = this.lineCharts.get(spec.id);
     if (existing) {
+      existing.options = options;
       existing.data.datasets = datasets;
       existing.update('none');
       return;
     }
-    this.charts.set(id, new Chart(this.canvases[id], { type: 'line', data: { datasets }, options: lineOptions(this.colors, yTitle, xTitle) }));
+    this.lineCharts.set(spec.id, new Chart(this.elements[spec.id].canvas, { type: 'line', data: { datasets }, options }));
   }
 
-  private setAllocation(view: RunView | undefined): void {
-    const bars = view ? allocationBars(view) : undefined;
+  private setAllocation(content: BarContent): void {
+    const bars = content.bars!;
     this.allocation = bars;
     const colors = this.colors;
-    const labels = bars?.modules.map(shortModuleName) ?? [];
-    const datasets = (bars?.segments ?? []).map((segment, i) => ({
+    const hidden = this.hidden.get('allocation')!;
+    const labels = bars.modules.map(shortModuleName);
+    const datasets = bars.segments.map((segment, i) => ({
       label: segment.name,
+      seriesKey: segment.name,
+      hidden: hidden.has(segment.name),
       data: segment.ranks,
-      backgroundColor: i === bars!.segments.length - 1 ? colors.grid : colors.palette[i % colors.palette.length],
+      backgroundColor: i === bars.segments.length - 1 ? colors.grid : colors.palette[i % colors.palette.length],
       stack: 'rank',
     }));
-    const existing = this.charts.get('allocation');
+    const existing = this.allocationChart;
     if (existing) {
       existing.data.labels = labels;
       existing.data.datasets = datasets;
@@ -139,19 +232,20 @@ export class DashboardCharts {
       return `${item.dataset.label}: r = ${item.raw}${entropy === null || entropy === undefined ? '' : `, H = ${entropy.toFixed(3)}`}`;
     };
     const axis = { ticks: { color: colors.foreground }, grid: { color: colors.grid } };
-    this.charts.set('allocation', new Chart(this.canvases.allocation, {
+    this.allocationChart = new Chart(this.elements.allocation.canvas, {
       type: 'bar',
       data: { labels, datasets },
       options: {
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
+        interaction: { mode: 'index', intersect: false },
         scales: { x: { ...axis, stacked: true }, y: { ...axis, stacked: true, title: { display: true, text: 'rank', color: colors.foreground } } },
         plugins: {
-          legend: { labels: { color: colors.foreground, boxWidth: 12 } },
+          htmlLegend: { container: this.elements.allocation.legend, onToggle: (key) => this.toggle('allocation', key) },
           tooltip: { callbacks: { title: (items) => (items[0] ? this.allocation?.modules[items[0].dataIndex] ?? '' : ''), label } },
         },
       },
-    }));
+    });
   }
 }

@@ -1,15 +1,17 @@
 // Dashboard entry: registers the vscode-elements used, posts `ready`, then renders what the host sends.
-// The host is the only source of data (it reads the run folders); the webview keeps the selection in
-// getState/setState so hiding and showing the view restores it.
+// The host is the only source of data (it reads the run folders); the webview keeps the selection and the
+// chart settings in getState/setState so hiding and showing the view restores them.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import { chartElementIds, chartIds, type ChartId } from '../../src/protocol/dashboard-charts';
 import type { RunEvent } from '../../src/protocol/run-events';
 import type { HostStateMessage, HostToWebviewMessage, RunSummary } from '../../src/protocol/webview-messages';
-import { chartIds, DashboardCharts, type ChartId } from './dashboard-charts';
-import { progressOf, viewRun } from './run-series';
+import { DashboardCharts, type ChartElements } from './dashboard-charts';
+import { describeProgress, progressOf, viewRun, type RunView } from './run-series';
+import { renderRunsTable } from './runs-table';
 import { onThemeChange, readThemeColors } from './theme-colors';
 import { loadState, post, saveState, type DashboardState } from './vscode-api';
 
@@ -18,34 +20,79 @@ const element = <T extends HTMLElement>(id: string): T => document.getElementByI
 const state: DashboardState = loadState();
 const eventsByRun = new Map<string, RunEvent[]>();
 let runs: RunSummary[] = [];
+/** Until the host's first run list, "no runs" is not known yet. */
+let runsListed = false;
 let host: HostStateMessage = { type: 'hostState', training: false, trusted: true };
 
-const canvases = Object.fromEntries(chartIds.map((id) => [id, element<HTMLCanvasElement>(`chart-${id}`)])) as Record<ChartId, HTMLCanvasElement>;
-const charts = new DashboardCharts(canvases, readThemeColors());
+const chartElements = Object.fromEntries(
+  chartIds.map((id) => {
+    const ids = chartElementIds(id);
+    return [id, { canvas: element<HTMLCanvasElement>(ids.canvas), legend: element(ids.legend), empty: element(ids.empty) }];
+  }),
+) as Record<ChartId, ChartElements>;
+const charts = new DashboardCharts(chartElements, readThemeColors());
+/** The wide dashboard in an editor tab (src/views/dashboard-html.ts): the runs table replaces the compare list. */
+const editorLayout = document.body.classList.contains('layout-editor');
+
+/** Each run's view, built once per version of its events (an append makes a new array): a render reads it thrice. */
+const views = new WeakMap<readonly RunEvent[], RunView>();
+function viewOf(events: readonly RunEvent[]): RunView {
+  let view = views.get(events);
+  if (!view) views.set(events, (view = viewRun(events)));
+  return view;
+}
 
 function selectedRun(): RunSummary | undefined {
   return runs.find((r) => r.runDir === state.runDir);
 }
 
 function requestRuns(): void {
-  if (!state.runDir) return;
   saveState(state);
-  post({ type: 'showRuns', runDir: state.runDir, compareWith: state.compareWith });
+  if (state.runDir) post({ type: 'showRuns', runDir: state.runDir, compareWith: state.compareWith });
+}
+
+/** The run list's entry: the host's summary, with the step and end of the events already here (they are newer). */
+function liveSummary(run: RunSummary): RunSummary {
+  const events = eventsByRun.get(run.runDir);
+  if (!events || run.state !== 'running') return run;
+  const p = progressOf(viewOf(events));
+  return { ...run, step: Math.max(run.step, p.step), state: p.state };
+}
+
+/** "running 1595/2400", "finished", "stopped at 800/2400". */
+function runStatusText(run: RunSummary): string {
+  const steps = `${run.step}/${run.totalSteps}`;
+  if (run.state === 'running') return `running ${steps}`;
+  if (run.state === 'finished') return 'finished';
+  return `${run.state} at ${steps}`;
+}
+
+/**
+ * A run's short name for the narrow picker: "thanora 12-03 08:09" for "thanora-20261203-080958" (label and
+ * start time, which the run id is made of); other ids as they are.
+ */
+function shortRunName(run: RunSummary): string {
+  const match = /^(.*)-\d{4}(\d{2})(\d{2})-(\d{2})(\d{2})\d{2}(-\d+)?$/.exec(run.runId);
+  return match ? `${match[1]} ${match[2]}-${match[3]} ${match[4]}:${match[5]}${match[6] ?? ''}` : run.runId;
 }
 
 function renderRunPicker(): void {
   const select = element<HTMLElement & { value: string }>('run-select');
   select.replaceChildren(
     ...runs.map((r) => {
+      const run = liveSummary(r);
       const option = document.createElement('vscode-option');
-      option.setAttribute('value', r.runDir);
-      option.textContent = `${r.label} · ${r.runId} (${r.state}, ${r.step}/${r.totalSteps})`;
-      if (r.runDir === state.runDir) option.setAttribute('selected', '');
+      option.setAttribute('value', run.runDir);
+      // Short name and state, so the sidebar's default width shows both; the full id is in the description.
+      option.textContent = `${shortRunName(run)} · ${runStatusText(run)}`;
+      option.setAttribute('description', `${run.runId} — ${run.runDir}`);
+      if (run.runDir === state.runDir) option.setAttribute('selected', '');
       return option;
     }),
   );
   select.value = state.runDir ?? '';
   const self = selectedRun();
+  select.title = self ? `${self.runId} · ${runStatusText(liveSummary(self))}\n${self.runDir}` : '';
   const siblings = runs.filter((r) => self && r.experimentDir === self.experimentDir && r.runDir !== self.runDir);
   element('compare').replaceChildren(
     ...siblings.map((r) => {
@@ -63,46 +110,87 @@ function renderRunPicker(): void {
   );
 }
 
-function formatEta(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '';
-  return seconds > 90 ? ` · ${Math.round(seconds / 60)} min left` : ` · ${Math.round(seconds)} s left`;
-}
-
-function renderProgress(): void {
+function renderProgress(): string | undefined {
   const main = state.runDir ? eventsByRun.get(state.runDir) : undefined;
   const bar = element<HTMLElement & { value?: number; max: number }>('progress-bar');
   const text = element('progress-text');
+  element('run-error').textContent = '';
   if (!main) {
-    text.textContent = runs.length ? 'Loading run…' : 'No runs yet. Start training to see live metrics.';
+    text.textContent = runs.length ? 'Loading run…' : '';
     bar.hidden = true;
-    return;
+    return undefined;
   }
-  const p = progressOf(viewRun(main));
-  const status = selectedRun()?.state;
-  const stateText = status && status !== 'unknown' && status !== 'running' ? status : p.state;
+  const view = viewOf(main);
+  const described = describeProgress(view, selectedRun()?.state);
   bar.hidden = false;
-  bar.max = Math.max(1, p.totalSteps);
-  bar.value = p.step;
-  const speed = p.tokensPerSecond === null ? '' : ` · ${Math.round(p.tokensPerSecond)} tokens/s`;
-  text.textContent = `${stateText}: step ${p.step}/${p.totalSteps}${speed}${stateText === 'running' ? formatEta(p.etaSeconds) : ''}`;
-  element('run-error').textContent = p.error ?? '';
+  bar.max = Math.max(1, described.max);
+  bar.value = described.value;
+  text.textContent = described.text;
+  element('run-error').textContent = progressOf(view).error ?? '';
+  return described.waiting;
 }
 
 function renderButtons(): void {
   const set = (id: string, disabled: boolean) => element(id).toggleAttribute('disabled', disabled);
   set('start-button', host.training || !host.trusted);
   set('stop-button', !host.training);
+  set('new-experiment-button', !host.trusted);
   const run = selectedRun();
   set('merge-button', !host.trusted || !run || run.state === 'running');
   element('trust-notice').hidden = host.trusted;
 }
 
+function renderControls(): void {
+  const slider = element<HTMLInputElement>('smoothing');
+  slider.value = String(state.smoothing);
+  element('smoothing-value').textContent = state.smoothing.toFixed(2);
+  (element('log-scale') as HTMLElement & { checked: boolean }).checked = state.logScale;
+  (element('wall-time') as HTMLElement & { checked: boolean }).checked = state.xAxis === 'time';
+}
+
+function selectRun(runDir: string): void {
+  state.runDir = runDir;
+  state.compareWith = [];
+  requestRuns();
+  render();
+}
+
+function renderTable(empty: boolean): void {
+  const section = element('runs-table-section');
+  section.hidden = !editorLayout || empty;
+  if (section.hidden) return;
+  const self = selectedRun();
+  const experiment = runs.filter((r) => self && r.experimentDir === self.experimentDir).map(liveSummary);
+  renderRunsTable(element('runs-table'), experiment, state.runDir, state.compareWith, {
+    onOverlay: (runDir, overlaid) => {
+      state.compareWith = overlaid ? [...state.compareWith, runDir] : state.compareWith.filter((d) => d !== runDir);
+      requestRuns();
+      render();
+    },
+    onSelect: selectRun,
+  });
+}
+
 function render(): void {
+  const empty = runsListed && runs.length === 0;
+  // No runs: one message that says what to do, not seven empty charts.
+  element('empty-state').hidden = !empty;
+  element('charts').hidden = empty;
+  element('chart-controls').hidden = empty;
+  element('run-select').hidden = empty;
   renderRunPicker();
-  renderProgress();
+  const waiting = renderProgress();
   renderButtons();
+  renderControls();
+  renderTable(empty);
   const shown = [state.runDir, ...state.compareWith].filter((d): d is string => !!d && eventsByRun.has(d));
-  charts.render(shown.map((runDir) => ({ label: runs.find((r) => r.runDir === runDir)?.label ?? runDir, view: viewRun(eventsByRun.get(runDir)!) })));
+  if (!empty) {
+    charts.render(
+      shown.map((runDir) => ({ label: runs.find((r) => r.runDir === runDir)?.label ?? runDir, view: viewOf(eventsByRun.get(runDir)!) })),
+      { smoothing: state.smoothing, logScale: state.logScale, xAxis: state.xAxis },
+      waiting,
+    );
+  }
   document.body.dataset.renderedRuns = String(shown.length);
 }
 
@@ -110,6 +198,7 @@ function handle(message: HostToWebviewMessage): void {
   switch (message.type) {
     case 'runs': {
       runs = message.runs;
+      runsListed = true;
       const known = new Set(runs.map((r) => r.runDir));
       const wanted = message.select ?? state.runDir;
       const runDir = wanted && known.has(wanted) ? wanted : runs[runs.length - 1]?.runDir;
@@ -135,14 +224,25 @@ function handle(message: HostToWebviewMessage): void {
 window.addEventListener('message', (e: MessageEvent<HostToWebviewMessage>) => {
   if (typeof e.data?.type === 'string') handle(e.data);
 });
-element('run-select').addEventListener('change', (e) => {
-  state.runDir = (e.target as HTMLElement & { value: string }).value;
-  state.compareWith = [];
-  requestRuns();
+element('run-select').addEventListener('change', (e) => selectRun((e.target as HTMLElement & { value: string }).value));
+element('smoothing').addEventListener('input', (e) => {
+  state.smoothing = Math.min(0.99, Math.max(0, Number((e.target as HTMLInputElement).value)));
+  saveState(state);
+  render();
+});
+element('log-scale').addEventListener('change', (e) => {
+  state.logScale = (e.target as HTMLElement & { checked: boolean }).checked;
+  saveState(state);
+  render();
+});
+element('wall-time').addEventListener('change', (e) => {
+  state.xAxis = (e.target as HTMLElement & { checked: boolean }).checked ? 'time' : 'step';
+  saveState(state);
   render();
 });
 element('start-button').addEventListener('click', () => post({ type: 'startTraining' }));
 element('stop-button').addEventListener('click', () => post({ type: 'stopTraining' }));
+element('new-experiment-button').addEventListener('click', () => post({ type: 'newExperiment' }));
 element('merge-button').addEventListener('click', () => state.runDir && post({ type: 'mergeRun', runDir: state.runDir }));
 onThemeChange(() => {
   charts.setColors(readThemeColors());

@@ -1,6 +1,7 @@
 // Turns a run's events into chart series. Pure (no DOM, no Chart.js) so it is unit-tested under mocha and
 // shared by every chart; points are {x: step, y} sorted by step, as Chart.js decimation requires.
-import type { AllocationEvent, AnglesEvent, EndEvent, EvalEvent, PairAngles, RunEvent, RunStartEvent, StepEvent } from '../../src/protocol/run-events';
+import type { AllocationEvent, AnglesEvent, EndEvent, EvalEvent, PairAngles, PhaseEvent, RunEvent, RunStartEvent, StepEvent } from '../../src/protocol/run-events';
+import { describePhase } from '../../src/protocol/run-phases';
 
 export interface Point {
   x: number;
@@ -19,6 +20,8 @@ export interface RunView {
   angles: AnglesEvent[];
   evals: EvalEvent[];
   end?: Extract<RunEvent, { type: 'end' }>;
+  /** What the run is preparing, while it has taken no step since (its session's) start. */
+  phase?: PhaseEvent;
 }
 
 /** Groups events by kind; a resumed run repeats steps after its checkpoint, and the later record wins. */
@@ -26,15 +29,23 @@ export function viewRun(events: readonly RunEvent[]): RunView {
   const view: RunView = { steps: [], angles: [], evals: [] };
   const stepsByNumber = new Map<number, StepEvent>();
   for (const e of events) {
-    if (e.type === 'start') {
-      // A resumed session: the end of the one before no longer describes the run.
+    if (e.type === 'phase') {
+      // A resumed session prepares again: the end of the one before no longer describes the run.
+      view.phase = e;
+      view.end = undefined;
+    } else if (e.type === 'start') {
       view.start = e;
       view.end = undefined;
     } else if (e.type === 'allocation') view.allocation = e;
-    else if (e.type === 'step') stepsByNumber.set(e.step, e);
-    else if (e.type === 'angles') view.angles.push(e);
+    else if (e.type === 'step') {
+      stepsByNumber.set(e.step, e);
+      view.phase = undefined;
+    } else if (e.type === 'angles') view.angles.push(e);
     else if (e.type === 'eval') view.evals.push(e);
-    else if (e.type === 'end') view.end = e;
+    else if (e.type === 'end') {
+      view.end = e;
+      view.phase = undefined;
+    }
   }
   view.steps = [...stepsByNumber.values()].sort((a, b) => a.step - b.step);
   return view;
@@ -168,5 +179,50 @@ export function progressOf(view: RunView): Progress {
     etaSeconds: !view.end && meanMs !== null ? ((totalSteps - step) * meanMs) / 1000 : null,
     state: view.end?.state ?? 'running',
     error: view.end?.error,
+  };
+}
+
+export interface ProgressText {
+  text: string;
+  /** The progress bar: steps, or the parts of the phase while preparing. */
+  value: number;
+  max: number;
+  /** While the run has no steps: what it is doing, for the empty charts. */
+  waiting?: string;
+}
+
+/** The dashboard's progress line. `status`: the run's state as listed by the host (status.json). */
+export function describeProgress(view: RunView, status?: string): ProgressText {
+  const p = progressOf(view);
+  const state = status && status !== 'unknown' && status !== 'running' ? status : p.state;
+  const steps = `step ${p.step}/${p.totalSteps}`;
+  if (state !== 'running') return { text: `${state}: ${steps}`, value: p.step, max: p.totalSteps };
+  if (view.phase) {
+    const phase = describePhase(view.phase);
+    const after = view.start ? ` · ${steps}` : '';
+    return { text: `preparing: ${phase}${after}`, value: view.phase.done, max: view.phase.total, waiting: `Preparing the run: ${phase}.` };
+  }
+  if (view.steps.length === 0) return { text: `starting: ${steps}`, value: 0, max: p.totalSteps, waiting: 'Starting: no steps recorded yet.' };
+  const speed = p.tokensPerSecond === null ? '' : ` · ${Math.round(p.tokensPerSecond)} tokens/s`;
+  return { text: `running: ${steps}${speed}${formatEta(p.etaSeconds)}`, value: p.step, max: p.totalSteps };
+}
+
+function formatEta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '';
+  return seconds > 90 ? ` · ${Math.round(seconds / 60)} min left` : ` · ${Math.round(seconds)} s left`;
+}
+
+/**
+ * Wall time of each step, in minutes since the run's first step began (a step's time is when it ended, so the
+ * clock starts stepMs earlier); step 0 (the evaluation before training) is at 0. Evals and angles have no time
+ * of their own and take their step's. A resumed run's pause counts, as in TensorBoard's relative time.
+ */
+export function minutesAtStep(view: RunView): (step: number) => number | undefined {
+  const first = view.steps[0];
+  const begin = first ? Date.parse(first.time) - first.stepMs : NaN;
+  const at = new Map<number, number>(view.steps.map((s) => [s.step, Date.parse(s.time)]));
+  return (step) => {
+    const t = step === 0 ? begin : at.get(step);
+    return t === undefined || !Number.isFinite(t) || !Number.isFinite(begin) ? undefined : (t - begin) / 60000;
   };
 }

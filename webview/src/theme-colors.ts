@@ -15,10 +15,27 @@ const paletteVariables: [string, string][] = [
   ['--vscode-charts-red', '#f14c4c'],
   ['--vscode-charts-yellow', '#cca700'],
 ];
+/**
+ * VS Code names six chart colours; four tasks give six pairs and twelve per-layer series, so six more hues
+ * (VS Code's terminal ANSI colours, themable too) keep every task and pair its own colour.
+ */
+const extraPaletteVariables: [string, string][] = [
+  ['--vscode-terminal-ansiCyan', '#11a8cd'],
+  ['--vscode-terminal-ansiBrightMagenta', '#d670d6'],
+  ['--vscode-terminal-ansiBrightGreen', '#23d18b'],
+  ['--vscode-terminal-ansiBrightRed', '#f14c4c'],
+  ['--vscode-terminal-ansiBrightBlue', '#3b8eea'],
+  ['--vscode-terminal-ansiBrightYellow', '#f5f543'],
+];
 
 function cssVariable(style: CSSStyleDeclaration, name: string, fallback: string): string {
   const value = style.getPropertyValue(name).trim();
   return value === '' ? fallback : value;
+}
+
+/** A theme may give two variables one colour (high contrast does): each colour once, so series stay apart. */
+function distinct(colors: string[]): string[] {
+  return [...new Set(colors.map((c) => c.toLowerCase()))];
 }
 
 export function readThemeColors(): ThemeColors {
@@ -27,7 +44,7 @@ export function readThemeColors(): ThemeColors {
     foreground: cssVariable(style, '--vscode-charts-foreground', cssVariable(style, '--vscode-foreground', '#cccccc')),
     grid: cssVariable(style, '--vscode-charts-lines', 'rgba(128, 128, 128, 0.35)'),
     font: cssVariable(style, '--vscode-font-family', 'sans-serif'),
-    palette: paletteVariables.map(([name, fallback]) => cssVariable(style, name, fallback)),
+    palette: distinct([...paletteVariables, ...extraPaletteVariables].map(([name, fallback]) => cssVariable(style, name, fallback))),
   };
 }
 

@@ -4,7 +4,14 @@ import type { WebviewToHostMessage } from '../../src/protocol/webview-messages';
 export interface DashboardState {
   runDir?: string;
   compareWith: string[];
+  /** EMA weight of the smoothed charts (TensorBoard's slider). */
+  smoothing: number;
+  logScale: boolean;
+  /** The step charts' x axis: steps or wall time. */
+  xAxis: 'step' | 'time';
 }
+
+export const defaultSmoothing = 0.6;
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -25,6 +32,9 @@ export function loadState(): DashboardState {
   return {
     runDir: typeof state?.runDir === 'string' ? state.runDir : undefined,
     compareWith: Array.isArray(state?.compareWith) ? state.compareWith.filter((d): d is string => typeof d === 'string') : [],
+    smoothing: typeof state?.smoothing === 'number' && state.smoothing >= 0 && state.smoothing < 1 ? state.smoothing : defaultSmoothing,
+    logScale: state?.logScale === true,
+    xAxis: state?.xAxis === 'time' ? 'time' : 'step',
   };
 }
 

@@ -94,6 +94,21 @@ function firstSentence(text: unknown): string {
   return typeof text === 'string' ? text.split(/(?<=\.)\s/)[0] : '';
 }
 
+/**
+ * A word given where an object is expected, that one of the object's fields admits ("method": "lora" for
+ * "method": { "name": "lora" }): '; did you mean {"name": "lora"}?', else ''.
+ */
+export function wrappedSuggestion(node: SchemaNode, data: unknown): string {
+  if (node.type !== 'object' || typeof data !== 'string') return '';
+  for (const [field, property] of Object.entries((node.properties ?? {}) as Record<string, SchemaNode>)) {
+    if (!Array.isArray(property.enum)) continue;
+    const exact = property.enum.includes(data) ? data : undefined;
+    const near = exact ?? /"(.*)"/.exec(didYouMean(data, property.enum))?.[1];
+    if (near !== undefined) return `; did you mean ${JSON.stringify({ [field]: near }).replace(':', ': ')}?`;
+  }
+  return '';
+}
+
 function messageFor(error: ErrorObject): SchemaIssue {
   const pointer = error.instancePath;
   const params = error.params as Record<string, unknown>;
@@ -114,6 +129,7 @@ function messageFor(error: ErrorObject): SchemaIssue {
     case 'enum':
       return { pointer, at: 'value', message: `must be ${describeAllowed(parent)}${got}${didYouMean(error.data, parent.enum as unknown[])}` };
     case 'type':
+      return { pointer, at: 'value', message: `must be ${describeAllowed(parent)}${got}${wrappedSuggestion(parent, error.data)}` };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':

@@ -150,7 +150,7 @@ export async function exportTrainingJob(experimentFile: string, options: ExportJ
   const { config } = setup;
   if (setup.head !== 'causal_lm') throw new ExportJobError(`${config.file}: the tasks are sequence classification; training jobs export causal language models only`);
   const hf = hfFolderOf(setup, options.hfModel);
-  const init = await initializeFresh(setup, options.onLog, options.onProgress);
+  const init = await initializeFresh(setup, { onLog: options.onLog, onNotice: options.onLog, onProgress: options.onProgress });
   const label = runLabel(config.method);
   const staged = stageFolder(outDir);
   try {

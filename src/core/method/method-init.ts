@@ -100,6 +100,12 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
     residuals.set(m.initializer, residualTensor(index, m, residualOf(weights.get(m.peftName)!, a0, b0, init.blocks, init.scaling)));
     weights.delete(m.peftName);
   };
+  // Progress of the 'init' phase: modules initialised of all, whichever initializer records them.
+  let recorded = 0;
+  const recordCounted: typeof record = (m, init) => {
+    record(m, init);
+    request.onPhase?.('init', ++recorded, modules.length);
+  };
   const weightOf = (m: ResolvedModule) => {
     const w = moduleWeight(index, m);
     weights.set(m.peftName, w);
@@ -113,12 +119,14 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
     if (!initializer.preview) {
       for (const m of modules) {
         request.onProgress?.(`${method.name} init: ${m.peftName}`);
-        record(m, await initializer.init(m, () => weightOf(m), ctx));
+        recordCounted(m, await initializer.init(m, () => weightOf(m), ctx));
       }
     } else {
       const preview = request.preview!;
       const tokenCounts = preview.map(() => 0);
-      for (const group of previewGroups(modules, preview.length, request.previewMemoryBytes)) {
+      const groups = previewGroups(modules, preview.length, request.previewMemoryBytes);
+      for (const [g, group] of groups.entries()) {
+        request.onPhase?.('preview', g, groups.length);
         request.onProgress?.(`preview covariances: ${group.length} modules (${group[0].peftName} …)`);
         const cov = await previewCovariances(model, group, preview, {
           device: request.device,
@@ -128,8 +136,9 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
           tokens: request.previewTokens,
         });
         cov.tokenCounts.forEach((n, t) => (tokenCounts[t] = n));
+        request.onPhase?.('preview', g + 1, groups.length);
         const inputs = group.map((m) => ({ module: m, weight: () => weightOf(m), covariances: cov.covariances.get(m.peftName)! }));
-        await initializer.init(inputs, { ...ctx, tokenCounts: cov.tokenCounts, record });
+        await initializer.init(inputs, { ...ctx, tokenCounts: cov.tokenCounts, record: recordCounted });
       }
       out.tokenCounts = tokenCounts;
     }

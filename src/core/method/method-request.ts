@@ -21,6 +21,8 @@ export interface MethodInitConfig {
   threads?: number;
   onNotice?: (message: string) => void;
   onProgress?: (message: string) => void;
+  /** Structured progress for the run folder's phase events: preview passes, then modules (or layers) initialised. */
+  onPhase?: (phase: 'preview' | 'init', done: number, total: number) => void;
   /** Which preview positions count toward C_t (preview-batches.ts); default 'labelled'. */
   previewTokens?: PreviewTokens;
   /**

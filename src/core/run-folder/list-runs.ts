@@ -2,9 +2,10 @@
 // summarises them for the dashboard's run picker. Runs in the same parent folder belong to one experiment.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { RunStartEvent, RunSummary } from '../../protocol/run-events';
+import type { RunEvent, RunStartEvent, RunSummary } from '../../protocol/run-events';
 import { isMethodName } from '../method/method-registry';
 import { readRunEvents } from './metrics-log';
+import { runResults } from './run-results';
 import { isRunFolder, readRunStatus } from './run-status';
 
 /** Run folders at most `maxDepth` levels below each root (root/<experiment>/<run> is depth 2). */
@@ -35,10 +36,17 @@ export function findRunFolders(roots: readonly string[], maxDepth = 3): string[]
 export function summarizeRun(runDir: string): RunSummary {
   const status = readRunStatus(runDir);
   let start: RunStartEvent | undefined;
+  // status.json is rewritten at checkpoints; the metrics say how far a live run really is.
+  let lastStep: number | undefined;
+  let events: RunEvent[] = [];
   try {
-    start = readRunEvents(runDir).find((e): e is RunStartEvent => e.type === 'start');
+    events = readRunEvents(runDir);
   } catch {
-    start = undefined;
+    // A damaged metrics.jsonl is reported when the run is opened; listed, it shows what status.json says.
+  }
+  for (const e of events) {
+    if (e.type === 'start') start ??= e;
+    else if (e.type === 'step') lastStep = e.step;
   }
   const method = start && isMethodName(start.method) ? start.method : 'unknown';
   return {
@@ -48,8 +56,9 @@ export function summarizeRun(runDir: string): RunSummary {
     label: start?.label ?? path.basename(runDir),
     method,
     state: status?.state ?? 'unknown',
-    step: status?.step ?? start?.fromStep ?? 0,
+    step: status?.state === 'running' ? Math.max(status.step, lastStep ?? 0) : (status?.step ?? lastStep ?? start?.fromStep ?? 0),
     totalSteps: status?.totalSteps ?? start?.totalSteps ?? 0,
+    results: runResults(runDir, events),
   };
 }
 

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { RUN_FILES, type RunEvent } from '../../protocol/run-events';
 
-const eventTypes = new Set(['start', 'allocation', 'step', 'angles', 'eval', 'checkpoint', 'warning', 'end']);
+const eventTypes = new Set(['phase', 'start', 'allocation', 'step', 'angles', 'eval', 'checkpoint', 'warning', 'end']);
 
 export class RunFolderError extends Error {
   constructor(file: string, line: number, detail: string) {

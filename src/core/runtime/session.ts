@@ -10,7 +10,7 @@ export interface SessionOptions {
   device?: Device;
   /** Intra-op threads; 0 or undefined lets ONNX Runtime choose. */
   threads?: number;
-  /** Called once with a one-line note when `auto` falls back to CPU. */
+  /** Called with a one-line note when `auto` falls back to CPU (once per session: callers opening several dedupe). */
   onNotice?: (message: string) => void;
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Folder the external data of a model given as bytes is read from (see model-session.ts). */
@@ -22,6 +22,7 @@ export interface SessionOptions {
 export interface OpenedSession {
   session: ort.InferenceSession;
   provider: 'cuda' | 'cpu';
+  /** Why `auto` runs on CPU, without advice (each front end gives its own). */
   fallbackReason?: string;
 }
 
@@ -35,11 +36,12 @@ export function cudaUnavailableReason(): string | undefined {
   const pkg = path.dirname(require.resolve('onnxruntime-node/package.json'));
   const dir = path.join(pkg, 'bin', 'napi-v6', process.platform, process.arch);
   const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
-  if (!fs.existsSync(path.join(dir, lib))) {
-    return `the CUDA provider of ONNX Runtime is not installed (reinstall with ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci)`;
-  }
+  if (!fs.existsSync(path.join(dir, lib))) return 'the CUDA provider of ONNX Runtime is not installed';
   return undefined;
 }
+
+/** How to get the GPU from the command line; the extension words its own advice (README › GPU). */
+export const cudaSetupAdvice = 'to use the GPU, reinstall with ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci and have CUDA 12 drivers (README › GPU)';
 
 export async function openSession(model: Uint8Array | string, options: SessionOptions = {}): Promise<OpenedSession> {
   const device = options.device ?? 'auto';
@@ -64,16 +66,16 @@ export async function openSession(model: Uint8Array | string, options: SessionOp
   if (device === 'cpu') return { session: await create(['cpu']), provider: 'cpu' };
   const missing = cudaUnavailableReason();
   if (missing) {
-    if (device === 'cuda') throw new Error(`device 'cuda' requested but ${missing}`);
-    options.onNotice?.(`running on CPU: ${missing}`);
+    if (device === 'cuda') throw new Error(`device 'cuda' requested but ${missing}; ${cudaSetupAdvice}`);
+    options.onNotice?.(`running on CPU: ${missing}; ${cudaSetupAdvice}`);
     return { session: await create(['cpu']), provider: 'cpu', fallbackReason: missing };
   }
   try {
     return { session: await create(['cuda', 'cpu']), provider: 'cuda' };
   } catch (e) {
-    const reason = `CUDA execution provider unavailable (${firstLine(e)}); install onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12 and CUDA 12 drivers to use the GPU`;
-    if (device === 'cuda') throw new Error(reason);
-    options.onNotice?.(`running on CPU: ${reason}`);
+    const reason = `the CUDA execution provider did not start (${firstLine(e)})`;
+    if (device === 'cuda') throw new Error(`${reason}; ${cudaSetupAdvice}`);
+    options.onNotice?.(`running on CPU: ${reason}; ${cudaSetupAdvice}`);
     return { session: await create(['cpu']), provider: 'cpu', fallbackReason: reason };
   }
 }

@@ -31,7 +31,15 @@ export function previewBatches(setup: ExperimentSetup): Batch[][] {
   });
 }
 
-export async function initializeFresh(setup: ExperimentSetup, onLog?: (line: string) => void, onProgress?: (line: string) => void): Promise<MethodInit> {
+export interface InitReporters {
+  onLog?: (line: string) => void;
+  /** Device notes of the preview sessions. */
+  onNotice?: (line: string) => void;
+  onProgress?: (line: string) => void;
+  onPhase?: (phase: 'preview' | 'init', done: number, total: number) => void;
+}
+
+export async function initializeFresh(setup: ExperimentSetup, { onLog, onNotice, onProgress, onPhase }: InitReporters = {}): Promise<MethodInit> {
   const { config } = setup;
   const needsPreview = methodSpec(config.method.name).preview;
   onLog?.(`initializing ${config.method.name} on ${setup.modules.length} modules${needsPreview ? ` (preview: ${config.method.previewSamples} samples per task)` : ''}`);
@@ -44,8 +52,9 @@ export async function initializeFresh(setup: ExperimentSetup, onLog?: (line: str
     seed: config.training.seed,
     device: config.device,
     threads: config.threads || undefined,
-    onNotice: onLog,
+    onNotice,
     onProgress,
+    onPhase,
     preview: needsPreview ? previewBatches(setup) : undefined,
   });
   // Saved modules start from the base model's own weights, as PEFT's copies do.

@@ -31,8 +31,10 @@ export interface RunTrainingOptions {
   method?: Partial<MethodConfig>;
   /** Run label (default: the method name, with λ=0 / uniform ablations spelled out). */
   label?: string;
-  /** Lines worth keeping in a log (data notes, device fallbacks, phases). */
+  /** Lines worth keeping in a log (data notes, phases). */
   onLog?: (line: string) => void;
+  /** Device notes (a CPU fallback), each distinct one once per run however many sessions open; default onLog. */
+  onNotice?: (line: string) => void;
   /** Transient progress of the method's initialisation (one line per module). */
   onProgress?: (line: string) => void;
 }
@@ -50,6 +52,17 @@ export function runLabel(method: MethodConfig): string {
   if (method.lambda === 0) parts.push('lambda0');
   if (method.temperature === 'uniform') parts.push('uniform');
   return parts.join('-');
+}
+
+/** Passes each distinct line on once: every session of a run (preview, training, eval) notes the same fallback. */
+function distinctLines(sink: ((line: string) => void) | undefined): ((line: string) => void) | undefined {
+  if (!sink) return undefined;
+  const seen = new Set<string>();
+  return (line) => {
+    if (seen.has(line)) return;
+    seen.add(line);
+    sink(line);
+  };
 }
 
 /** The run folder to continue and, when a checkpoint folder was given, that checkpoint. */
@@ -110,6 +123,7 @@ export async function runTraining(
     const run = await TrainingRun.prepare(setup, folder, {
       checkpoint,
       onLog: options.onLog,
+      onNotice: distinctLines(options.onNotice ?? options.onLog),
       onProgress: options.onProgress,
       onEvent: (e) => onEvent?.(e, folder!.dir),
       label: options.label ?? runLabel(config.method),

@@ -14,7 +14,7 @@ import { sprLossTerm } from '../method/spr-term';
 import { AdamW } from '../optim/adamw';
 import { clipGradNorm, globalGradNorm } from '../optim/grad-clip';
 import { makeLrSchedule } from '../optim/lr-schedule';
-import { BestRecord, CheckpointMeta, RunEvent, RunWarningEvent, TrainerState } from '../../protocol/run-events';
+import { BestRecord, CheckpointMeta, PhaseEvent, RunEvent, RunWarningEvent, TrainerState } from '../../protocol/run-events';
 import { DEFAULT_BEST } from '../experiment/experiment-config';
 import { accumulatedStep } from './accumulated-step';
 import { BestTracker } from './best-checkpoint';
@@ -30,9 +30,25 @@ import { TrainStepSession } from './train-step-session';
 export interface PrepareOptions {
   checkpoint?: LoadedCheckpoint;
   onLog?: (line: string) => void;
+  /** Device notes of the sessions (see SessionOptions.onNotice). */
+  onNotice?: (line: string) => void;
   onProgress?: (line: string) => void;
   onEvent?: (e: RunEvent) => void;
   label: string;
+}
+
+/** Phase events at most this often (a LoRA initialises hundreds of modules in a blink), besides each new phase and each end. */
+const phaseIntervalMs = 500;
+
+/** Records phase progress (PhaseEvent), skipping updates of the same phase that come faster than phaseIntervalMs. */
+function phaseRecorder(record: (e: PhaseEvent) => void): (phase: PhaseEvent['phase'], done: number, total: number) => void {
+  let last: { phase: string; at: number } | undefined;
+  return (phase, done, total) => {
+    const now = Date.now();
+    if (last && last.phase === phase && done < total && now - last.at < phaseIntervalMs) return;
+    last = { phase, at: now };
+    record({ type: 'phase', phase, done, total, time: new Date(now).toISOString() });
+  };
 }
 
 /** Angles every this many steps when the experiment does not say (about 20 points per run). */
@@ -77,7 +93,13 @@ export class TrainingRun {
   static async prepare(setup: ExperimentSetup, folder: RunFolder, options: PrepareOptions): Promise<TrainingRun> {
     const { config } = setup;
     const log = options.onLog;
-    const init = options.checkpoint ? restoreFromCheckpoint(setup, options.checkpoint) : await initializeFresh(setup, log, options.onProgress);
+    const phase = phaseRecorder((e) => {
+      folder.append(e);
+      options.onEvent?.(e);
+    });
+    const init = options.checkpoint
+      ? restoreFromCheckpoint(setup, options.checkpoint)
+      : await initializeFresh(setup, { onLog: log, onNotice: options.onNotice, onProgress: options.onProgress, onPhase: phase });
     const spr = sprLossTerm(config.method, init.blockMaps);
     const mixer = new TaskMixer({
       taskSizes: setup.data.tasks.map((t) => t.train.length),
@@ -90,12 +112,14 @@ export class TrainingRun {
     const sampleMixer = new TaskMixer({ taskSizes: setup.data.tasks.map((t) => t.train.length), mode: 'balanced', seed: config.training.seed + 1 });
     const sample = engineBatch(sampleMixer.nextBatch(setup.data.tasks.map((t) => t.train), Math.max(2, config.training.batchSize), collate));
     log?.('building the training graph');
+    phase('graph', 0, 1);
     const graph = await buildLoraTrainingGraph(
       init.model,
       { modules: setup.modules, rank: init.rank, alpha: config.lora.alpha, head: setup.head, taskCount: config.tasks.length, extraTerms: spr ? [spr] : [], saved: setup.saved },
       sample,
     );
-    const sessionOptions = { device: config.device, threads: config.threads || undefined, onNotice: log };
+    const sessionOptions = { device: config.device, threads: config.threads || undefined, onNotice: options.onNotice };
+    phase('sessions', 0, 1);
     const session = await TrainStepSession.open(graph, sessionOptions);
     // Adapter and saved-module values are fed as float32 (the optimizer's type) and cast in the graph, as in the
     // training graph.
@@ -135,6 +159,7 @@ export class TrainingRun {
       totalSteps: this.totalSteps,
       rank: config.lora.r,
       provider: this.session.provider,
+      ...(this.session.fallbackReason ? { fallbackReason: this.session.fallbackReason } : {}),
       fromStep: this.step,
     });
     if (this.init.allocation && this.step === 0) this.emit({ type: 'allocation', step: 0, modules: this.init.allocation });
@@ -229,10 +254,15 @@ export class TrainingRun {
     const every = (n: number) => n > 0 && this.step % n === 0;
     this.emitStart();
     this.writeStatus('running');
+    const phase = phaseRecorder((e) => this.emit(e));
     if (this.step === 0) {
       this.emitAngles();
-      if (t.evalEvery > 0) await this.evaluate();
+      if (t.evalEvery > 0) {
+        phase('eval', 0, 1);
+        await this.evaluate();
+      }
     }
+    if (this.step < this.totalSteps) phase('first-step', 0, 1);
     let stopped = false;
     try {
       while (this.step < this.totalSteps) {

@@ -6,6 +6,7 @@ describe('parseWebviewMessage', () => {
 
   it('accepts well-formed messages', () => {
     assert.deepStrictEqual(parseWebviewMessage({ type: 'ready' }, known), { type: 'ready' });
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'newExperiment' }, known), { type: 'newExperiment' });
     assert.deepStrictEqual(parseWebviewMessage({ type: 'mergeRun', runDir: '/ws/runs/a' }, known), { type: 'mergeRun', runDir: '/ws/runs/a' });
     assert.deepStrictEqual(parseWebviewMessage({ type: 'showRuns', runDir: '/ws/runs/a', compareWith: ['/ws/runs/b'] }, known), {
       type: 'showRuns',
@@ -21,6 +22,7 @@ describe('parseWebviewMessage', () => {
       [],
       { type: 'exec', command: 'rm' },
       { type: 'ready', extra: 1 },
+      { type: 'newExperiment', folder: '/etc' },
       { type: 'mergeRun', runDir: '/etc' },
       { type: 'mergeRun', runDir: 42 },
       { type: 'showRuns', runDir: '/ws/runs/a', compareWith: '/ws/runs/b' },

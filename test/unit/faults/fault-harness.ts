@@ -104,7 +104,9 @@ export function assertRunFolderSound(runDir: string, killedAt: string): void {
   const status = readRunStatus(runDir)!;
   assert.ok(['interrupted', 'finished', 'failed'].includes(status.state), `${killedAt}: a dead writer's run reads as ${status.state}`);
   const events = readRunEvents(runDir);
-  assert.strictEqual(events[0]?.type ?? 'start', 'start', `${killedAt}: metrics.jsonl starts with the start event`);
+  // Phase events of the preparation come first (src/protocol/run-events.ts, PhaseEvent); then the start event.
+  const first = events.find((e) => e.type !== 'phase');
+  assert.strictEqual(first?.type ?? 'start', 'start', `${killedAt}: metrics.jsonl starts with the start event (after any phase events)`);
   for (const dir of listCheckpoints(runDir)) {
     const adapter = readCheckpointAdapter(dir);
     const state = readCheckpointTrainingState(dir);

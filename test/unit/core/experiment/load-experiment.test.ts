@@ -98,6 +98,15 @@ describe('loadExperiment', () => {
     assert.match(issues[1].message, /unknown field "allocaton" \(did you mean "allocation"\?\)/);
   });
 
+  it('suggests the object for a method given as its name ("method": "lora" → {"name": "lora"})', () => {
+    const exact = issuesOf(text(minimal({ method: 'lora' })));
+    assert.strictEqual(exact.length, 1);
+    assert.strictEqual(exact[0].pointer, '/method');
+    assert.match(exact[0].message, /must be an object .*\(got "lora"\); did you mean \{"name": "lora"\}\?$/);
+    assert.match(issuesOf(text(minimal({ method: 'thanroa' })))[0].message, /did you mean \{"name": "thanora"\}\?$/);
+    assert.doesNotMatch(issuesOf(text(minimal({ method: 'xyz-unrelated' })))[0].message, /did you mean/);
+  });
+
   it('points a missing required field at the object that lacks it', () => {
     const issues = issuesOf(text({ baseModel: 'm.onnx', tasks: [{ name: 'qa', train: 't' }] }));
     assert.deepStrictEqual(issues.map((i) => [i.pointer, i.position?.line]), [['', 1], ['/tasks/0', 4]]);

@@ -47,9 +47,11 @@ describe('import-run: a job folder as a run', function () {
 
   it("a finished job: copied into the experiment's runs folder, read as a run", () => {
     writeTrainPyRun(job, 3, 'finished');
-    const run = importJobRun(job);
+    const { results, ...run } = importJobRun(job);
     const target = path.join(tmp, 'exp', 'runs', 'job');
     assert.deepStrictEqual(run, { runDir: target, runId: 'job', experimentDir: path.join(tmp, 'exp', 'runs'), label: 'thanora', method: 'thanora', state: 'finished', step: 3, totalSteps: 3, steps: 3, lastLoss: 5.8 });
+    // The runs table's row: the job's settings as the engine reads them.
+    assert.strictEqual(results.settings['lora.r'], 6);
     assert.deepStrictEqual(readRunEvents(target), readRunEvents(job));
     assert.ok(fs.existsSync(path.join(target, 'checkpoints/step-00000000/adapter_model.safetensors')));
   });

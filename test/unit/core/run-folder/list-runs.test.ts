@@ -31,6 +31,13 @@ describe('run folder: listing runs', () => {
     );
   });
 
+  it('takes a live run\'s step from its metrics: status.json is only rewritten at checkpoints', () => {
+    const runDir = writeSyntheticRun(path.join(root, 'exp-c'), { runId: 'live', steps: 40, upToStep: 25 });
+    const status = JSON.parse(fs.readFileSync(path.join(runDir, 'status.json'), 'utf8'));
+    fs.writeFileSync(path.join(runDir, 'status.json'), JSON.stringify({ ...status, step: 0 }));
+    assert.strictEqual(listRuns([path.join(root, 'exp-c')])[0].step, 25);
+  });
+
   it('overlays only runs of the same experiment', () => {
     const runs = listRuns([root]);
     const thanora = runs.find((r) => r.runId === 'thanora-1');

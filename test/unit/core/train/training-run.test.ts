@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { RunEvent, RunStatus, StepEvent } from '../../../../src/protocol/run-events';
+import { PhaseEvent, RunEvent, RunStatus, StepEvent } from '../../../../src/protocol/run-events';
 import { runTraining } from '../../../../src/core/train/run-training';
 import { readRunEvents } from '../../../../src/core/run-folder';
 import { mergeCheckpoint } from '../../../../src/core/merge';
@@ -37,6 +37,41 @@ describe('training run (tiny-llama, pre-tokenized tasks)', function () {
     const allocation = events.find((e) => e.type === 'allocation');
     assert.ok(allocation && allocation.type === 'allocation');
     for (const m of allocation.modules) assert.strictEqual(m.ranks.reduce((a, b) => a + b, 0) + m.cooperativeRank, 6);
+  });
+
+  it('device auto: a CPU fallback is noted once per run, however many sessions open, and its reason is recorded', async () => {
+    const notices: string[] = [];
+    const result = await runTraining(writeExperiment(dir, { steps: 2, evalEvery: 1 }), { device: 'auto', onNotice: (line) => notices.push(line) });
+    assert.strictEqual(result.state, 'finished', result.error);
+    const start = readRunEvents(result.runDir).find((e) => e.type === 'start')!;
+    assert.ok(start.type === 'start');
+    // The preview, training and eval sessions each fall back; one line says so (none on a machine with CUDA).
+    assert.strictEqual(notices.length, start.provider === 'cpu' ? 1 : 0, notices.join('\n'));
+    if (start.provider === 'cpu') {
+      assert.match(notices[0], /^running on CPU: .*README › GPU/);
+      assert.ok(start.fallbackReason && !/npm/.test(start.fallbackReason), `the recorded reason carries no shell advice: ${start.fallbackReason}`);
+    }
+  });
+
+  it('records the preparation as phase events in order, each ending complete, before the first step', async () => {
+    const result = await runTraining(writeExperiment(dir, { evalEvery: 3 }));
+    assert.strictEqual(result.state, 'finished', result.error);
+    const events = readRunEvents(result.runDir);
+    const firstStep = events.findIndex((e) => e.type === 'step');
+    const phases = events.filter((e): e is PhaseEvent => e.type === 'phase');
+    assert.ok(phases.every((p) => events.indexOf(p) < firstStep), 'no phase after the first step');
+    const order = [...new Set(phases.map((p) => p.phase))];
+    assert.deepStrictEqual(order, ['preview', 'init', 'graph', 'sessions', 'eval', 'first-step']);
+    for (const name of ['preview', 'init'] as const) {
+      const of = phases.filter((p) => p.phase === name);
+      const last = of[of.length - 1];
+      assert.strictEqual(last.done, last.total, `${name} ends with all its parts done`);
+      assert.ok(of.every((p, i) => i === 0 || p.done >= of[i - 1].done), `${name} counts up`);
+    }
+    // The sessions open before the start event (it names their provider); eval and the first step come after it.
+    const start = events.findIndex((e) => e.type === 'start');
+    assert.ok(events.findIndex((e) => e.type === 'phase' && e.phase === 'sessions') < start);
+    assert.ok(events.findIndex((e) => e.type === 'phase' && e.phase === 'eval') > start);
   });
 
   it('the trained run merges into one model that matches base + adapter (merge report passes)', async () => {

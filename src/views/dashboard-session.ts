@@ -1,0 +1,119 @@
+// One dashboard webview (the sidebar view or the editor tab): its page, the messages it sends, and the run
+// folders it shows, read whole when asked for and then tailed while it is visible, which covers runs started
+// here and by the CLI. The run list is the provider's, shared by every session.
+import * as vscode from 'vscode';
+import type { HostToWebviewMessage, RunSummary, WebviewToHostMessage } from '../protocol/webview-messages';
+import { MetricsTail, readRunStatus } from '../core/run-folder';
+import { dashboardHtml, type DashboardLayout } from './dashboard-html';
+import { parseWebviewMessage } from './parse-webview-message';
+
+const tailIntervalMs = 1000;
+
+export interface DashboardSessionHost {
+  runs(): readonly RunSummary[];
+  /** The webview posted `ready`: it wants the run list and the host's state. */
+  onReady(session: DashboardSession): Promise<void>;
+}
+
+export function dashboardWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')] };
+}
+
+export class DashboardSession implements vscode.Disposable {
+  private tails = new Map<string, MetricsTail>();
+  private timer?: NodeJS.Timeout;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly webview: vscode.Webview,
+    private readonly visible: () => boolean,
+    extensionUri: vscode.Uri,
+    layout: DashboardLayout,
+    private readonly host: DashboardSessionHost,
+  ) {
+    webview.options = dashboardWebviewOptions(extensionUri);
+    webview.html = dashboardHtml(
+      {
+        cspSource: webview.cspSource,
+        scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'dashboard.js')).toString(),
+        styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dashboard.css')).toString(),
+      },
+      '',
+      layout,
+    );
+    this.disposables.push(webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
+  }
+
+  post(message: HostToWebviewMessage): void {
+    void this.webview.postMessage(message);
+  }
+
+  /** Visibility changed: tail only while someone can see it. */
+  updateTimer(): void {
+    const wanted = this.visible() && this.tails.size > 0;
+    if (wanted && !this.timer) this.timer = setInterval(() => this.poll(), tailIntervalMs);
+    if (!wanted && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseWebviewMessage(raw, new Set(this.host.runs().map((r) => r.runDir)));
+    if (message) void this.handle(message);
+  }
+
+  private async handle(message: WebviewToHostMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        await this.host.onReady(this);
+        break;
+      case 'showRuns':
+        this.show([message.runDir, ...message.compareWith]);
+        break;
+      case 'startTraining':
+        await vscode.commands.executeCommand('thanora.startTraining');
+        break;
+      case 'stopTraining':
+        await vscode.commands.executeCommand('thanora.stopTraining');
+        break;
+      case 'newExperiment':
+        await vscode.commands.executeCommand('thanora.newExperiment');
+        break;
+      case 'mergeRun':
+        await vscode.commands.executeCommand('thanora.mergeAdapter', vscode.Uri.file(message.runDir));
+        break;
+    }
+  }
+
+  private show(runDirs: string[]): void {
+    this.tails = new Map();
+    for (const runDir of runDirs) {
+      const tail = new MetricsTail(runDir);
+      try {
+        this.post({ type: 'runData', runDir, events: tail.readNew(), status: readRunStatus(runDir) });
+      } catch (e) {
+        void vscode.window.showWarningMessage(`ThanoRA: cannot read run ${runDir}: ${(e as Error).message}`);
+      }
+      this.tails.set(runDir, tail);
+    }
+    this.updateTimer();
+  }
+
+  private poll(): void {
+    for (const [runDir, tail] of this.tails) {
+      try {
+        const events = tail.readNew();
+        if (events.length > 0) this.post({ type: 'runEvents', runDir, events });
+      } catch {
+        // A damaged line was reported when the run was opened; keep showing what was read.
+      }
+    }
+  }
+}
