@@ -19,18 +19,10 @@ import { batchFeeds } from '../../../../src/core/train/batch-feeds';
 import { Precision, buildLoraTrainingGraph } from '../../../../src/core/train/lora-training-graph';
 import { setupPeftLora } from '../../../../src/core/train/peft-lora-setup';
 import { TrainStepSession } from '../../../../src/core/train/train-step-session';
+import { relativeMaxDiff } from '../merge/merge-test-helpers';
 
 const fixtures = path.join(__dirname, '../../../../../test/fixtures');
 
-function relMaxAbs(ours: ArrayLike<number>, ref: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < ref.length; i++) {
-    diff = Math.max(diff, Math.abs(ours[i] - ref[i]));
-    scale = Math.max(scale, Math.abs(ref[i]));
-  }
-  return diff / scale;
-}
 
 const cases: [string, Precision, number][] = [
   ['tiny-llama', 'float32', 1e-4],
@@ -67,7 +59,7 @@ for (const [name, precision, gradTol] of cases) {
       for (const [key, ref] of grads) {
         const ours = result.grads.get(key.replace(/^base_model\.model\./, ''));
         assert.ok(ours, `no gradient for ${key}`);
-        const rel = relMaxAbs(ours, ref.data as Float32Array);
+        const rel = relativeMaxDiff(ours, ref.data as Float32Array);
         assert.ok(rel <= gradTol, `${key}: relative gradient error ${rel.toExponential(2)} > ${gradTol}`);
       }
     });
@@ -84,7 +76,7 @@ for (const [name, precision, gradTol] of cases) {
       const ref = readSafetensors(path.join(dir, 'expected_logits.safetensors')).tensors.get('adapted')!;
       const logits = out[session.outputNames[0]].data as Float32Array;
       assert.deepStrictEqual([...out[session.outputNames[0]].dims], ref.shape);
-      const rel = relMaxAbs(logits, ref.data as Float32Array);
+      const rel = relativeMaxDiff(logits, ref.data as Float32Array);
       assert.ok(rel <= 1e-4, `logits relative error ${rel.toExponential(2)}`);
       await session.release();
     });

@@ -24,18 +24,10 @@ import { batchFeeds } from '../../../../src/core/train/batch-feeds';
 import { buildLoraTrainingGraph } from '../../../../src/core/train/lora-training-graph';
 import { setupPeftLora } from '../../../../src/core/train/peft-lora-setup';
 import { TrainStepSession } from '../../../../src/core/train/train-step-session';
+import { relativeMaxDiff } from '../merge/merge-test-helpers';
 
 const dir = path.join(__dirname, '../../../../../test/fixtures/hf/hf-bert-cls-mts-ts');
 
-function relMaxAbs(ours: ArrayLike<number>, ref: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < ref.length; i++) {
-    diff = Math.max(diff, Math.abs(ours[i] - ref[i]));
-    scale = Math.max(scale, Math.abs(ref[i]));
-  }
-  return diff / scale;
-}
 
 describe('PEFT modules_to_save: hf-bert-cls-mts-ts', function () {
   this.timeout(120000);
@@ -78,7 +70,7 @@ describe('PEFT modules_to_save: hf-bert-cls-mts-ts', function () {
     for (const [key, ref] of grads) {
       const ours = result.grads.get(key.replace(/^base_model\.model\./, ''));
       assert.ok(ours, `no gradient for ${key}`);
-      const rel = relMaxAbs(ours, ref.data as Float32Array);
+      const rel = relativeMaxDiff(ours, ref.data as Float32Array);
       assert.ok(rel <= 1e-4, `${key}: relative gradient error ${rel.toExponential(2)}`);
     }
   });
@@ -94,7 +86,7 @@ describe('PEFT modules_to_save: hf-bert-cls-mts-ts', function () {
     const reference = readSafetensors(path.join(dir, 'expected_grads_fp32.safetensors')).tensors;
     assert.deepStrictEqual([...written.keys()].sort(), [...reference.keys(), 'base_model.model.classifier.bias', 'base_model.model.classifier.weight'].sort());
     for (const [key, ref] of reference) {
-      const rel = relMaxAbs(written.get(key)!.data as Float32Array, ref.data as Float32Array);
+      const rel = relativeMaxDiff(written.get(key)!.data as Float32Array, ref.data as Float32Array);
       assert.ok(rel <= 1e-4, `${key}: relative gradient error ${rel.toExponential(2)}`);
     }
     assert.deepStrictEqual(written.get('base_model.model.classifier.weight')!.shape, [3, 64]);
@@ -111,7 +103,7 @@ describe('PEFT modules_to_save: hf-bert-cls-mts-ts', function () {
       await session.release();
       const ref = readSafetensors(path.join(dir, 'expected_logits.safetensors')).tensors.get('merged')!;
       assert.deepStrictEqual([...logits.dims], ref.shape);
-      const rel = relMaxAbs(logits.data as Float32Array, ref.data as Float32Array);
+      const rel = relativeMaxDiff(logits.data as Float32Array, ref.data as Float32Array);
       assert.ok(rel <= 2e-6, `merged logits relative error ${rel.toExponential(2)}`);
       assert.strictEqual(outcome.report.verification?.pass, true);
       assert.deepStrictEqual(outcome.report.modulesToSave.map((s) => s.name).sort(), ['classifier.bias', 'classifier.weight']);
@@ -205,7 +197,7 @@ describe('PEFT modules_to_save: hf-bert-cls-mts-ts', function () {
       const plainSession = await TrainStepSession.open(plainGraph, { device: 'cpu', threads: 1 });
       const reference = await plainSession.run(batch, plain.values);
       await plainSession.release();
-      const rel = relMaxAbs(result.grads.get('classifier.weight')!, reference.grads.get('classifier.weight')!);
+      const rel = relativeMaxDiff(result.grads.get('classifier.weight')!, reference.grads.get('classifier.weight')!);
       assert.ok(rel <= 1e-12, `head gradient in PyTorch layout differs by ${rel.toExponential(2)}`);
 
       const outcome = await mergePeftAdapter(file, dir, { outDir: path.join(tmp, 'merged'), batchFile: path.join(dir, 'batch.json') });
@@ -214,7 +206,7 @@ describe('PEFT modules_to_save: hf-bert-cls-mts-ts', function () {
       const logits = (await ort_.run(batchFeeds(transposed, batch)))[ort_.outputNames[0]];
       await ort_.release();
       const ref = readSafetensors(path.join(dir, 'expected_logits.safetensors')).tensors.get('merged')!;
-      const logitsRel = relMaxAbs(logits.data as Float32Array, ref.data as Float32Array);
+      const logitsRel = relativeMaxDiff(logits.data as Float32Array, ref.data as Float32Array);
       assert.ok(logitsRel <= 2e-6, `merged logits relative error ${logitsRel.toExponential(2)}`);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
