@@ -185,6 +185,8 @@ class GatheredSpr:
 
     def _hook(self, side):
         def hook(module, _inputs):
+            if not torch.is_grad_enabled():
+                return  # an eval forward: no loss to add to
             w = module.weight
             with torch.enable_grad():
                 free = w.detach().clone().requires_grad_(True)
@@ -301,6 +303,114 @@ def adapter_weights(acc, model, spec):
     return out
 
 
+# ---- eval (src/core/train/evaluate.ts) and the best checkpoint (src/core/train/best-checkpoint.ts) ----
+def _completion_start(labels):
+    """Where the completion starts: the first position i > 0 whose label counts."""
+    return next((i for i in range(1, len(labels)) if labels[i] != -100), len(labels))
+
+
+def _right_padded(rows, pad_id, device):
+    width = max(len(r) for r in rows)
+    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    for i, r in enumerate(rows):
+        ids[i, :len(r)] = torch.tensor(r); mask[i, :len(r)] = 1
+    return ids.to(device), mask.to(device)
+
+
+def greedy_generate(model, prompts, max_new_tokens, eos_id, pad_id, batch_size, device):
+    """src/core/generate/greedy-generate.ts: no key/value cache, right-padded rows re-run each step; the argmax (first
+    of equal maxima) at each row's last real position; a row stops after emitting eos_id (kept)."""
+    out = []
+    for start in range(0, len(prompts), batch_size):
+        rows = [list(p) for p in prompts[start:start + batch_size]]
+        generated, done = [[] for _ in rows], [False] * len(rows)
+        for _ in range(max_new_tokens):
+            if all(done):
+                break
+            ids, mask = _right_padded(rows, pad_id, device)
+            logits = model(input_ids=ids, attention_mask=mask).logits.float()
+            for i, r in enumerate(rows):
+                if done[i]:
+                    continue
+                nxt = int(torch.argmax(logits[i, len(r) - 1]))
+                r.append(nxt); generated[i].append(nxt)
+                done[i] = nxt == eos_id
+        out.extend(generated)
+    return out
+
+
+@torch.no_grad()
+def evaluate_tasks(model, names, evals, tr, device):
+    """Per task: mean loss over counted completion tokens (logits[t] predict labels[t+1], float64 log-softmax of the
+    float32 logits) and exact match of the greedy completion; tasks without eval examples are left out."""
+    results = []
+    bs, pad = tr["evalBatchSize"], tr["padId"]
+    for name, examples in zip(names, evals):
+        if not examples:
+            continue
+        loss_sum, counted = 0.0, 0
+        for start in range(0, len(examples), bs):
+            chunk = examples[start:start + bs]
+            ids, mask = _right_padded([e["input_ids"] for e in chunk], pad, device)
+            logp = torch.log_softmax(model(input_ids=ids, attention_mask=mask).logits.float().double(), dim=-1)
+            for i, e in enumerate(chunk):
+                target = torch.tensor(e["labels"][1:], dtype=torch.long, device=device)
+                keep = target != -100
+                rows = logp[i, : len(target)][keep]
+                loss_sum -= rows.gather(1, target[keep].unsqueeze(1)).sum().item()
+                counted += int(keep.sum())
+        starts = [_completion_start(e["labels"]) for e in examples]
+        prompts = [e["input_ids"][:k] for e, k in zip(examples, starts)]
+        wants = [e["input_ids"][k:] for e, k in zip(examples, starts)]
+        generated = greedy_generate(model, prompts, max(len(w) for w in wants), tr["eosId"], pad, bs, device)
+        correct = sum(1 for g, w in zip(generated, wants) if g[:len(w)] == w)
+        results.append({"task": name, "loss": loss_sum / counted if counted else math.nan, "accuracy": correct / len(examples), "examples": len(examples)})
+    return results
+
+
+def best_metric_value(metric, tasks):
+    """"mean-accuracy" | "mean-loss": the mean over the tasks; "accuracy:<task>" | "loss:<task>": that task's."""
+    quantity, _, task = metric.partition(":")
+    quantity = quantity.replace("mean-", "")
+    value = lambda t: t["loss"] if quantity == "loss" else t["accuracy"]
+    if not task:
+        return sum(value(t) for t in tasks) / len(tasks)
+    found = [t for t in tasks if t["task"] == task]
+    if not found:
+        raise SystemExit(f'training.best.metric "{metric}": the eval has no task "{task}" (tasks: {", ".join(t["task"] for t in tasks)})')
+    return value(found[0])
+
+
+def _to_fixed4(x):
+    """JavaScript's x.toFixed(4) for x ≥ 0: the exact binary value rounded half up (Python's format rounds half even)."""
+    from decimal import ROUND_HALF_UP, Decimal
+    return str(Decimal(x).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
+class BestTracker:
+    """The step-0 eval is the reference, not a candidate; a new best is strictly better (a tie keeps the earlier step);
+    patience > 0 evals without a new best end the run early."""
+
+    def __init__(self, setting):
+        self.setting, self.record = setting, None
+
+    def on_eval(self, step, tasks):
+        """(improved, early-stop message or None)."""
+        if step == 0:
+            return False, None
+        metric = self.setting["metric"]
+        value = best_metric_value(metric, tasks)
+        if self.record is None or (value < self.record["value"] if metric.startswith(("loss", "mean-loss")) else value > self.record["value"]):
+            self.record = {"metric": metric, "value": value, "step": step, "checkpoint": os.path.join("checkpoints", f"step-{step:08d}"), "evalsSince": 0}
+            return True, None
+        self.record = {**self.record, "evalsSince": self.record["evalsSince"] + 1}
+        b, patience = self.record, self.setting["patience"]
+        if patience > 0 and b["evalsSince"] >= patience:
+            return False, f"early stop: {b['metric']} did not improve for {b['evalsSince']} evals (best {_to_fixed4(b['value'])} at step {b['step']})"
+        return False, None
+
+
 def main():
     from accelerate import Accelerator
     from peft import LoraConfig, get_peft_model, set_peft_model_state_dict
@@ -346,19 +456,51 @@ def main():
     optimizer = torch.optim.AdamW(params, lr=tr["lr"], betas=(0.9, 0.999), eps=1e-8, weight_decay=tr["weightDecay"], foreach=False)
     model, optimizer = acc.prepare(model, optimizer)
 
-    data = [[json.loads(line) for line in open(os.path.join(job, t["file"]))] for t in spec["tasks"]]
+    read_lines = lambda name: [json.loads(line) for line in open(os.path.join(job, name))]
+    data = [read_lines(t["file"]) for t in spec["tasks"]]
+    evals = [read_lines(t["evalFile"]) for t in spec["tasks"]]
     mixer = TaskMixer([len(d) for d in data], [t["weight"] for t in spec["tasks"]], tr["mixing"], tr["seed"])
     mixer.set_state(json.load(open(os.path.join(init_dir, "trainer_state.json")))["mixer"])
     run = RunWriter(job, spec, named_params) if rank == 0 else None
     T = len(spec["tasks"])
-    # The engine's cadence: at step 0, every angles_interval steps, and at the end; only with task pairs to compare.
+    best = BestTracker(tr["best"])
+    # Under FSDP every process must take part in each forward (it gathers the layer); under DDP the module itself.
+    eval_model = model if acc.distributed_type.name == "FSDP" else acc.unwrap_model(model)
+
+    def evaluate(step):
+        """The engine's eval, run alike by every process; rank 0's result decides, so all agree on best and stop."""
+        from accelerate.utils import broadcast_object_list
+        model.eval()
+        tasks = evaluate_tasks(eval_model, [t["name"] for t in spec["tasks"]], evals, tr, acc.device)
+        model.train()
+        tasks = broadcast_object_list([tasks])[0] if world > 1 else tasks
+        if run:
+            run.event({"type": "eval", "step": step, "tasks": [{**t, "loss": _null_nan(t["loss"])} for t in tasks]})
+        return best.on_eval(step, tasks)
+
+    def checkpoint(step, is_best):
+        state = acc.get_state_dict(model)  # gathers shards (FSDP full state dict)
+        if run:
+            run.checkpoint(step, state, optimizer, mixer.get_state(), is_best, best.record)
+
+    # The engine's cadence (training-run.ts train): angles at step 0, every angles_interval steps and at the end (only
+    # with task pairs to compare); eval at step 0 and every evalEvery steps when evalEvery > 0, and at the end; a
+    # checkpoint every checkpointEvery steps, after an eval that is a new best, and at the end; an early stop
+    # (training.best.patience) ends the run right after its eval, with a checkpoint of that step.
     every_angles = angles_interval(tr["totalSteps"]) if any(len(m["taskRanks"]) >= 2 for m in spec["modules"]) else 0
-    if every_angles:
+    every = lambda n, step: n > 0 and step % n == 0
+
+    def angles(step):
         weights = adapter_weights(acc, model, spec)
         if run:
-            run.event(angles_event(0, spec, weights))
-    done = 0
+            run.event(angles_event(step, spec, weights))
+
+    done, best_pending, early_stop = 0, False, None
     try:
+        if every_angles:
+            angles(0)
+        if tr["evalEvery"] > 0:
+            best_pending, early_stop = evaluate(0)
         for step in range(1, tr["totalSteps"] + 1):
             lr = lr_at(step, tr)
             t0 = time.time()
@@ -399,6 +541,7 @@ def main():
             for group in optimizer.param_groups:
                 group["lr"] = lr
             optimizer.step(); optimizer.zero_grad(set_to_none=True)
+            done = step
             if run:
                 present = {t for *_, tasks in micro for t in tasks.tolist()}
                 loss_value = task_loss + (spec["spr"]["lambda"] * spr_value if spr else 0.0)
@@ -407,24 +550,28 @@ def main():
                 run.event({"type": "step", "step": step, "time": _now(), "loss": loss_value, "taskLoss": task_loss,
                            "perTaskLoss": [(sums[t] / per_count[t]).item() if t in present and per_count[t] > 0 else None for t in range(T)],
                            "sprLoss": spr_value, "lr": lr, "gradNorm": grad_norm, "tokensPerSecond": tokens / (ms / 1000), "stepMs": ms})
-            if every_angles and (step % every_angles == 0 or step == tr["totalSteps"]):
-                weights = adapter_weights(acc, model, spec)
-                if run:
-                    run.event(angles_event(step, spec, weights))
-            every = tr["checkpointEvery"]
-            if step == tr["totalSteps"] or (every > 0 and step % every == 0):
-                state = acc.get_state_dict(model)  # gathers shards (FSDP full state dict, ZeRO-3 16-bit gather)
-                if run:
-                    run.checkpoint(step, state, optimizer, mixer.get_state())
+            if every(every_angles, step):
+                angles(step)
+            if every(tr["evalEvery"], step) and step < tr["totalSteps"]:
+                best_pending, early_stop = evaluate(step)
+            if early_stop:
+                break
+            if (every(tr["checkpointEvery"], step) or best_pending) and step < tr["totalSteps"]:
+                checkpoint(step, best_pending)
+                best_pending = False
             acc.wait_for_everyone()
-            done = step
+        if not early_stop:
+            if every_angles and not every(every_angles, done):
+                angles(done)
+            best_pending, early_stop = evaluate(done)
+        checkpoint(done, best_pending)
     except BaseException as e:
         # As the engine records a failure: an end event and status.json say "failed" and why (import-run shows it).
         if run:
             run.end("failed", done, str(e) if isinstance(e, SystemExit) else f"{type(e).__name__}: {e}")
         raise
     if run:
-        run.end("finished", tr["totalSteps"])
+        run.end("finished", done, early_stop=early_stop)
 
 
 def _now():
@@ -436,6 +583,7 @@ class RunWriter:
 
     def __init__(self, job, spec, named_params):
         self.job, self.spec, self.last, self.named_params = job, spec, spec["initCheckpoint"], named_params
+        self.best = None  # the BestTracker's record as of the last checkpoint (status.json "best")
         tr = spec["training"]
         self.event({"type": "start", "time": _now(), "runId": spec["runId"], "method": spec["method"], "label": spec["label"],
                     "tasks": [t["name"] for t in spec["tasks"]], "modules": [m["peftName"] for m in spec["modules"]],
@@ -457,10 +605,10 @@ class RunWriter:
 
     def status(self, state, step, error=None):
         self._atomic(os.path.join(self.job, "status.json"), json.dumps({"state": state, "runId": self.spec["runId"], "step": step,
-                     "totalSteps": self.spec["training"]["totalSteps"], "lastCheckpoint": self.last, "updated": _now(),
-                     **({"error": error} if error else {})}))
+                     "totalSteps": self.spec["training"]["totalSteps"], "lastCheckpoint": self.last,
+                     **({"best": self.best} if self.best else {}), "updated": _now(), **({"error": error} if error else {})}))
 
-    def checkpoint(self, step, state, optimizer, mixer_state):
+    def checkpoint(self, step, state, optimizer, mixer_state, is_best, best_record):
         import shutil
         init = os.path.join(self.job, self.spec["initCheckpoint"])
         name = f"step-{step:08d}"
@@ -488,18 +636,21 @@ class RunWriter:
         # The run record (method, blocks, module map, step) lives in thanora_adapter.json beside PEFT's own config.
         record = json.load(open(os.path.join(init, "thanora_adapter.json")))
         record["thanora"]["step"] = step
-        json.dump({"step": step, "totalSteps": self.spec["training"]["totalSteps"], "rng": None, "mixer": mixer_state}, open(os.path.join(tmp, "trainer_state.json"), "w"))
+        # extra.best: the best so far, so that `thanora train --resume` continues it (best-checkpoint.ts).
+        json.dump({"step": step, "totalSteps": self.spec["training"]["totalSteps"], "rng": None, "mixer": mixer_state,
+                   "extra": {"best": best_record} if best_record else {}}, open(os.path.join(tmp, "trainer_state.json"), "w"))
         json.dump(record, open(os.path.join(tmp, "thanora_adapter.json"), "w"), indent=2)
         shutil.copyfile(os.path.join(init, "adapter_config.json"), os.path.join(tmp, "adapter_config.json"))
         if os.path.exists(final):
             shutil.rmtree(final)
         os.rename(tmp, final)
-        self.last = os.path.join("checkpoints", name)
-        self.event({"type": "checkpoint", "step": step, "path": self.last})
+        self.last, self.best = os.path.join("checkpoints", name), best_record
+        self.event({"type": "checkpoint", "step": step, "path": self.last, **({"best": True} if is_best else {})})
         self.status("running", step)
 
-    def end(self, state, step, error=None):
-        self.event({"type": "end", "step": step, "time": _now(), "state": state, **({"error": error} if error else {})})
+    def end(self, state, step, error=None, early_stop=None):
+        self.event({"type": "end", "step": step, "time": _now(), "state": state, **({"error": error} if error else {}),
+                    **({"earlyStop": early_stop} if early_stop else {})})
         self.status(state, step, error)
 
 

@@ -1,7 +1,7 @@
 // An experiment whose base is a real Hugging Face model exported to ONNX (test/fixtures/hf/hf-llama-ts: model.onnx
 // for the engine, hf_base for train.py, named with --hf-model), two prompt/completion tasks of a few examples
-// from train_assets (so epochs roll over), ThanoRA with SPR. The Python suite (test/python/test_export_job.py)
-// writes the same experiment.
+// from train_assets (so epochs roll over) and a few eval examples, ThanoRA with SPR, an eval every 2 steps. The
+// Python suite (test/python/test_export_job.py) writes its experiment with this function too.
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -14,13 +14,17 @@ export const JOB_TASKS = [
   { name: 'upper', examples: 5, weight: 2 },
   { name: 'reverse', examples: 4, weight: 1 },
 ];
+/** Eval examples per task, the first of its eval file. */
+export const JOB_EVAL_EXAMPLES = 6;
 
 export function writeHfJobExperiment(dir: string): string {
   fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
   const tasks = JOB_TASKS.map(({ name, examples, weight }) => {
-    const lines = fs.readFileSync(path.join(assets, 'data', `${name}.train.jsonl`), 'utf8').split('\n').slice(0, examples);
-    fs.writeFileSync(path.join(dir, 'data', `${name}.jsonl`), lines.join('\n') + '\n');
-    return { name, train: `data/${name}.jsonl`, eval: `data/${name}.jsonl`, weight };
+    for (const [split, count] of [['train', examples], ['eval', JOB_EVAL_EXAMPLES]] as const) {
+      const lines = fs.readFileSync(path.join(assets, 'data', `${name}.${split}.jsonl`), 'utf8').split('\n').slice(0, count);
+      fs.writeFileSync(path.join(dir, 'data', `${name}.${split}.jsonl`), lines.join('\n') + '\n');
+    }
+    return { name, train: `data/${name}.train.jsonl`, eval: `data/${name}.eval.jsonl`, weight };
   });
   const file = path.join(dir, 'thanora.json');
   fs.writeFileSync(
@@ -31,7 +35,7 @@ export function writeHfJobExperiment(dir: string): string {
       tasks,
       lora: { targets: ['q_proj', 'v_proj', 'down_proj'], r: 6, alpha: 12 },
       method: { name: 'thanora', previewSamples: 4, lambda: 0.1 },
-      training: { steps: 3, batchSize: 4, gradAccumulation: 2, seqLength: 32, lr: 0.01, warmupSteps: 1, weightDecay: 0.1, gradClip: 1, mixing: 'proportional', evalEvery: 0, checkpointEvery: 1, seed: 7 },
+      training: { steps: 3, batchSize: 4, gradAccumulation: 2, seqLength: 32, lr: 0.01, warmupSteps: 1, weightDecay: 0.1, gradClip: 1, mixing: 'proportional', evalEvery: 2, checkpointEvery: 1, seed: 7 },
       device: 'cpu',
       threads: 1,
       output: 'runs',

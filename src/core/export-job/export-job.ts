@@ -121,16 +121,25 @@ function residualDeltas(setup: ExperimentSetup, init: MethodInit, weightKeys: Re
   return deltas;
 }
 
+function tokenizedLines(task: ExperimentSetup['data']['tasks'][number], split: 'train' | 'eval'): string {
+  return task[split]
+    .map((e) => {
+      if (e.kind !== 'causal_lm') throw new ExportJobError(`task "${task.name}" is a classification task; training jobs export causal language models only`);
+      return JSON.stringify({ input_ids: Array.from(e.inputIds), labels: Array.from(e.labels) }) + '\n';
+    })
+    .join('');
+}
+
+// data/<t>-<name>.jsonl (train) and data/<t>-<name>.eval.jsonl (eval), one tokenized example a line.
 function writeTaskData(dir: string, setup: ExperimentSetup): JobTask[] {
   fs.mkdirSync(path.join(dir, JOB_FILES.data));
   return setup.data.tasks.map((task, t) => {
-    const file = `${JOB_FILES.data}/${t}-${task.name.replace(/[^A-Za-z0-9_.-]+/g, '-')}.jsonl`;
-    const lines = task.train.map((e) => {
-      if (e.kind !== 'causal_lm') throw new ExportJobError(`task "${task.name}" is a classification task; training jobs export causal language models only`);
-      return JSON.stringify({ input_ids: Array.from(e.inputIds), labels: Array.from(e.labels) });
-    });
-    writeFileAtomic(path.join(dir, file), lines.join('\n') + '\n');
-    return { name: task.name, file, examples: task.train.length, weight: setup.config.tasks[t].weight };
+    const stem = `${JOB_FILES.data}/${t}-${task.name.replace(/[^A-Za-z0-9_.-]+/g, '-')}`;
+    const file = `${stem}.jsonl`;
+    const evalFile = `${stem}.eval.jsonl`;
+    writeFileAtomic(path.join(dir, file), tokenizedLines(task, 'train'));
+    writeFileAtomic(path.join(dir, evalFile), tokenizedLines(task, 'eval'));
+    return { name: task.name, file, examples: task.train.length, evalFile, evalExamples: task.eval.length, weight: setup.config.tasks[t].weight };
   });
 }
 
@@ -221,6 +230,11 @@ export async function exportTrainingJob(experimentFile: string, options: ExportJ
         padding: t.padding,
         seqLength: t.seqLength,
         checkpointEvery: t.checkpointEvery,
+        evalEvery: t.evalEvery,
+        // The engine's eval batch (training-run.ts evaluate) and the id that ends a greedy completion.
+        evalBatchSize: Math.max(t.batchSize, 16),
+        eosId: setup.tokenizer.special.eos ?? null,
+        best: { metric: t.best.metric, patience: t.best.patience },
       },
       allocation: init.allocation,
       initCheckpoint: path.relative(staged, checkpoint),

@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { AllocationEvent, MethodName } from '../../protocol/run-events';
+import type { BestSetting } from '../experiment/experiment-config';
 
 export const JOB_FORMAT = 'thanora-job/1';
 
@@ -35,6 +36,9 @@ export interface JobTask {
   /** JSON Lines of tokenized train examples ({"input_ids", "labels"}), in the order the mixer indexes them. */
   file: string;
   examples: number;
+  /** The eval examples, tokenized the same way; train.py's eval (exact match of the greedy completion, mean loss). */
+  evalFile: string;
+  evalExamples: number;
   weight: number;
 }
 
@@ -76,6 +80,12 @@ export interface JobSpec {
     padding: 'longest' | 'fixed';
     seqLength: number;
     checkpointEvery: number;
+    /** 0 = only at the end (src/core/train/training-run.ts). */
+    evalEvery: number;
+    evalBatchSize: number;
+    /** A greedy completion stops at this id (kept); null: it runs to the longest completion's length. */
+    eosId: number | null;
+    best: BestSetting;
   };
   /** HASI's allocation, re-emitted by train.py as the run's allocation event. */
   allocation?: AllocationEvent['modules'];

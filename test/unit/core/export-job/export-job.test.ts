@@ -16,7 +16,7 @@ import { setupExperiment } from '../../../../src/core/train/experiment-setup';
 import { initializeFresh } from '../../../../src/core/train/method-state';
 import { TaskMixer } from '../../../../src/core/data/task-mixer';
 import { createHfExperiment } from '../../../../src/core/experiment/hf-experiment';
-import { HF_BASE, HF_FIXTURE, JOB_TASKS, writeHfJobExperiment } from '../../../support/hf-job-experiment';
+import { HF_BASE, HF_FIXTURE, JOB_EVAL_EXAMPLES, JOB_TASKS, writeHfJobExperiment } from '../../../support/hf-job-experiment';
 
 const root = path.resolve(__dirname, '../../../../..');
 
@@ -38,7 +38,7 @@ describe('export-job: the job folder', function () {
     assert.deepStrictEqual(job.files, [
       'README.md', 'accelerate/ddp.yaml', 'accelerate/fsdp.yaml',
       `${ckpt}adapter_config.json`, `${ckpt}adapter_model.safetensors`, `${ckpt}init_adapter.safetensors`, `${ckpt}optimizer.safetensors`, `${ckpt}thanora_adapter.json`, `${ckpt}trainer_state.json`,
-      'config.json', 'data/0-upper.jsonl', 'data/1-reverse.jsonl', 'job.json', 'residual.safetensors', 'skypilot.yaml', 'train.py',
+      'config.json', 'data/0-upper.eval.jsonl', 'data/0-upper.jsonl', 'data/1-reverse.eval.jsonl', 'data/1-reverse.jsonl', 'job.json', 'residual.safetensors', 'skypilot.yaml', 'train.py',
     ].sort());
     for (const name of ['train.py', 'accelerate/ddp.yaml', 'accelerate/fsdp.yaml', 'skypilot.yaml']) {
       assert.ok(fs.readFileSync(path.join(job.dir, name)).equals(fs.readFileSync(path.join(root, 'media/export-job', name))), name);
@@ -56,7 +56,7 @@ describe('export-job: the job folder', function () {
     assert.strictEqual(spec.hfClassName, 'LlamaForCausalLM');
     assert.strictEqual(spec.runId, 'job');
     assert.ok(!Number.isNaN(Date.parse(spec.exportedAt)));
-    assert.deepStrictEqual(spec.tasks.map((t) => [t.name, t.examples, t.weight]), JOB_TASKS.map((t) => [t.name, t.examples, t.weight]));
+    assert.deepStrictEqual(spec.tasks.map((t) => [t.name, t.examples, t.evalExamples, t.weight]), JOB_TASKS.map((t) => [t.name, t.examples, JOB_EVAL_EXAMPLES, t.weight]));
     assert.deepStrictEqual(spec.lora, { r: 6, alpha: 12 });
     assert.strictEqual(spec.residual, true);
     assert.deepStrictEqual(spec.spr, { lambda: 0.1, sides: 'both' });
@@ -72,6 +72,7 @@ describe('export-job: the job folder', function () {
     assert.deepStrictEqual(spec.training, {
       totalSteps: 3, batchSize: 4, gradAccumulation: 2, lr: 0.01, warmupSteps: 1, schedule: 'cosine', weightDecay: 0.1, gradClip: 1,
       seed: 7, mixing: 'proportional', padId: spec.training.padId, padding: 'longest', seqLength: 32, checkpointEvery: 1,
+      evalEvery: 2, evalBatchSize: 16, eosId: setupExperiment(experiment).tokenizer.special.eos, best: { metric: 'mean-accuracy', patience: 0 },
     });
     assert.deepStrictEqual(spec.allocation?.map((a) => a.ranks), spec.modules.map((m) => m.taskRanks));
   });
@@ -125,17 +126,21 @@ describe('export-job: the job folder', function () {
     }
   });
 
-  it('data/: the tokenized train examples, in the order the mixer indexes them', () => {
+  it('data/: the tokenized train examples, in the order the mixer indexes them, and the eval examples', () => {
     const setup = setupExperiment(experiment);
+    const read = (file: string) => fs.readFileSync(path.join(job.dir, file), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     setup.data.tasks.forEach((task, t) => {
-      const lines = fs.readFileSync(path.join(job.dir, `data/${t}-${task.name}.jsonl`), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
-      assert.strictEqual(lines.length, JOB_TASKS[t].examples);
-      task.train.forEach((e, i) => {
-        assert.strictEqual(e.kind, 'causal_lm');
-        if (e.kind !== 'causal_lm') return;
-        assert.deepStrictEqual(lines[i], { input_ids: Array.from(e.inputIds), labels: Array.from(e.labels) });
-        assert.ok(lines[i].labels.includes(-100) && lines[i].labels.some((v: number) => v >= 0), 'prompt masked, completion counted');
-      });
+      for (const [split, file, count] of [['train', `data/${t}-${task.name}.jsonl`, JOB_TASKS[t].examples], ['eval', `data/${t}-${task.name}.eval.jsonl`, JOB_EVAL_EXAMPLES]] as const) {
+        const lines = read(file);
+        assert.strictEqual(lines.length, count, file);
+        task[split].forEach((e, i) => {
+          assert.strictEqual(e.kind, 'causal_lm');
+          if (e.kind !== 'causal_lm') return;
+          assert.deepStrictEqual(lines[i], { input_ids: Array.from(e.inputIds), labels: Array.from(e.labels) }, `${file}:${i + 1}`);
+          assert.ok(lines[i].labels.includes(-100) && lines[i].labels.some((v: number) => v >= 0), 'prompt masked, completion counted');
+        });
+      }
+      assert.notDeepStrictEqual(read(`data/${t}-${task.name}.eval.jsonl`)[0], read(`data/${t}-${task.name}.jsonl`)[0], 'eval is its own split');
     });
   });
 
