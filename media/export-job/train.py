@@ -606,7 +606,7 @@ class RunWriter:
     def status(self, state, step, error=None):
         self._atomic(os.path.join(self.job, "status.json"), json.dumps({"state": state, "runId": self.spec["runId"], "step": step,
                      "totalSteps": self.spec["training"]["totalSteps"], "lastCheckpoint": self.last,
-                     **({"best": self.best} if self.best else {}), "updated": _now(), **({"error": error} if error else {})}))
+                     **({"best": self.best} if self.best and state != "failed" else {}), "updated": _now(), **({"error": error} if error else {})}))
 
     def checkpoint(self, step, state, optimizer, mixer_state, is_best, best_record):
         import shutil

@@ -38,7 +38,6 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HF = os.path.join(ROOT, "test", "fixtures", "hf")
 FIXTURE = os.path.join(HF, "hf-llama-ts")
 HF_BASE = os.path.join(FIXTURE, "hf_base")
-ASSETS = os.path.join(HF, "train_assets")
 STEPS = 3
 ENGINE_TOLERANCE = 1e-4
 PROCESS_TOLERANCE = 1e-5
@@ -64,10 +63,13 @@ def free_port():
 
 
 def accelerate(job, processes):
-    """The job's DDP config on N CPU processes: torchrun starts them, ACCELERATE_USE_CPU makes them MULTI_CPU (gloo).
-    (`accelerate launch --cpu --num_processes 2` starts ONE process in accelerate 1.x unless mpirun is set up.)"""
-    cmd = [sys.executable, "-m", "accelerate.commands.launch", "--config_file", os.path.join(job, "accelerate", "ddp.yaml"),
-           "--num_processes", str(processes), "--main_process_port", str(free_port()), os.path.join(job, "train.py"), "--hf-model", HF_BASE]
+    """1 process: the job's accelerate/ddp.yaml. 2 processes: the README's CPU command line, `ACCELERATE_USE_CPU=true
+    accelerate launch --multi_gpu --num_processes 2 train.py` (torchrun starts them; the variable makes them MULTI_CPU,
+    on gloo). The issue's `accelerate launch --cpu --num_processes 2` starts ONE process in accelerate 1.x: --cpu takes
+    the single-process launcher unless --mpirun_hostfile names an MPI host file (and mpirun is installed)."""
+    how = ["--config_file", os.path.join(job, "accelerate", "ddp.yaml")] if processes == 1 else ["--multi_gpu"]
+    cmd = [sys.executable, "-m", "accelerate.commands.launch", *how, "--num_processes", str(processes), "--main_process_port", str(free_port()),
+           os.path.join(job, "train.py"), "--hf-model", HF_BASE]
     return run(cmd, cwd=job, env={"ACCELERATE_USE_CPU": "true"})
 
 
@@ -86,31 +88,11 @@ def steps(run_dir):
 
 
 def write_experiment(work):
-    """The first 5 examples of two tasks, a 2:1 proportional mix; absolute paths, runs under work/runs."""
-    exp = os.path.join(work, "exp")
-    os.makedirs(os.path.join(exp, "data"))
-    tasks = []
-    for name, count, weight in (("upper", 5, 2), ("reverse", 4, 1)):
-        with open(os.path.join(ASSETS, "data", f"{name}.train.jsonl")) as f:
-            lines = f.read().splitlines()[:count]
-        with open(os.path.join(exp, "data", f"{name}.jsonl"), "w") as f:
-            f.write("\n".join(lines) + "\n")
-        tasks.append({"name": name, "train": f"data/{name}.jsonl", "eval": f"data/{name}.jsonl", "weight": weight})
-    config = {
-        "baseModel": os.path.join(FIXTURE, "model.onnx"),
-        "tokenizer": os.path.join(ASSETS, "tokenizer.json"),
-        "tasks": tasks,
-        "lora": {"targets": ["q_proj", "v_proj", "down_proj"], "r": 6, "alpha": 12},
-        "method": {"name": "thanora", "previewSamples": 4, "lambda": 0.1},
-        "training": {"steps": STEPS, "batchSize": 4, "gradAccumulation": 2, "seqLength": 32, "lr": 0.01, "warmupSteps": 1,
-                     "weightDecay": 0.1, "gradClip": 1.0, "mixing": "proportional", "evalEvery": 0, "checkpointEvery": 1, "seed": 7},
-        "device": "cpu",
-        "threads": 1,
-        "output": "runs",
-    }
-    file = os.path.join(exp, "thanora.json")
-    with open(file, "w") as f:
-        json.dump(config, f, indent=2)
+    """test/support/hf-job-experiment.ts (the TypeScript suites' experiment): two tasks of a few train and eval
+    examples, a 2:1 proportional mix, SPR, an eval every 2 steps; absolute paths, runs under work/exp/runs."""
+    support = os.path.join(ROOT, "out", "test", "support", "hf-job-experiment.js")
+    file = run(["node", "-e", f"console.log(require({json.dumps(support)}).writeHfJobExperiment({json.dumps(os.path.join(work, 'exp'))}))"]).strip()
+    assert read_json(file)["training"]["steps"] == STEPS, f"{file}: the suite assumes {STEPS} steps"
     return file
 
 
@@ -161,6 +143,12 @@ class ExportedAccelerateJob(unittest.TestCase):
         thanora("train", "--resume", os.path.join(cls.resumed, "checkpoints", "step-00000001"))
         engine_runs = os.path.join(cls.work, "engine")
         cls.engine = os.path.join(engine_runs, os.listdir(engine_runs)[0])
+        # The 2-process run, imported as a run and merged.
+        runs = os.path.join(cls.work, "imported")
+        os.makedirs(runs)
+        cls.imported = json.loads(thanora("import-run", cls.two, "--into", runs).strip().splitlines()[-1])
+        cls.merged_run = cls.imported["runDir"]
+        thanora("merge", cls.merged_run)
 
     @classmethod
     def tearDownClass(cls):
@@ -271,46 +259,109 @@ class ExportedAccelerateJob(unittest.TestCase):
         for key in a1:
             self.assertLess(float((a1[key] - a2[key]).abs().max()), 1e-5, key)
 
-    def test_metrics_use_the_engine_event_types_and_fields(self):
-        engine = {}
-        for e in events(self.engine):
-            engine.setdefault(e["type"], set(e))
+    def test_metrics_are_the_engine_events_in_the_engine_order(self):
+        # Every event but the engine's phases (progress of its own preparation), by type and step, in order, with the
+        # same fields: the cadence of angles, evals, checkpoints (and which is the best) and the end.
+        engine = [e for e in events(self.engine) if e["type"] != "phase"]
         job = events(self.two)
-        self.assertEqual([e["type"] for e in job][:2], ["start", "allocation"])
-        self.assertEqual(job[-1]["type"], "end")
+        self.assertEqual([(e["type"], e.get("step")) for e in job], [(e["type"], e.get("step")) for e in engine])
+        for e, t in zip(engine, job):
+            self.assertEqual(set(t), set(e), f"{t['type']} event at step {t.get('step')}: fields differ from the engine's")
+            if t["type"] == "checkpoint":
+                self.assertEqual(t.get("best"), e.get("best"), f"checkpoint {t['step']}: best flag")
+        self.assertIn(("checkpoint", 2, True), [(e["type"], e.get("step"), e.get("best")) for e in job], "the step-2 eval is a new best")
         self.assertEqual(job[-1]["state"], "finished")
-        for e in job:
-            self.assertIn(e["type"], engine, f"event type {e['type']} is not one the engine writes")
-            self.assertEqual(set(e), engine[e["type"]], f"{e['type']} event fields differ from the engine's")
-        ours_alloc = next(e for e in events(self.engine) if e["type"] == "allocation")
+        ours_alloc = next(e for e in engine if e["type"] == "allocation")
         theirs_alloc = next(e for e in job if e["type"] == "allocation")
         self.assertEqual([m["ranks"] for m in theirs_alloc["modules"]], [m["ranks"] for m in ours_alloc["modules"]])
-        status = read_json(os.path.join(self.two, "status.json"))
+        status, engine_status = read_json(os.path.join(self.two, "status.json")), read_json(os.path.join(self.engine, "status.json"))
         self.assertEqual((status["state"], status["step"], status["lastCheckpoint"]), ("finished", STEPS, f"checkpoints/step-{STEPS:08d}"))
+        self.assertEqual({k: v for k, v in status["best"].items() if k != "value"}, {k: v for k, v in engine_status["best"].items() if k != "value"})
+        self.assertClose(status["best"]["value"], engine_status["best"]["value"], 1e-12, "status.json best value (an accuracy)")
+        trainer = read_json(os.path.join(self.two, "checkpoints", f"step-{STEPS:08d}", "trainer_state.json"))
+        self.assertEqual(trainer["extra"]["best"], status["best"], "the best record travels in the checkpoint, for --resume")
+
+    def test_evals_equal_the_engine(self):
+        # Step 0: the same init, so only float32 forward round-off separates the mean losses (measured ~1e-6 on ~5.8;
+        # tolerance 1e-5) and exact match of greedy decoding is equal; later evals add the weights' round-off (1e-4).
+        ours = [e for e in events(self.engine) if e["type"] == "eval"]
+        self.assertEqual([e["step"] for e in ours], [0, 2, STEPS], "evalEvery 2: steps 0, 2 and the end")
+        worst = {}
+        for run_dir in (self.one, self.two):
+            theirs = [e for e in events(run_dir) if e["type"] == "eval"]
+            self.assertEqual([e["step"] for e in theirs], [e["step"] for e in ours], run_dir)
+            for e, t in zip(ours, theirs):
+                self.assertEqual([(x["task"], x["examples"], x["accuracy"]) for x in t["tasks"]], [(x["task"], x["examples"], x["accuracy"]) for x in e["tasks"]], f"eval at step {e['step']}")
+                for x, y in zip(t["tasks"], e["tasks"]):
+                    worst[e["step"]] = max(worst.get(e["step"], 0.0), abs(x["loss"] - y["loss"]))
+                    self.assertClose(x["loss"], y["loss"], 1e-5 if e["step"] == 0 else ENGINE_TOLERANCE, f"{os.path.basename(run_dir)}: eval loss of {x['task']} at step {e['step']}")
+        print(f"\n  eval losses vs engine, max |Δ| by step: {', '.join(f'{k}: {v:.1e}' for k, v in worst.items())}", file=sys.stderr)
+        self.assertEqual([x["examples"] for x in ours[0]["tasks"]], [6, 6])
+
+    def test_greedy_decoding_equals_the_engine_token_for_token(self):
+        # The accuracies above are 0 on this random model, so exact match alone would not tell two decoders apart:
+        # here train.py's greedy_generate on its trained model (base + residual + LoRA, float32) and the engine's
+        # greedyGenerate on the merged ONNX model complete the eval prompts, 10 tokens each, and must agree on every id.
+        train = load_train_py()
+        spec = read_json(os.path.join(self.two, "job.json"))
+        examples = [json.loads(line) for t in spec["tasks"] for line in open(os.path.join(self.two, t["evalFile"]))]
+        prompts = [e["input_ids"][:train._completion_start(e["labels"])] for e in examples]
+        merged = os.path.join(self.merged_run, "merged", "model.onnx")
+        tr = spec["training"]
+        script = (f"const {{ LogitsSession }} = require({json.dumps(os.path.join(ROOT, 'out', 'src', 'core', 'generate', 'logits-session.js'))});"
+                  f"const {{ greedyGenerate }} = require({json.dumps(os.path.join(ROOT, 'out', 'src', 'core', 'generate', 'greedy-generate.js'))});"
+                  f"const {{ readModelFile }} = require({json.dumps(os.path.join(ROOT, 'out', 'src', 'core', 'onnx', 'model-file.js'))});"
+                  f"LogitsSession.open(readModelFile({json.dumps(merged)}), [], {{ device: 'cpu', threads: 1 }}).then(async (s) => {{"
+                  f"console.log(JSON.stringify(await greedyGenerate(s, {json.dumps(prompts)}, {{ maxNewTokens: 10, eosId: {json.dumps(tr['eosId'])}, padId: {tr['padId']}, batchSize: 16 }})));"
+                  "await s.release(); });")
+        engine = json.loads(run(["node", "-e", script]).strip().splitlines()[-1])
+        with torch.no_grad():
+            ours = train.greedy_generate(self.trained_model().eval(), prompts, 10, tr["eosId"], tr["padId"], 16, "cpu")
+        self.assertEqual(len(ours), 12)
+        self.assertEqual(ours, engine)
+        self.assertGreater(len({tuple(g) for g in ours}), 1, "the completions differ from prompt to prompt")
+
+    def test_best_tracker_equals_the_engine(self):
+        # train.py's BestTracker and the engine's (best-checkpoint.ts) on the same eval sequences: the verdict of each
+        # eval (a new best, an early stop and its message) and the record after it. Ties keep the earlier step.
+        train = load_train_py()
+        tasks = lambda a, b, la, lb: [{"task": "upper", "loss": la, "accuracy": a, "examples": 8}, {"task": "reverse", "loss": lb, "accuracy": b, "examples": 8}]
+        sequence = [tasks(0, 0, 6, 6), tasks(0.125, 0, 5.5, 6.1), tasks(0.125, 0, 5.4, 6.2), tasks(0.25, 0.125, 5.6, 5.0), tasks(0.25, 0.125, 5.6, 5.0), tasks(0.0, 0.0, 5.9, 5.9), tasks(0.0, 0.0, 6.0, 6.0)]
+        for setting in ({"metric": "mean-accuracy", "patience": 3}, {"metric": "mean-loss", "patience": 2}, {"metric": "accuracy:reverse", "patience": 0}, {"metric": "loss:upper", "patience": 1}):
+            script = (f"const {{ BestTracker }} = require({json.dumps(os.path.join(ROOT, 'out', 'src', 'core', 'train', 'best-checkpoint.js'))});"
+                      f"const b = new BestTracker({json.dumps(setting)});"
+                      f"console.log(JSON.stringify({json.dumps(sequence)}.map((tasks, step) => ({{ ...b.onEval({{ type: 'eval', step, tasks }}), record: b.current ?? null }}))));")
+            engine = json.loads(run(["node", "-e", script]))
+            tracker = train.BestTracker(setting)
+            ours = []
+            for step, t in enumerate(sequence):
+                improved, stop = tracker.on_eval(step, t)
+                ours.append({"improved": improved, **({"earlyStop": stop} if stop else {}), "record": tracker.record})
+            self.assertEqual(ours, engine, setting["metric"])
+            self.assertTrue(any(o["improved"] for o in ours[1:]) and not ours[0]["improved"], setting["metric"])
+
+    def trained_model(self):
+        """train.py's trained model: W' = W + residual, the LoRA of its last checkpoint (the 2-process run)."""
+        spec = read_json(os.path.join(self.two, "job.json"))
+        trained = transformers.LlamaForCausalLM.from_pretrained(HF_BASE, dtype=torch.float32)
+        with torch.no_grad():
+            for key, delta in load_file(os.path.join(self.two, "residual.safetensors")).items():
+                trained.get_parameter(key).add_(delta)
+        trained = peft.get_peft_model(trained, peft.LoraConfig(r=spec["lora"]["r"], lora_alpha=spec["lora"]["alpha"], target_modules=[m["peftName"] for m in spec["modules"]]))
+        state = load_file(os.path.join(self.two, "checkpoints", f"step-{STEPS:08d}", "adapter_model.safetensors"))
+        self.assertEqual(peft.set_peft_model_state_dict(trained, state).unexpected_keys, [])
+        return trained
 
     def test_import_run_merge_and_peft(self):
-        runs = os.path.join(self.work, "imported")
-        os.makedirs(runs)
-        imported = json.loads(thanora("import-run", self.two, "--into", runs).strip().splitlines()[-1])
+        imported = self.imported
         self.assertEqual((imported["state"], imported["step"], imported["steps"]), ("finished", STEPS, STEPS))
         self.assertClose(imported["lastLoss"], steps(self.two)[-1]["loss"], 1e-12, "import-run's last loss")
-        run_dir = imported["runDir"]
-        thanora("merge", run_dir)
-        merged = os.path.join(run_dir, "merged")
+        merged = os.path.join(self.merged_run, "merged")
         report = read_json(os.path.join(merged, "merge-report.json"))
         self.assertTrue(report["pass"], json.dumps(report["verification"])[:2000])
 
-        spec = read_json(os.path.join(run_dir, "job.json"))
         ids = torch.randint(3, 320, (2, 12), generator=torch.Generator().manual_seed(1))
-        # train.py's trained model: W' = W + residual, LoRA from its last checkpoint.
-        trained = transformers.LlamaForCausalLM.from_pretrained(HF_BASE, dtype=torch.float32)
-        with torch.no_grad():
-            for key, delta in load_file(os.path.join(run_dir, "residual.safetensors")).items():
-                trained.get_parameter(key).add_(delta)
-        trained = peft.get_peft_model(trained, peft.LoraConfig(r=spec["lora"]["r"], lora_alpha=spec["lora"]["alpha"], target_modules=[m["peftName"] for m in spec["modules"]]))
-        state = load_file(os.path.join(run_dir, "checkpoints", f"step-{STEPS:08d}", "adapter_model.safetensors"))
-        missing = peft.set_peft_model_state_dict(trained, state).unexpected_keys
-        self.assertEqual(missing, [])
+        trained = self.trained_model()
         # The merge's PEFT export, against the ORIGINAL folder (rank 2r: [A; A₀], [B, −B₀]).
         exported = peft.PeftModel.from_pretrained(transformers.LlamaForCausalLM.from_pretrained(HF_BASE, dtype=torch.float32), merged)
         base = transformers.LlamaForCausalLM.from_pretrained(HF_BASE, dtype=torch.float32)
@@ -321,7 +372,6 @@ class ExportedAccelerateJob(unittest.TestCase):
         scale = float(want.abs().max())
         self.assertLess(float((got - want).abs().max()) / scale, 1e-5, "PEFT export on the original base vs train.py's model")
         self.assertGreater(float((untouched - want).abs().max()) / scale, 1e-3, "training must have changed the model")
-
 
 if __name__ == "__main__":
     unittest.main()
