@@ -288,19 +288,38 @@ def angles_interval(total_steps):
     return max(1, math.floor(total_steps / 20 + 0.5))
 
 
-def adapter_weights(acc, model, spec):
-    """{peftName: (A, B)} float64 on the CPU, whole tensors: under FSDP gathered for the read (every rank calls)."""
-    unwrapped = acc.unwrap_model(model)
-    context = contextlib.nullcontext()
-    if acc.distributed_type.name == "FSDP":
-        from torch.distributed.fsdp import FullyShardedDataParallel
-        context = FullyShardedDataParallel.summon_full_params(model, writeback=False)
-    with context, torch.no_grad():
-        out = {}
+def whole(t):
+    """The whole tensor on every process: FSDP2's shards (a DTensor) gathered (collective), anything else as it is."""
+    return t.full_tensor() if hasattr(t, "full_tensor") else t
+
+
+def adapter_weights(model, spec):
+    """{peftName: (A, B)} float64 on the CPU, whole (every process calls it); `model` is the unwrapped PEFT model."""
+    out = {}
+    with torch.no_grad():
         for m in spec["modules"]:
-            layer = unwrapped.get_submodule("base_model.model." + m["peftName"])
-            out[m["peftName"]] = (layer.lora_A["default"].weight.detach().double().cpu().clone(), layer.lora_B["default"].weight.detach().double().cpu().clone())
+            layer = model.get_submodule("base_model.model." + m["peftName"])
+            a, b = (whole(layer.lora_A["default"].weight), whole(layer.lora_B["default"].weight))
+            out[m["peftName"]] = (a.detach().double().cpu().clone(), b.detach().double().cpu().clone())
     return out
+
+
+def adam_slots(model, optimizer):
+    """AdamW's moments keyed like the engine's (`<module>.lora_A.weight/m`, `/v`), whole, and its step count, so that
+    `thanora train --resume` continues a checkpoint. Every process calls it, in the optimizer's parameter order (FSDP2
+    gathers each moment); `model` is the unwrapped PEFT model, `optimizer` the torch one."""
+    names = {id(p): n for n, p in model.named_parameters()}
+    slots, steps = {}, 0
+    for group in optimizer.param_groups:
+        for p in group["params"]:
+            state = optimizer.state.get(p)
+            if not state:
+                continue
+            n = names[id(p)].replace("base_model.model.", "").replace(".default.weight", ".weight")
+            for key, slot in (("exp_avg", "m"), ("exp_avg_sq", "v")):
+                slots[f"{n}/{slot}"] = whole(state[key]).detach().float().cpu().reshape(-1).contiguous()
+            steps = int(state["step"])
+    return slots, steps
 
 
 # ---- eval (src/core/train/evaluate.ts) and the best checkpoint (src/core/train/best-checkpoint.ts) ----
@@ -432,6 +451,13 @@ def main():
         # accelerate's DeepSpeed wrapper steps the engine inside backward(), scales the loss by 1/gradient_accumulation_steps
         # and clips by the DeepSpeed config, none of which matches this loop's accumulation, schedule and clipping.
         raise SystemExit("train.py does not run under DeepSpeed yet: use accelerate/ddp.yaml (replicated adapters) or accelerate/fsdp.yaml (sharded base)")
+    if acc.distributed_type.name == "FSDP" and not getattr(acc, "is_fsdp2", False):
+        # FSDP1 flattens each wrapped layer's parameters: the optimizer's moments are shards of flat buffers that
+        # adam_slots cannot put back together, and torch runs FSDP1 on accelerators only, so it is untested here.
+        raise SystemExit("train.py runs FSDP as FSDP2 only: set fsdp_version: 2 in the accelerate config (see accelerate/fsdp.yaml)")
+    if os.environ.get("WORLD_SIZE", str(world)) != str(world):
+        # e.g. `accelerate launch --multi_gpu` on a CPU machine: each process would train alone and write the same files.
+        raise SystemExit(f"torchrun started {os.environ['WORLD_SIZE']} processes but accelerate sees {world}: on a machine without GPUs set ACCELERATE_USE_CPU=true")
     if tr["batchSize"] < world:
         raise SystemExit(f"batchSize {tr['batchSize']} < {world} processes: every process needs a row of each micro-batch")
 
@@ -451,8 +477,7 @@ def main():
     init_dir = os.path.join(job, spec["initCheckpoint"])
     set_peft_model_state_dict(model, load_file(os.path.join(init_dir, "adapter_model.safetensors")))
     spr = GatheredSpr(model, spec) if spec["spr"] else None
-    named_params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
-    params = [p for _, p in named_params]
+    params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=tr["lr"], betas=(0.9, 0.999), eps=1e-8, weight_decay=tr["weightDecay"], foreach=False)
     model, optimizer = acc.prepare(model, optimizer)
 
@@ -461,7 +486,7 @@ def main():
     evals = [read_lines(t["evalFile"]) for t in spec["tasks"]]
     mixer = TaskMixer([len(d) for d in data], [t["weight"] for t in spec["tasks"]], tr["mixing"], tr["seed"])
     mixer.set_state(json.load(open(os.path.join(init_dir, "trainer_state.json")))["mixer"])
-    run = RunWriter(job, spec, named_params) if rank == 0 else None
+    run = RunWriter(job, spec) if rank == 0 else None
     T = len(spec["tasks"])
     best = BestTracker(tr["best"])
     # Under FSDP every process must take part in each forward (it gathers the layer); under DDP the module itself.
@@ -480,8 +505,9 @@ def main():
 
     def checkpoint(step, is_best):
         state = acc.get_state_dict(model)  # gathers shards (FSDP full state dict)
+        slots = adam_slots(acc.unwrap_model(model), optimizer.optimizer)
         if run:
-            run.checkpoint(step, state, optimizer, mixer.get_state(), is_best, best.record)
+            run.checkpoint(step, state, slots, mixer.get_state(), is_best, best.record)
 
     # The engine's cadence (training-run.ts train): angles at step 0, every angles_interval steps and at the end (only
     # with task pairs to compare); eval at step 0 and every evalEvery steps when evalEvery > 0, and at the end; a
@@ -491,7 +517,7 @@ def main():
     every = lambda n, step: n > 0 and step % n == 0
 
     def angles(step):
-        weights = adapter_weights(acc, model, spec)
+        weights = adapter_weights(acc.unwrap_model(model), spec)
         if run:
             run.event(angles_event(step, spec, weights))
 
@@ -535,7 +561,7 @@ def main():
             task_loss = (sums.sum() / total).item()
             # Global norm over all trained parameters (clipped when gradClip > 0; max_norm = ∞ only measures it). All
             # of model.parameters(), so that under FSDP accelerate takes the sharded norm (frozen ones have no grad).
-            grad_norm = float(acc.clip_grad_norm_(model.parameters(), tr["gradClip"] if tr["gradClip"] > 0 else math.inf))
+            grad_norm = float(whole(acc.clip_grad_norm_(model.parameters(), tr["gradClip"] if tr["gradClip"] > 0 else math.inf)))
             if not math.isfinite(grad_norm):
                 raise SystemExit(f"step {step}: the gradient norm is {grad_norm}; training diverged — lower training.lr")
             for group in optimizer.param_groups:
@@ -581,8 +607,8 @@ def _now():
 class RunWriter:
     """metrics.jsonl and status.json (src/protocol/run-events.ts) and checkpoints/step-N, written by rank 0."""
 
-    def __init__(self, job, spec, named_params):
-        self.job, self.spec, self.last, self.named_params = job, spec, spec["initCheckpoint"], named_params
+    def __init__(self, job, spec):
+        self.job, self.spec, self.last = job, spec, spec["initCheckpoint"]
         self.best = None  # the BestTracker's record as of the last checkpoint (status.json "best")
         tr = spec["training"]
         self.event({"type": "start", "time": _now(), "runId": spec["runId"], "method": spec["method"], "label": spec["label"],
@@ -608,27 +634,20 @@ class RunWriter:
                      "totalSteps": self.spec["training"]["totalSteps"], "lastCheckpoint": self.last,
                      **({"best": self.best} if self.best and state != "failed" else {}), "updated": _now(), **({"error": error} if error else {})}))
 
-    def checkpoint(self, step, state, optimizer, mixer_state, is_best, best_record):
+    def checkpoint(self, step, state, adam, mixer_state, is_best, best_record):
+        """`state`: the model's whole state dict; `adam`: adam_slots(); both gathered by every process."""
         import shutil
         init = os.path.join(self.job, self.spec["initCheckpoint"])
         name = f"step-{step:08d}"
         final = os.path.join(self.job, "checkpoints", name)
         tmp = f"{final}.tmp-{os.getpid()}-0"
         os.makedirs(tmp)
-        adapter, slots = {}, {}
+        adapter = {}
         for m in self.spec["modules"]:
             for side in ("A", "B"):
                 key = f"base_model.model.{m['peftName']}.lora_{side}.weight"
                 adapter[key] = state[f"base_model.model.{m['peftName']}.lora_{side}.default.weight"].detach().float().cpu().contiguous()
-        # AdamW slots keyed like the engine's (`<module>.lora_A.weight/m`, `/v`), so `thanora train --resume` continues.
-        opt = optimizer.optimizer if hasattr(optimizer, "optimizer") else optimizer
-        named = {id(p): n for n, p in self.named_params}
-        steps = 0
-        for p, st in opt.state.items():
-            n = named[id(p)].replace("base_model.model.", "").replace(".default.weight", ".weight")
-            slots[f"{n}/m"] = st["exp_avg"].detach().float().cpu().reshape(-1).contiguous()
-            slots[f"{n}/v"] = st["exp_avg_sq"].detach().float().cpu().reshape(-1).contiguous()
-            steps = int(st["step"])
+        slots, steps = adam
         save_file(adapter, os.path.join(tmp, "adapter_model.safetensors"), metadata={"format": "pt"})
         save_file(slots, os.path.join(tmp, "optimizer.safetensors"), metadata={"adamw.step": str(steps)})
         if os.path.exists(os.path.join(init, "init_adapter.safetensors")):

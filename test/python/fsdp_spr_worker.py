@@ -1,8 +1,10 @@
-"""One process of test_export_job.SprUnderFsdp (started by torchrun, gloo): train.py's model setup with each decoder
-layer and the root sharded by FSDP2 (torch's fully_shard, what accelerate/fsdp.yaml's fsdp_version 2 applies),
-train.py's GatheredSpr, one forward and backward of L = L_task + λ·L_SPR on one batch; rank 0 writes the loss,
-L_SPR and the gradient of every LoRA weight, gathered whole (DTensor.full_tensor), to argv[2] as JSON.
-With argv[1] == "unsharded" it runs the same without FSDP, in one process: the reference.
+"""One process of test_export_job.SprUnderFsdp2 (started by torchrun, gloo): train.py's model (base + residual + the
+step-0 adapter) with each decoder layer and the root sharded by FSDP2 (torch's fully_shard, which accelerate applies
+for accelerate/fsdp.yaml), train.py's GatheredSpr, one forward and backward of L = L_task + λ·L_SPR on one batch
+(the same on every process), the global gradient norm clipped to 1, one AdamW step; then train.py's gathering
+helpers. Rank 0 writes to argv[2] as JSON: the losses, L_SPR, the norm, each LoRA weight's gradient (whole), the
+weights after the step (adapter_weights) and AdamW's moments (adam_slots).
+argv[1] "unsharded": the same in one process without FSDP (the reference); "no-spr": that without the SPR term.
 """
 import importlib.util, json, os, sys
 
@@ -29,6 +31,7 @@ def main(mode, out_file, job, hf_model):
     model = get_peft_model(model, LoraConfig(r=spec["lora"]["r"], lora_alpha=spec["lora"]["alpha"], target_modules=[m["peftName"] for m in spec["modules"]], lora_dropout=0.0, bias="none"))
     set_peft_model_state_dict(model, load_file(os.path.join(job, spec["initCheckpoint"], "adapter_model.safetensors")))
     spr = train.GatheredSpr(model, spec)
+    lam = 0.0 if mode == "no-spr" else spec["spr"]["lambda"]
     if mode == "fsdp":
         dist.init_process_group("gloo")
         from torch.distributed.fsdp import fully_shard
@@ -40,17 +43,20 @@ def main(mode, out_file, job, hf_model):
     logits = model(input_ids=ids, attention_mask=mask).logits.float()
     task_loss = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), labels[:, 1:].reshape(-1), ignore_index=-100)
     term = spr.take()
-    (task_loss + spec["spr"]["lambda"] * term).backward()
-    grads = {}
-    for name, p in model.named_parameters():
-        if p.requires_grad:
-            g = p.grad.full_tensor() if hasattr(p.grad, "full_tensor") else p.grad
-            grads[name] = g.reshape(-1).tolist()
-    sharded = [n for n, p in model.named_parameters() if p.requires_grad and hasattr(p, "full_tensor")]
-    if mode == "unsharded" or dist.get_rank() == 0:
+    (task_loss + lam * term).backward()
+    trained = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    grads = {n: train.whole(p.grad).reshape(-1).tolist() for n, p in trained}
+    # What accelerate's clip_grad_norm_ calls for parameters on one device mesh.
+    norm = float(train.whole(torch.nn.utils.clip_grad_norm_([p for _, p in trained], 1.0)))
+    optimizer = torch.optim.AdamW([p for _, p in trained], lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.1, foreach=False)
+    optimizer.step()
+    slots, steps = train.adam_slots(model, optimizer)
+    weights = {k: [a.reshape(-1).tolist(), b.reshape(-1).tolist()] for k, (a, b) in train.adapter_weights(model, spec).items()}
+    if mode != "fsdp" or dist.get_rank() == 0:
         with open(out_file, "w") as f:
-            json.dump({"taskLoss": task_loss.item(), "spr": term.item(), "grads": grads, "shardedLora": len(sharded),
-                       "world": dist.get_world_size() if mode == "fsdp" else 1}, f)
+            json.dump({"taskLoss": task_loss.item(), "spr": term.item(), "gradNorm": norm, "grads": grads, "weights": weights,
+                       "slots": {k: v.tolist() for k, v in slots.items()}, "adamSteps": steps,
+                       "shardedLora": sum(1 for _, p in trained if hasattr(p, "full_tensor")), "world": dist.get_world_size() if mode == "fsdp" else 1}, f)
     if mode == "fsdp":
         dist.destroy_process_group()
 

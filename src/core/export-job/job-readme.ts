@@ -22,6 +22,9 @@ export function jobReadmeValues(spec: JobSpec): Record<string, string> {
     batchSize: String(t.batchSize),
     gradAccumulation: String(t.gradAccumulation),
     spr: spec.spr ? `λ = ${spec.spr.lambda} (sides: ${spec.spr.sides})` : 'off',
+    evalEvery: String(t.evalEvery),
+    bestMetric: t.best.metric,
+    patience: t.best.patience > 0 ? `, and ${t.best.patience} evals without a new best stop the run early` : '',
   };
 }
 
