@@ -1,7 +1,8 @@
 // The dashboard page (same HTML, CSP and bundle as in VS Code) in headless Chromium, fed synthetic run
 // folders through a stand-in for the VS Code webview API. Checks: `ready` first, state restored, every chart
 // draws data (pixels in the data colours), per-chart empty states that say why, legends as toggles, smoothing
-// and log scale, preparation phases, live appends, theme changes, and no CSP violation. Screenshots land in
+// and log scale, preparation phases, live appends, theme changes, a job run by train.py and imported, and no CSP
+// violation. Screenshots land in
 // out/test-artifacts/browser/.
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -11,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { dashboardHtml } from '../../src/views/dashboard-html';
 import { chartElementIds, dashboardCharts, type ChartId } from '../../src/protocol/dashboard-charts';
 import { listRuns, readRunEvents, readRunStatus } from '../../src/core/run-folder';
+import { importJobRun } from '../../src/core/export-job/import-run';
 import type { RunEvent } from '../../src/protocol/run-events';
 import type { HostToWebviewMessage, RunSummary } from '../../src/protocol/webview-messages';
 import { launchChromium } from '../support/chromium';
@@ -79,6 +81,8 @@ describe('dashboard in headless Chromium', function () {
     writeSyntheticRun(path.join(runsRoot, 'minimal'), { runId: 'c-live', steps: 80, upToStep: 30 });
     writeSyntheticRun(path.join(runsRoot, 'four'), { runId: 'd-four-tasks', steps: 400, tasks, layers: 4, evalEvery: 100, noise: 0.25 });
     writeSyntheticRun(path.join(runsRoot, 'four'), { runId: 'e-early', steps: 2400, upToStep: 25, tasks, evalEvery: 20 });
+    // A real exported job run by train.py (scripts/make-job-run-fixture.sh), as `thanora import-run` brings it home.
+    importJobRun(path.join(repo, 'test', 'fixtures', 'job-run'), { into: path.join(runsRoot, 'job') });
     // A run named as the trainer names them, whose status.json (rewritten only at checkpoints) still says step 0.
     const named = writeSyntheticRun(path.join(runsRoot, 'named'), { runId: 'thanora-20261203-080958', steps: 2400, upToStep: 1595 });
     const status = JSON.parse(fs.readFileSync(path.join(named, 'status.json'), 'utf8'));
@@ -299,6 +303,28 @@ describe('dashboard in headless Chromium', function () {
     } finally {
       await wide.close();
     }
+  });
+
+  it('a job run by train.py on 2 processes and imported with `thanora import-run`: its losses, SPR, angles and evals', async () => {
+    const job = run('job-run');
+    assert.deepStrictEqual([job.label, job.method, job.state, job.step, job.totalSteps], ['thanora', 'thanora', 'finished', 40, 40]);
+    await load();
+    await send(page, { type: 'hostState', training: false, trusted: true });
+    await send(page, { type: 'runs', runs, select: job.runDir });
+    await showData('job-run');
+    await page.waitForSelector('body[data-rendered-runs="1"]');
+    assert.match(await text(page, '#progress-text'), /finished: step 40\/40/);
+    for (const id of ['allocation', 'loss', 'taskLoss', 'anglesSteps', 'anglesLayers', 'eval', 'throughput'] as const) {
+      assert.strictEqual(await isEmpty(page, id), false, `${id} says: ${await emptyText(page, id)}`);
+      const count = await paletteCounts(page, id, palette, `job-run-${id}`);
+      // A line across the plot gives a few hundred pixels; the eval chart has 5 points per task (markers and lines).
+      assert.ok(count > 100, `chart ${id} of the job run: only ${count} pixels in data colours (screenshot in ${artifacts})`);
+    }
+    const legend = (id: ChartId) => page.locator(`#${chartElementIds(id).legend} .legend-item`).allTextContents();
+    assert.deepStrictEqual(await legend('taskLoss'), ['upper', 'reverse']);
+    assert.ok((await legend('loss')).some((t) => /SPR/.test(t)), `the loss chart has an L_SPR series: ${(await legend('loss')).join(', ')}`);
+    assert.deepStrictEqual(await legend('eval'), ['upper', 'reverse']);
+    await page.screenshot({ path: path.join(artifacts, 'job-run.png'), fullPage: true });
   });
 
   it('redraws in the new colours when the theme changes', async () => {
