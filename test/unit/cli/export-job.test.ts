@@ -49,7 +49,7 @@ describe('thanora export-job / import-run (CLI)', function () {
     const out = path.join(tmp, 'job');
     const r = thanora('export-job', experiment, '--out', out, '--hf-model', HF_BASE);
     assert.strictEqual(r.code, 0, r.stderr);
-    assert.strictEqual(r.stdout, `training job → ${out} (16 files, 3 steps)\nlaunch it: cd ${out} && accelerate launch --config_file accelerate/ddp.yaml train.py\n`);
+    assert.strictEqual(r.stdout, `training job → ${out} (18 files, 3 steps)\nlaunch it: cd ${out} && accelerate launch --config_file accelerate/ddp.yaml train.py\n`);
     const i = thanora('import-run', out);
     assert.deepStrictEqual([i.code, i.stderr], [1, `thanora import-run: ${path.join(out, 'metrics.jsonl')} has no start event yet; train.py has not run in this folder (launch it, then sync the folder back)`]);
   });

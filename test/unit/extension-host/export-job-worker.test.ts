@@ -25,7 +25,7 @@ describe('export-job in the training worker', function () {
     const outDir = path.join(dir, 'job');
     const lines: string[] = [];
     const job = await exportJobInWorker(workerPath, { type: 'exportJob', experimentFile, outDir, hfModel: HF_BASE }, (l) => lines.push(l));
-    assert.deepStrictEqual(job, { dir: outDir, readmeFile: path.join(outDir, 'README.md'), files: 16, totalSteps: 3 });
+    assert.deepStrictEqual(job, { dir: outDir, readmeFile: path.join(outDir, 'README.md'), files: 18, totalSteps: 3 });
     assert.ok(fs.existsSync(path.join(outDir, 'job.json')));
     assert.ok(lines.some((l) => l.startsWith('initializing thanora on 6 modules')), lines.join(''));
   });
