@@ -430,6 +430,46 @@ class BestTracker:
         return False, None
 
 
+# ---- divergence warnings (src/core/train/divergence-monitor.ts) ----
+# uniform: the run was clearly better than guessing (best ≤ 0.9·ln K, best = its lowest step or mean eval loss) and
+# the mean task loss of the last 10 steps lost 90% of that advantage: mean ≥ ln K − 0.1·(ln K − best).
+# rising-eval: the mean eval loss over tasks rose at each of the last 2 evals. Each rule once per run.
+class DivergenceMonitor:
+    WINDOW = 10
+
+    def __init__(self):
+        self.classes, self.recent, self.best, self.evals, self.reported = None, [], math.inf, [], set()
+
+    def on_step(self, step, task_loss):
+        self.best = min(self.best, task_loss)
+        self.recent = (self.recent + [task_loss])[-self.WINDOW:]
+        if len(self.recent) < self.WINDOW:
+            return None
+        mean, uniform = sum(self.recent) / len(self.recent), math.log(self.classes)
+        if self.best > 0.9 * uniform or mean < uniform - 0.1 * (uniform - self.best):
+            return None
+        return self._once("uniform", step, f"the mean loss of the last {self.WINDOW} steps is {_to_fixed4(mean)}, back at the loss of predicting all "
+                          f"{self.classes} classes alike (ln {self.classes} = {_to_fixed4(uniform)}) after reaching {_to_fixed4(self.best)}")
+
+    def on_eval(self, step, task_losses):
+        finite = [v for v in task_losses if v is not None and math.isfinite(v)]
+        if not finite:
+            return None
+        mean = sum(finite) / len(finite)
+        self.best = min(self.best, mean)
+        self.evals.append(mean)
+        last = self.evals[-3:]
+        if len(last) <= 2 or not all(b > a for a, b in zip(last, last[1:])):
+            return None
+        return self._once("rising-eval", step, f"the mean eval loss rose at each of the last 2 evals: {' → '.join(_to_fixed4(v) for v in last)}")
+
+    def _once(self, rule, step, what):
+        if rule in self.reported:
+            return None
+        self.reported.add(rule)
+        return {"type": "warning", "step": step, "rule": rule, "message": f"training may have diverged at step {step}: {what}; lower training.lr or raise warmupSteps"}
+
+
 def main():
     from accelerate import Accelerator
     from peft import LoraConfig, get_peft_model, set_peft_model_state_dict
@@ -489,6 +529,17 @@ def main():
     run = RunWriter(job, spec) if rank == 0 else None
     T = len(spec["tasks"])
     best = BestTracker(tr["best"])
+    divergence = DivergenceMonitor()
+    diverged = None  # the warning that stops the run under training.onDivergence "stop"
+
+    def watch(warning):
+        nonlocal diverged
+        if warning:
+            if run:
+                run.event(warning)
+            if tr["onDivergence"] == "stop" and diverged is None:
+                diverged = warning
+
     # Under FSDP every process must take part in each forward (it gathers the layer); under DDP the module itself.
     eval_model = model if acc.distributed_type.name == "FSDP" else acc.unwrap_model(model)
 
@@ -501,7 +552,9 @@ def main():
         tasks = broadcast_object_list([tasks])[0] if world > 1 else tasks
         if run:
             run.event({"type": "eval", "step": step, "tasks": [{**t, "loss": _null_nan(t["loss"])} for t in tasks]})
-        return best.on_eval(step, tasks)
+        watch(divergence.on_eval(step, [t["loss"] for t in tasks]))
+        # A diverged eval under onDivergence "stop" gets no checkpoint, so it cannot be the best.
+        return (False, None) if diverged else best.on_eval(step, tasks)
 
     def checkpoint(step, is_best):
         state = acc.get_state_dict(model)  # gathers shards (FSDP full state dict)
@@ -528,6 +581,8 @@ def main():
         if tr["evalEvery"] > 0:
             best_pending, early_stop = evaluate(0)
         for step in range(1, tr["totalSteps"] + 1):
+            if diverged:
+                break
             lr = lr_at(step, tr)
             t0 = time.time()
             micro = [collate([(data[t][i], t) for t, i in mixer.next(tr["batchSize"])], tr["padId"], tr["padding"], tr["seqLength"]) for _ in range(tr["gradAccumulation"])]
@@ -541,6 +596,7 @@ def main():
                 ids, mask, labels, tasks = (x[rank::world].to(acc.device) for x in (ids, mask, labels, tasks))
                 with acc.no_sync(model) if k < len(micro) - 1 else contextlib.nullcontext():
                     logits = model(input_ids=ids, attention_mask=mask).logits.float()
+                    divergence.classes = logits.shape[-1]
                     # HF convention: logits[:, :-1] predict labels[:, 1:]; −100 not counted.
                     target = labels[:, 1:]
                     token_loss = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), target.reshape(-1), ignore_index=-100, reduction="none").view(target.shape)
@@ -576,28 +632,31 @@ def main():
                 run.event({"type": "step", "step": step, "time": _now(), "loss": loss_value, "taskLoss": task_loss,
                            "perTaskLoss": [(sums[t] / per_count[t]).item() if t in present and per_count[t] > 0 else None for t in range(T)],
                            "sprLoss": spr_value, "lr": lr, "gradNorm": grad_norm, "tokensPerSecond": tokens / (ms / 1000), "stepMs": ms})
+            watch(divergence.on_step(step, task_loss))
             if every(every_angles, step):
                 angles(step)
             if every(tr["evalEvery"], step) and step < tr["totalSteps"]:
                 best_pending, early_stop = evaluate(step)
             if early_stop:
                 break
-            if (every(tr["checkpointEvery"], step) or best_pending) and step < tr["totalSteps"]:
+            if (every(tr["checkpointEvery"], step) or best_pending) and step < tr["totalSteps"] and not diverged:
                 checkpoint(step, best_pending)
                 best_pending = False
             acc.wait_for_everyone()
-        if not early_stop:
-            if every_angles and not every(every_angles, done):
-                angles(done)
-            best_pending, early_stop = evaluate(done)
-        checkpoint(done, best_pending)
+        if not diverged:
+            if not early_stop:
+                if every_angles and not every(every_angles, done):
+                    angles(done)
+                best_pending, early_stop = evaluate(done)
+            checkpoint(done, best_pending)
     except BaseException as e:
         # As the engine records a failure: an end event and status.json say "failed" and why (import-run shows it).
         if run:
             run.end("failed", done, str(e) if isinstance(e, SystemExit) else f"{type(e).__name__}: {e}")
         raise
     if run:
-        run.end("finished", done, early_stop=early_stop)
+        # Diverged: the weights after the warning are not checkpointed; the last checkpoint precedes it.
+        run.end("diverged", done, diverged["message"]) if diverged else run.end("finished", done, early_stop=early_stop)
 
 
 def _now():

@@ -131,6 +131,47 @@ class MixerEqualsTheEngine(unittest.TestCase):
             self.assertEqual(resumed.next(50), mixer.next(50), f"{mode}: continued from the engine's state")
 
 
+class RulesEqualTheEngine(unittest.TestCase):
+    """train.py's best-checkpoint and divergence rules against the engine's own classes on the same inputs."""
+
+    def test_divergence_monitor_equals_the_engine(self):
+        # train.py's DivergenceMonitor and the engine's (divergence-monitor.ts, K = 320 classes) on the same step and
+        # eval losses: a run that learned (best 2.0 < 0.9·ln K) and falls back to ln K = 5.768 (the uniform rule),
+        # evals that rise twice in a row (rising-eval), each reported once, messages and all.
+        train = load_train_py()
+        K = 320
+        calls = [("eval", 0, [5.7, 5.8])] + [("step", s, [5.7 - 0.3 * s]) for s in range(1, 13)] + [("eval", 12, [3.0, 3.2]), ("eval", 14, [3.1, 3.3])] \
+            + [("step", s, [5.75 + 0.01 * (s % 3)]) for s in range(13, 30)] + [("eval", 30, [4.0, None]), ("eval", 32, [4.5, 4.5]), ("eval", 34, [5.0, 5.2])]
+        script = (f"const {{ DivergenceMonitor }} = require({json.dumps(os.path.join(ROOT, 'out', 'src', 'core', 'train', 'divergence-monitor.js'))});"
+                  f"const d = new DivergenceMonitor({K});"
+                  f"console.log(JSON.stringify({json.dumps(calls)}.map(([kind, step, losses]) => (kind === 'step' ? d.onStep(step, losses[0]) : d.onEval(step, losses.map((v) => v ?? NaN))) ?? null)));")
+        engine = json.loads(run(["node", "-e", script]))
+        monitor = train.DivergenceMonitor()
+        monitor.classes = K
+        ours = [monitor.on_step(step, losses[0]) if kind == "step" else monitor.on_eval(step, losses) for kind, step, losses in calls]
+        self.assertEqual(ours, engine)
+        self.assertEqual(sorted(w["rule"] for w in ours if w), ["rising-eval", "uniform"])
+
+    def test_best_tracker_equals_the_engine(self):
+        # train.py's BestTracker and the engine's (best-checkpoint.ts) on the same eval sequences: the verdict of each
+        # eval (a new best, an early stop and its message) and the record after it. Ties keep the earlier step.
+        train = load_train_py()
+        tasks = lambda a, b, la, lb: [{"task": "upper", "loss": la, "accuracy": a, "examples": 8}, {"task": "reverse", "loss": lb, "accuracy": b, "examples": 8}]
+        sequence = [tasks(0, 0, 6, 6), tasks(0.125, 0, 5.5, 6.1), tasks(0.125, 0, 5.4, 6.2), tasks(0.25, 0.125, 5.6, 5.0), tasks(0.25, 0.125, 5.6, 5.0), tasks(0.0, 0.0, 5.9, 5.9), tasks(0.0, 0.0, 6.0, 6.0)]
+        for setting in ({"metric": "mean-accuracy", "patience": 3}, {"metric": "mean-loss", "patience": 2}, {"metric": "accuracy:reverse", "patience": 0}, {"metric": "loss:upper", "patience": 1}):
+            script = (f"const {{ BestTracker }} = require({json.dumps(os.path.join(ROOT, 'out', 'src', 'core', 'train', 'best-checkpoint.js'))});"
+                      f"const b = new BestTracker({json.dumps(setting)});"
+                      f"console.log(JSON.stringify({json.dumps(sequence)}.map((tasks, step) => ({{ ...b.onEval({{ type: 'eval', step, tasks }}), record: b.current ?? null }}))));")
+            engine = json.loads(run(["node", "-e", script]))
+            tracker = train.BestTracker(setting)
+            ours = []
+            for step, t in enumerate(sequence):
+                improved, stop = tracker.on_eval(step, t)
+                ours.append({"improved": improved, **({"earlyStop": stop} if stop else {}), "record": tracker.record})
+            self.assertEqual(ours, engine, setting["metric"])
+            self.assertTrue(any(o["improved"] for o in ours[1:]) and not ours[0]["improved"], setting["metric"])
+
+
 class ExportedAccelerateJob(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -370,25 +411,6 @@ class ExportedAccelerateJob(unittest.TestCase):
         self.assertLess(worst(weights(sharded), weights(ref)), 1e-6, "weights after the step, gathered by adapter_weights")
         print(f"\n  FSDP2 (2 processes) vs unsharded: L_SPR Δ {abs(sharded['spr'] - ref['spr']):.1e}, gradients {worst(sharded['grads'], ref['grads']):.1e}, "
               f"moments {worst(sharded['slots'], ref['slots']):.1e}, weights {worst(weights(sharded), weights(ref)):.1e}", file=sys.stderr)
-
-    def test_best_tracker_equals_the_engine(self):
-        # train.py's BestTracker and the engine's (best-checkpoint.ts) on the same eval sequences: the verdict of each
-        # eval (a new best, an early stop and its message) and the record after it. Ties keep the earlier step.
-        train = load_train_py()
-        tasks = lambda a, b, la, lb: [{"task": "upper", "loss": la, "accuracy": a, "examples": 8}, {"task": "reverse", "loss": lb, "accuracy": b, "examples": 8}]
-        sequence = [tasks(0, 0, 6, 6), tasks(0.125, 0, 5.5, 6.1), tasks(0.125, 0, 5.4, 6.2), tasks(0.25, 0.125, 5.6, 5.0), tasks(0.25, 0.125, 5.6, 5.0), tasks(0.0, 0.0, 5.9, 5.9), tasks(0.0, 0.0, 6.0, 6.0)]
-        for setting in ({"metric": "mean-accuracy", "patience": 3}, {"metric": "mean-loss", "patience": 2}, {"metric": "accuracy:reverse", "patience": 0}, {"metric": "loss:upper", "patience": 1}):
-            script = (f"const {{ BestTracker }} = require({json.dumps(os.path.join(ROOT, 'out', 'src', 'core', 'train', 'best-checkpoint.js'))});"
-                      f"const b = new BestTracker({json.dumps(setting)});"
-                      f"console.log(JSON.stringify({json.dumps(sequence)}.map((tasks, step) => ({{ ...b.onEval({{ type: 'eval', step, tasks }}), record: b.current ?? null }}))));")
-            engine = json.loads(run(["node", "-e", script]))
-            tracker = train.BestTracker(setting)
-            ours = []
-            for step, t in enumerate(sequence):
-                improved, stop = tracker.on_eval(step, t)
-                ours.append({"improved": improved, **({"earlyStop": stop} if stop else {}), "record": tracker.record})
-            self.assertEqual(ours, engine, setting["metric"])
-            self.assertTrue(any(o["improved"] for o in ours[1:]) and not ours[0]["improved"], setting["metric"])
 
     def trained_model(self):
         """train.py's trained model: W' = W + residual, the LoRA of its last checkpoint (the 2-process run)."""

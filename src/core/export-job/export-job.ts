@@ -235,6 +235,7 @@ export async function exportTrainingJob(experimentFile: string, options: ExportJ
         evalBatchSize: Math.max(t.batchSize, 16),
         eosId: setup.tokenizer.special.eos ?? null,
         best: { metric: t.best.metric, patience: t.best.patience },
+        onDivergence: t.onDivergence,
       },
       allocation: init.allocation,
       initCheckpoint: path.relative(staged, checkpoint),

@@ -86,6 +86,8 @@ export interface JobSpec {
     /** A greedy completion stops at this id (kept); null: it runs to the longest completion's length. */
     eosId: number | null;
     best: BestSetting;
+    /** What a divergence warning does (src/core/train/divergence-monitor.ts); train.py applies the same rules. */
+    onDivergence: 'warn' | 'stop';
   };
   /** HASI's allocation, re-emitted by train.py as the run's allocation event. */
   allocation?: AllocationEvent['modules'];

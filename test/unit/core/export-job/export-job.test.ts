@@ -72,7 +72,7 @@ describe('export-job: the job folder', function () {
     assert.deepStrictEqual(spec.training, {
       totalSteps: 3, batchSize: 4, gradAccumulation: 2, lr: 0.01, warmupSteps: 1, schedule: 'cosine', weightDecay: 0.1, gradClip: 1,
       seed: 7, mixing: 'proportional', padId: spec.training.padId, padding: 'longest', seqLength: 32, checkpointEvery: 1,
-      evalEvery: 2, evalBatchSize: 16, eosId: setupExperiment(experiment).tokenizer.special.eos, best: { metric: 'mean-accuracy', patience: 0 },
+      evalEvery: 2, evalBatchSize: 16, eosId: setupExperiment(experiment).tokenizer.special.eos, best: { metric: 'mean-accuracy', patience: 0 }, onDivergence: 'warn',
     });
     assert.deepStrictEqual(spec.allocation?.map((a) => a.ranks), spec.modules.map((m) => m.taskRanks));
   });
