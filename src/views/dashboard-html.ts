@@ -1,21 +1,7 @@
-// The dashboard page. Strict CSP: nothing but our own bundle (nonce) and local resources from the extension
-// folder; no inline script or style, no remote hosts. vscode-free so the browser test renders the same page.
-import { randomBytes } from 'crypto';
+// The dashboard page, in the shared strict-CSP shell (data: images for the charts' PNG export). vscode-free so the
+// browser test renders the same page.
 import { chartElementIds, dashboardCharts } from '../protocol/dashboard-charts';
-
-export interface DashboardPageResources {
-  /** webview.cspSource: the origin local resources are served from. */
-  cspSource: string;
-  scriptUri: string;
-  styleUri: string;
-  nonce?: string;
-}
-
-export function makeNonce(): string {
-  return randomBytes(18).toString('base64url');
-}
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeHtml, WebviewPageResources, webviewPageHtml } from './webview-page';
 
 /**
  * 'sidebar': the compact live view; 'editor': the wide dashboard in an editor tab, with the runs table and the
@@ -23,15 +9,7 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
  */
 export type DashboardLayout = 'sidebar' | 'editor';
 
-export function dashboardHtml(resources: DashboardPageResources, extraHead = '', layout: DashboardLayout = 'sidebar'): string {
-  const nonce = resources.nonce ?? makeNonce();
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${resources.cspSource} 'nonce-${nonce}'`,
-    `img-src ${resources.cspSource} data:`,
-    `font-src ${resources.cspSource}`,
-  ].join('; ');
+export function dashboardHtml(resources: WebviewPageResources, extraHead = '', layout: DashboardLayout = 'sidebar'): string {
   // Each chart: its title, a legend of toggles above the plot (never inside it), the plot, and an empty state
   // that says why there is nothing to draw.
   const sections = dashboardCharts
@@ -40,18 +18,12 @@ export function dashboardHtml(resources: DashboardPageResources, extraHead = '',
       return `<section class="chart-section" data-chart="${id}"><h3 title="${escapeHtml(hint)}">${escapeHtml(title)}</h3><div id="${ids.legend}" class="legend" role="group" aria-label="${escapeHtml(title)}: series"></div><div class="chart-box chart-${id}"><canvas id="${ids.canvas}" role="img" aria-label="${escapeHtml(title)}"></canvas><p id="${ids.empty}" class="chart-empty" hidden></p></div></section>`;
     })
     .join('\n    ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${escapeHtml(resources.styleUri)}" nonce="${nonce}">
-  ${extraHead.replace(/__NONCE__/g, nonce)}
-  <title>ThanoRA Dashboard</title>
-</head>
-<body class="layout-${layout}">
-  <header>
+  return webviewPageHtml(resources, {
+    title: 'ThanoRA Dashboard',
+    bodyClass: `layout-${layout}`,
+    dataImages: true,
+    extraHead,
+    body: `  <header>
     <vscode-single-select id="run-select" aria-label="Run"></vscode-single-select>
     <div id="compare" class="compare" aria-label="Compare with runs of the same experiment"></div>
     <div class="buttons">
@@ -79,9 +51,6 @@ export function dashboardHtml(resources: DashboardPageResources, extraHead = '',
   </section>
   <main id="charts">
     ${sections}
-  </main>
-  <script nonce="${nonce}" src="${escapeHtml(resources.scriptUri)}"></script>
-</body>
-</html>
-`;
+  </main>`,
+  });
 }

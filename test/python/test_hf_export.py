@@ -12,33 +12,19 @@ model.safetensors).
 Needs Node with the compiled project (`npm ci`) and a Python environment with torch, transformers and
 onnxruntime (scripts/python-env.sh or shared/tools/python-env.sh).
 """
-import json, os, shutil, subprocess, sys, tempfile, unittest, warnings
+import json, os, shutil, tempfile, unittest, warnings
 
 warnings.filterwarnings("ignore")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
-import numpy as np
-import onnxruntime as ort
 import peft
 import torch
 import transformers
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-FIXTURES = os.path.join(ROOT, "test", "fixtures")
+from suite_support import FIXTURES, onnx_logits, padded_batch, rel, thanora, train_and_merge
+
 TOKENIZER = os.path.join(FIXTURES, "hf", "train_assets", "tokenizer.json")
 torch.set_num_threads(1)
-
-
-def thanora(*args):
-    out = subprocess.run(["node", os.path.join(ROOT, "bin", "thanora.js"), *args], capture_output=True, text=True, cwd=ROOT)
-    if out.returncode != 0:
-        raise AssertionError(f"thanora {' '.join(args)} failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
-    return out.stdout
-
-
-def rel(a, b):
-    a = np.asarray(a, dtype=np.float64); b = np.asarray(b, dtype=np.float64)
-    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-30))
 
 
 def run_from_hf(hf_base, work, dtype="float32"):
@@ -54,25 +40,7 @@ def run_from_hf(hf_base, work, dtype="float32"):
     cfg["lora"].update(r=4, alpha=8)
     cfg["device"] = "cpu"
     json.dump(cfg, open(cfg_file, "w"))
-    thanora("train", cfg_file)
-    runs = os.path.join(exp, "runs")
-    run = os.path.join(runs, sorted(os.listdir(runs))[-1])
-    thanora("merge", run)
-    return os.path.join(run, "merged")
-
-
-def batch(vocab, seed=5):
-    g = torch.Generator().manual_seed(seed)
-    ids = torch.randint(3, vocab, (3, 10), generator=g)
-    am = torch.ones_like(ids); am[1, -2:] = 0; am[2, -4:] = 0
-    return ids.masked_fill(am == 0, 0), am
-
-
-def onnx_logits(model_file, ids, am):
-    so = ort.SessionOptions(); so.intra_op_num_threads = 1; so.log_severity_level = 3
-    s = ort.InferenceSession(model_file, so, providers=["CPUExecutionProvider"])
-    out = s.run(["logits"], {"input_ids": ids.numpy(), "attention_mask": am.numpy()})[0]
-    return out.astype(np.float64)
+    return train_and_merge(cfg_file)
 
 
 class MergedHuggingFaceFolder(unittest.TestCase):
@@ -88,7 +56,7 @@ class MergedHuggingFaceFolder(unittest.TestCase):
             model = getattr(transformers, cls_name).from_pretrained(hf_dir, dtype=torch.float32).eval()
             tok = transformers.PreTrainedTokenizerFast.from_pretrained(hf_dir)
             self.assertGreater(len(tok), 100)
-            ids, am = batch(min(model.config.vocab_size, len(tok)))
+            ids, am = padded_batch(min(model.config.vocab_size, len(tok)), 10, (0, 2, 4))
             with torch.no_grad():
                 hf = model(input_ids=ids, attention_mask=am).logits.double().numpy()
             ours = onnx_logits(os.path.join(merged, "model.onnx"), ids, am)

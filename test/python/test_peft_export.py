@@ -15,33 +15,20 @@ modules_to_save (hf-bert-cls-mts-ts, BertForSequenceClassification).
 Needs Node with the compiled project and a Python environment with torch, transformers, peft and onnxruntime
 (scripts/python-env.sh).
 """
-import json, logging, os, subprocess, tempfile, unittest, warnings
+import json, logging, os, tempfile, unittest, warnings
 
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "warning")
 
-import numpy as np
-import onnxruntime as ort
 import peft
 import torch
 import transformers
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-HF = os.path.join(ROOT, "test", "fixtures", "hf")
+from suite_support import FIXTURES, onnx_logits, padded_batch, rel, train_and_merge
+
+HF = os.path.join(FIXTURES, "hf")
 ASSETS = os.path.join(HF, "train_assets")
 TOL = 1e-5
 torch.set_num_threads(1)
-
-
-def thanora(*args):
-    out = subprocess.run(["node", os.path.join(ROOT, "bin", "thanora.js"), *args], capture_output=True, text=True, cwd=ROOT)
-    if out.returncode != 0:
-        raise AssertionError(f"thanora {' '.join(args)} failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
-    return out.stdout
-
-
-def rel(a, b):
-    a = np.asarray(a, dtype=np.float64); b = np.asarray(b, dtype=np.float64)
-    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-30))
 
 
 def classification_tasks(work):
@@ -57,7 +44,7 @@ def classification_tasks(work):
     return tasks
 
 
-def train_and_merge(work, fixture, tasks, targets):
+def train_and_merge_fixture(work, fixture, tasks, targets):
     exp = os.path.join(work, "thanora.json")
     config = {
         "baseModel": os.path.join(HF, fixture, "model.onnx"),
@@ -70,11 +57,7 @@ def train_and_merge(work, fixture, tasks, targets):
     }
     with open(exp, "w") as f:
         json.dump(config, f)
-    thanora("train", exp)
-    runs = os.path.join(work, "runs")
-    run = os.path.join(runs, sorted(os.listdir(runs))[-1])
-    thanora("merge", run)
-    return os.path.join(run, "merged")
+    return train_and_merge(exp)
 
 
 class WarningsSeen(logging.Handler):
@@ -106,24 +89,11 @@ def load_peft(model_class, hf_base, adapter_dir):
     return model
 
 
-def batch(vocab, seed=5):
-    g = torch.Generator().manual_seed(seed)
-    ids = torch.randint(3, vocab, (3, 12), generator=g)
-    am = torch.ones_like(ids); am[1, -2:] = 0; am[2, -5:] = 0
-    return ids.masked_fill(am == 0, 0), am
-
-
-def onnx_logits(model_file, ids, am):
-    so = ort.SessionOptions(); so.intra_op_num_threads = 1; so.log_severity_level = 3
-    s = ort.InferenceSession(model_file, so, providers=["CPUExecutionProvider"])
-    return s.run(["logits"], {"input_ids": ids.numpy(), "attention_mask": am.numpy()})[0].astype(np.float64)
-
-
 class PeftLoadsTheExport(unittest.TestCase):
     def check(self, fixture, model_class, tasks, targets, head=None):
         hf_base = os.path.join(HF, fixture, "hf_base")
         with tempfile.TemporaryDirectory() as work:
-            merged = train_and_merge(work, fixture, tasks(work) if callable(tasks) else tasks, targets)
+            merged = train_and_merge_fixture(work, fixture, tasks(work) if callable(tasks) else tasks, targets)
             with open(os.path.join(merged, "merge-report.json")) as f:
                 report = json.load(f)
             self.assertTrue(report["pass"], report["verification"])
@@ -138,7 +108,7 @@ class PeftLoadsTheExport(unittest.TestCase):
                 original = getattr(transformers, model_class).from_pretrained(hf_base, dtype=torch.float32).get_submodule(head).weight
                 self.assertGreater(float((trained - original).abs().max().detach()), 1e-4, "the head was trained and loaded")
 
-            ids, am = batch(model.config.vocab_size)
+            ids, am = padded_batch(model.config.vocab_size, 12, (0, 2, 5))
             with torch.no_grad():
                 ours_peft = model(input_ids=ids, attention_mask=am).logits.double().numpy()
             merged_onnx = onnx_logits(os.path.join(merged, "model.onnx"), ids, am)
