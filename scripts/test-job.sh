@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${THANORA_PYTHON:-.venv-py/bin/python}
-if ! "$python" -c 'import torch, transformers, peft, accelerate, safetensors' 2>/dev/null; then
-  echo "test:job: $python cannot import torch, transformers, peft, accelerate and safetensors; run scripts/python-env.sh or set THANORA_PYTHON" >&2
+if ! "$python" -c 'import torch, transformers, peft, accelerate, safetensors, onnxruntime' 2>/dev/null; then
+  echo "test:job: $python cannot import torch, transformers, peft, accelerate, safetensors and onnxruntime (test/python/suite_support.py); run scripts/python-env.sh or set THANORA_PYTHON" >&2
   exit 1
 fi
 exec nice -n 10 "$python" -m unittest discover -v -s test/python -p 'test_export_job.py'

@@ -41,8 +41,9 @@ import transformers
 import peft
 from safetensors.torch import load_file
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-HF = os.path.join(ROOT, "test", "fixtures", "hf")
+from suite_support import FIXTURES, ROOT, thanora
+
+HF = os.path.join(FIXTURES, "hf")
 FIXTURE = os.path.join(HF, "hf-llama-ts")
 HF_BASE = os.path.join(FIXTURE, "hf_base")
 STEPS = 3
@@ -57,10 +58,6 @@ def run(cmd, cwd=ROOT, env=None):
     if out.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
     return out.stdout + out.stderr
-
-
-def thanora(*args):
-    return run(["node", os.path.join(ROOT, "bin", "thanora.js"), *args])
 
 
 def free_port():
