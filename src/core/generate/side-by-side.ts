@@ -1,0 +1,58 @@
+// The playground's one request: the same prompt, encoded once, completed by the base model and by the tuned one
+// (a checkpoint of the run, or its merged model) with the same decoding and seed. The models run one after the
+// other, each session released before the next opens, so memory holds one model at a time.
+import { performance } from 'perf_hooks';
+import { ModelSessionOptions } from '../runtime/model-session';
+import { generateTokens } from './generate-tokens';
+import { Decoding } from './next-token';
+import { OpenedModel, TunedChoice, openPlainModel, openTunedModel, runTokenizer } from './playground-models';
+import { decodeCompletion, encodePrompt } from './prompt-ids';
+
+export interface SideBySideRequest {
+  runDir: string;
+  /** Default: the run's best checkpoint, else its last. */
+  tuned?: TunedChoice;
+  prompt: string;
+  /** Default true: the tokenizer's chat template when it has one. */
+  useChatTemplate?: boolean;
+  decoding: Decoding;
+  maxNewTokens: number;
+}
+
+export interface Completion {
+  /** "base model", "checkpoint step 800", "merged model (best by …)". */
+  label: string;
+  path: string;
+  text: string;
+  ids: number[];
+  stoppedAtEos: boolean;
+  ms: number;
+}
+
+export interface SideBySideResult {
+  runDir: string;
+  /** The text the models continue (the chat template applied, when it was). */
+  promptText: string;
+  promptTokens: number;
+  chatTemplate: boolean;
+  base: Completion;
+  tuned: Completion;
+}
+
+export async function generateSideBySide(request: SideBySideRequest, options: ModelSessionOptions = {}): Promise<SideBySideResult> {
+  const tokenizer = runTokenizer(request.runDir);
+  const prompt = encodePrompt(tokenizer, request.prompt, request.useChatTemplate ?? true);
+  const complete = async (opened: OpenedModel): Promise<Completion> => {
+    try {
+      const t0 = performance.now();
+      const [ids] = await generateTokens(opened.session, [prompt.ids], { maxNewTokens: request.maxNewTokens, eosId: tokenizer.special.eos, padId: tokenizer.special.pad, decoding: request.decoding }, opened.values);
+      return { label: opened.label, path: opened.path, ids, ...decodeCompletion(tokenizer, ids), ms: performance.now() - t0 };
+    } finally {
+      await opened.session.release();
+    }
+  };
+  const tunedModel = await openTunedModel(request.runDir, request.tuned, options);
+  const tuned = await complete(tunedModel);
+  const base = await complete(await openPlainModel(tunedModel.baseModelFile, 'base model', options));
+  return { runDir: request.runDir, promptText: prompt.text, promptTokens: prompt.ids.length, chatTemplate: prompt.chatTemplate, base, tuned };
+}
