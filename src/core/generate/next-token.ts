@@ -4,11 +4,9 @@
 //   p_i = exp((z_i − max z) / T) / Σ_j exp((z_j − max z) / T)
 // As T → 0 the distribution concentrates on argmax z, so temperature 0 is greedy decoding exactly.
 import { Rng } from '../data/rng';
+import type { Decoding } from '../../protocol/playground';
 
-export type Decoding =
-  | { kind: 'greedy' }
-  /** temperature ≥ 0 (0 = greedy); topP in (0, 1] (1 = the whole vocabulary); seed in [0, 2^32). */
-  | { kind: 'sample'; temperature: number; topP: number; seed: number };
+export type { Decoding };
 
 export function checkDecoding(d: Decoding): void {
   if (d.kind === 'greedy') return;

@@ -17,16 +17,14 @@ import { declaredLogits } from '../onnx/token-vocabulary';
 import { ModelProto } from '../onnx/types';
 import { ModelSessionOptions } from '../runtime/model-session';
 import { CHECKPOINT_FILES, CheckpointChoice, CheckpointError, findRunFolders, isRunFolder, listCheckpoints, parseCheckpointChoice, readRunStatus } from '../run-folder';
+import type { PlaygroundModel } from '../../protocol/playground';
 import { RUN_FILES } from '../../protocol/run-events';
 import { LogitsSession } from './logits-session';
 
 /** The model to compare with the base: the run's merged model, or one of its checkpoints. */
 export type TunedChoice = 'merged' | CheckpointChoice;
 
-export interface PlaygroundModel {
-  choice: TunedChoice;
-  label: string;
-}
+export type { PlaygroundModel };
 
 /** An opened model: its session, the adapter values to feed (checkpoints), and what to call it. */
 export interface OpenedModel {

@@ -4,40 +4,14 @@
 import { performance } from 'perf_hooks';
 import { ModelSessionOptions } from '../runtime/model-session';
 import { generateTokens } from './generate-tokens';
-import { Decoding } from './next-token';
-import { OpenedModel, TunedChoice, openPlainModel, openTunedModel, runTokenizer } from './playground-models';
+import type { PlaygroundCompletion, PlaygroundRequest, PlaygroundResult } from '../../protocol/playground';
+import { OpenedModel, openPlainModel, openTunedModel, parseTunedChoice, runTokenizer } from './playground-models';
 import { decodeCompletion, encodePrompt } from './prompt-ids';
 
-export interface SideBySideRequest {
-  runDir: string;
-  /** Default: the run's best checkpoint, else its last. */
-  tuned?: TunedChoice;
-  prompt: string;
-  /** Default true: the tokenizer's chat template when it has one. */
-  useChatTemplate?: boolean;
-  decoding: Decoding;
-  maxNewTokens: number;
-}
-
-export interface Completion {
-  /** "base model", "checkpoint step 800", "merged model (best by …)". */
-  label: string;
-  path: string;
-  text: string;
-  ids: number[];
-  stoppedAtEos: boolean;
-  ms: number;
-}
-
-export interface SideBySideResult {
-  runDir: string;
-  /** The text the models continue (the chat template applied, when it was). */
-  promptText: string;
-  promptTokens: number;
-  chatTemplate: boolean;
-  base: Completion;
-  tuned: Completion;
-}
+/** `tuned` is parsed with parseTunedChoice ('merged', 'best', 'last', 'step-N', N). */
+export type SideBySideRequest = PlaygroundRequest;
+export type Completion = PlaygroundCompletion;
+export type SideBySideResult = PlaygroundResult;
 
 export async function generateSideBySide(request: SideBySideRequest, options: ModelSessionOptions = {}): Promise<SideBySideResult> {
   const tokenizer = runTokenizer(request.runDir);
@@ -51,7 +25,7 @@ export async function generateSideBySide(request: SideBySideRequest, options: Mo
       await opened.session.release();
     }
   };
-  const tunedModel = await openTunedModel(request.runDir, request.tuned, options);
+  const tunedModel = await openTunedModel(request.runDir, request.tuned === undefined ? undefined : parseTunedChoice(request.tuned), options);
   const tuned = await complete(tunedModel);
   const base = await complete(await openPlainModel(tunedModel.baseModelFile, 'base model', options));
   return { runDir: request.runDir, promptText: prompt.text, promptTokens: prompt.ids.length, chatTemplate: prompt.chatTemplate, base, tuned };
