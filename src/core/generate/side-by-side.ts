@@ -13,7 +13,14 @@ export type SideBySideRequest = PlaygroundRequest;
 export type Completion = PlaygroundCompletion;
 export type SideBySideResult = PlaygroundResult;
 
-export async function generateSideBySide(request: SideBySideRequest, options: ModelSessionOptions = {}): Promise<SideBySideResult> {
+export async function generateSideBySide(request: SideBySideRequest, sessionOptions: ModelSessionOptions = {}): Promise<SideBySideResult> {
+  // Each session would tell the same device notice again: say it once.
+  const told = new Set<string>();
+  const notice = (m: string) => {
+    if (!told.has(m)) sessionOptions.onNotice?.(m);
+    told.add(m);
+  };
+  const options = { ...sessionOptions, onNotice: notice };
   const tokenizer = runTokenizer(request.runDir);
   const prompt = encodePrompt(tokenizer, request.prompt, request.useChatTemplate ?? true);
   const complete = async (opened: OpenedModel): Promise<Completion> => {
