@@ -23,7 +23,7 @@ function numberOption(values: Record<string, unknown>, name: string, fallback: n
 function decodingOption(values: Record<string, unknown>): Decoding {
   if (!values.sample) {
     const stray = ['temperature', 'top-p', 'seed'].filter((k) => values[k] !== undefined);
-    if (stray.length) throw new UsageError(`${stray.map((k) => `--${k}`).join(', ')} only apply with --sample (greedy decoding has no randomness)`);
+    if (stray.length) throw new UsageError(`${stray.map((k) => `--${k}`).join(', ')} ${stray.length === 1 ? 'applies' : 'apply'} only with --sample (greedy decoding has no randomness)`);
     return { kind: 'greedy' };
   }
   const temperature = numberOption(values, 'temperature', 1);

@@ -13,6 +13,7 @@ import { attachInitBlocks, planAdapterMerge } from '../merge/merge-plan';
 import { tokenizerSetting } from '../merge/probe-batches';
 import { unmergedModel, unmergedValues } from '../merge/unmerged-model';
 import { readModelFile } from '../onnx/model-file';
+import { checkModelSupport } from '../onnx/runtime-support';
 import { declaredLogits } from '../onnx/token-vocabulary';
 import { ModelProto } from '../onnx/types';
 import { ModelSessionOptions } from '../runtime/model-session';
@@ -93,8 +94,9 @@ export function runTokenizer(runDir: string): TextTokenizer {
   return loadTokenizer(tokenizerSetting(config.tokenizer, runDir, file));
 }
 
-/** Logits [batch, sequence, vocabulary]: a classifier ([batch, classes]) cannot continue a text. */
+/** ONNX Runtime can load it, and its logits are [batch, sequence, vocabulary]: a classifier ([batch, classes]) cannot continue a text. */
 export function checkGenerative(model: ModelProto, file: string): void {
+  checkModelSupport(model, file);
   const logits = declaredLogits(model);
   if (logits?.dims && logits.dims.length !== 3) {
     throw new Error(`${file}: output '${logits.name}' has shape ${logits.shapeText}, not [batch, sequence, vocabulary]: it is not a causal language model (a classifier has [batch, classes]), so it cannot generate text`);
