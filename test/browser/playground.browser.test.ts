@@ -8,34 +8,22 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
-import { dashboardHtml } from '../../src/views/dashboard-html';
 import { parseWebviewMessage } from '../../src/views/parse-webview-message';
 import { listRuns } from '../../src/core/run-folder';
 import type { PlaygroundResult } from '../../src/protocol/playground';
 import type { HostToWebviewMessage, RunSummary } from '../../src/protocol/webview-messages';
 import { launchChromium } from '../support/chromium';
 import { writeSyntheticRun } from '../support/synthetic-run';
-import { serveStatic, type StaticServer } from './static-server';
+import { dashboardBundle as bundle, repo, serveDashboard } from './dashboard-server';
+import type { StaticServer } from './static-server';
+import { fakeVsCodeApi, pageGlobals, pagePosted, sendToPage } from './stateless-webview';
 
-const repo = path.resolve(__dirname, '..', '..', '..');
-const bundle = path.join(repo, 'dist', 'webview', 'dashboard.js');
 const artifacts = path.join(repo, 'out', 'test-artifacts', 'browser');
 
 const themeStyle = `<style nonce="__NONCE__">body { --vscode-editor-background: #1e1e1e; --vscode-foreground: #cccccc; --vscode-font-family: sans-serif; background: #1e1e1e; color: #cccccc;
   --vscode-input-background: #3c3c3c; --vscode-input-foreground: #cccccc; --vscode-descriptionForeground: #9d9d9d; --vscode-errorForeground: #f14c4c; }</style>`;
-const fakeVsCodeApi = `<script nonce="__NONCE__">
-  window.__posted = []; window.__csp = [];
-  document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => null, setState: () => undefined });
-</script>`;
-
-interface PageGlobals {
-  __posted: { type: string; [key: string]: unknown }[];
-  __csp: string[];
-  postMessage(message: unknown, origin: string): void;
-}
-const send = (page: Page, message: HostToWebviewMessage) => page.evaluate((m) => (globalThis as unknown as PageGlobals).postMessage(m, '*'), message as unknown as Record<string, unknown>);
-const posted = (page: Page) => page.evaluate(() => (globalThis as unknown as PageGlobals).__posted);
+const send = (page: Page, message: HostToWebviewMessage) => sendToPage(page, message);
+const posted = async (page: Page) => (await pageGlobals(page)).posted;
 const text = async (page: Page, selector: string) => ((await page.locator(selector).textContent()) ?? '').trim();
 
 function answer(runDir: string, tunedLabel: string): PlaygroundResult {
@@ -58,11 +46,7 @@ describe('playground in headless Chromium', function () {
     writeSyntheticRun(path.join(runsRoot, 'demo'), { runId: 'thanora-20261203-124856', steps: 60, tasks: ['copy', 'reverse', 'sort', 'add'] });
     writeSyntheticRun(path.join(runsRoot, 'demo'), { runId: 'lora-20261203-130000', method: 'lora', steps: 60 });
     runs = listRuns([runsRoot]);
-    const routes: Parameters<typeof serveStatic>[0] = { '/dashboard.js': { file: bundle }, '/dashboard.css': { file: path.join(repo, 'media', 'dashboard.css') } };
-    server = await serveStatic(routes);
-    const resources = { cspSource: server.origin, scriptUri: `${server.origin}/dashboard.js`, styleUri: `${server.origin}/dashboard.css` };
-    routes['/editor'] = { text: dashboardHtml(resources, themeStyle + fakeVsCodeApi, 'editor') };
-    routes['/sidebar'] = { text: dashboardHtml(resources, themeStyle + fakeVsCodeApi, 'sidebar') };
+    server = await serveDashboard(themeStyle + fakeVsCodeApi);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on('pageerror', (e) => assert.fail(`page error: ${e.message}`));
@@ -75,7 +59,7 @@ describe('playground in headless Chromium', function () {
 
   async function open(trusted = true): Promise<RunSummary> {
     await page.goto(`${server.origin}/editor`);
-    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__posted.length > 0);
+    await pagePosted(page);
     const selected = runs.find((r) => r.runId.startsWith('thanora'))!;
     await send(page, { type: 'hostState', training: false, trusted });
     await send(page, { type: 'runs', runs, select: selected.runDir });
@@ -108,7 +92,7 @@ describe('playground in headless Chromium', function () {
     const [base, tuned] = await Promise.all(['#pg-base', '#pg-tuned'].map((s) => page.locator(s).boundingBox()));
     assert.ok(base && tuned && Math.abs(base.y - tuned.y) < 1 && tuned.x > base.x + base.width - 1, `columns at ${JSON.stringify([base, tuned])}`);
     await page.locator('#playground').screenshot({ path: path.join(artifacts, 'playground-greedy.png') });
-    assert.deepStrictEqual(await page.evaluate(() => (globalThis as unknown as PageGlobals).__csp), []);
+    assert.deepStrictEqual((await pageGlobals(page)).csp, []);
   });
 
   it('sampled: posts T, top-p and seed; an older answer never replaces a newer request; errors say why', async () => {
@@ -152,7 +136,7 @@ describe('playground in headless Chromium', function () {
     assert.match(await text(page, '#pg-note'), /not trusted.*Trust the workspace/);
     assert.ok(await page.locator('#pg-generate').evaluate((e) => e.hasAttribute('disabled')), 'Generate is disabled');
     await page.locator('#playground').screenshot({ path: path.join(artifacts, 'playground-restricted.png') });
-    await page.goto(`${server.origin}/sidebar`);
+    await page.goto(`${server.origin}/`);
     assert.strictEqual(await page.locator('#playground').count(), 0);
   });
 });
