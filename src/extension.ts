@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/register-commands';
 import { listRuns } from './core/run-folder';
+import { generateInWorker } from './training/generate-in-worker';
 import { experimentGlob, findRunsRoots } from './training/runs-roots';
 import { TrainingController } from './training/training-controller';
 import { DashboardViewProvider, dashboardViewId } from './views/dashboard-view-provider';
@@ -18,6 +19,11 @@ export function activate(context: vscode.ExtensionContext): void {
     findRunsRoots,
     training: () => ({ running: controller.running, runDir: controller.activeRunDir }),
     onRunsChanged: (runs) => void setRunFoldersContext(runs),
+    generate: (request, signal) => {
+      const settings = vscode.workspace.getConfiguration('thanora');
+      log.appendLine(`[${new Date().toISOString()}] playground: ${request.tuned ?? 'best'} of ${request.runDir}, ${request.decoding.kind}`);
+      return generateInWorker(workerPath, { type: 'generate', ...request, device: settings.get('device', 'auto'), threads: settings.get<number>('threads', 0) }, (line) => log.append(line), signal);
+    },
   });
   const refreshSoon = debounce(() => void dashboard.refresh(controller.activeRunDir), 500);
   const statusWatcher = vscode.workspace.createFileSystemWatcher('**/status.json');

@@ -1,5 +1,6 @@
 // Host ⇄ dashboard webview. The webview posts `ready` first; the host answers with the run list and the
 // selected run's events. Every message from the webview is validated (src/views/parse-webview-message.ts).
+import type { PlaygroundModel, PlaygroundRequest, PlaygroundResult } from './playground';
 import type { RunEvent, RunStatus, RunSummary } from './run-events';
 
 export type { RunSummary } from './run-events';
@@ -34,7 +35,19 @@ export interface HostStateMessage {
   trusted: boolean;
 }
 
-export type HostToWebviewMessage = RunsMessage | RunDataMessage | RunEventsMessage | HostStateMessage;
+/** The models of a run the playground can prompt (answer to listPlaygroundModels). */
+export interface PlaygroundModelsMessage {
+  type: 'playgroundModels';
+  runDir: string;
+  models: PlaygroundModel[];
+  /** Why the list could not be read, when it could not. */
+  error?: string;
+}
+
+/** The answer to the playground request `requestId`: both completions, or why there are none. */
+export type GeneratedMessage = { type: 'generated'; requestId: number } & ({ result: PlaygroundResult } | { error: string });
+
+export type HostToWebviewMessage = RunsMessage | RunDataMessage | RunEventsMessage | HostStateMessage | PlaygroundModelsMessage | GeneratedMessage;
 
 export interface ReadyMessage {
   type: 'ready';
@@ -65,4 +78,24 @@ export interface NewExperimentMessage {
   type: 'newExperiment';
 }
 
-export type WebviewToHostMessage = ReadyMessage | ShowRunsMessage | StartTrainingMessage | StopTrainingMessage | MergeRunMessage | NewExperimentMessage;
+export interface ListPlaygroundModelsMessage {
+  type: 'listPlaygroundModels';
+  runDir: string;
+}
+
+/** Prompt the run's base and tuned model; a new request cancels the one before it. */
+export interface GenerateMessage {
+  type: 'generate';
+  requestId: number;
+  request: PlaygroundRequest;
+}
+
+export type WebviewToHostMessage =
+  | ReadyMessage
+  | ShowRunsMessage
+  | StartTrainingMessage
+  | StopTrainingMessage
+  | MergeRunMessage
+  | NewExperimentMessage
+  | ListPlaygroundModelsMessage
+  | GenerateMessage;

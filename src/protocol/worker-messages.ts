@@ -1,5 +1,6 @@
 // Host ⇄ training worker (child_process.fork IPC). The worker runs the same core as `thanora train`;
 // nothing throws across this boundary: failures arrive as `failed` messages or as the process exit.
+import type { PlaygroundRequest, PlaygroundResult } from './playground';
 import type { RunEvent } from './run-events';
 
 export type WorkerDevice = 'auto' | 'cuda' | 'cpu';
@@ -38,7 +39,14 @@ export interface ExportJobRequest {
   hfModel?: string;
 }
 
-export type HostToWorkerMessage = StartTrainingRequest | StopTrainingRequest | MergeRequest | ExportJobRequest;
+/** The playground: one prompt through a run's base and tuned model (core/generate/side-by-side.ts). */
+export interface GenerateRequest extends PlaygroundRequest {
+  type: 'generate';
+  device?: WorkerDevice;
+  threads?: number;
+}
+
+export type HostToWorkerMessage = StartTrainingRequest | StopTrainingRequest | MergeRequest | ExportJobRequest | GenerateRequest;
 
 /** One metrics.jsonl record, forwarded as soon as the trainer writes it. */
 export interface WorkerRunEvent {
@@ -87,4 +95,9 @@ export interface WorkerJobExported {
   totalSteps: number;
 }
 
-export type WorkerToHostMessage = WorkerRunEvent | WorkerLog | WorkerFinished | WorkerFailed | WorkerMerged | WorkerJobExported;
+export interface WorkerGenerated {
+  type: 'generated';
+  result: PlaygroundResult;
+}
+
+export type WorkerToHostMessage = WorkerRunEvent | WorkerLog | WorkerFinished | WorkerFailed | WorkerMerged | WorkerJobExported | WorkerGenerated;

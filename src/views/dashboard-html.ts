@@ -1,6 +1,7 @@
 // The dashboard page, in the shared strict-CSP shell (data: images for the charts' PNG export). vscode-free so the
 // browser test renders the same page.
 import { chartElementIds, dashboardCharts } from '../protocol/dashboard-charts';
+import { playgroundHtml } from './playground-html';
 import { escapeHtml, WebviewPageResources, webviewPageHtml } from './webview-page';
 
 /**
@@ -49,6 +50,7 @@ export function dashboardHtml(resources: WebviewPageResources, extraHead = '', l
     <h3 title="The runs of the selected run's experiment; tick a run to overlay it on the charts, click its name to select it">Runs of this experiment</h3>
     <div id="runs-table"></div>
   </section>
+  ${layout === 'editor' ? playgroundHtml() : ''}
   <main id="charts">
     ${sections}
   </main>`,

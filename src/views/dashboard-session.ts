@@ -2,7 +2,9 @@
 // folders it shows, read whole when asked for and then tailed while it is visible, which covers runs started
 // here and by the CLI. The run list is the provider's, shared by every session.
 import * as vscode from 'vscode';
-import type { HostToWebviewMessage, RunSummary, WebviewToHostMessage } from '../protocol/webview-messages';
+import type { PlaygroundRequest, PlaygroundResult } from '../protocol/playground';
+import type { GenerateMessage, HostToWebviewMessage, RunSummary, WebviewToHostMessage } from '../protocol/webview-messages';
+import { playgroundModels } from '../core/generate/playground-models';
 import { MetricsTail, readRunStatus } from '../core/run-folder';
 import { dashboardHtml, type DashboardLayout } from './dashboard-html';
 import { parseWebviewMessage } from './parse-webview-message';
@@ -13,6 +15,8 @@ export interface DashboardSessionHost {
   runs(): readonly RunSummary[];
   /** The webview posted `ready`: it wants the run list and the host's state. */
   onReady(session: DashboardSession): Promise<void>;
+  /** The playground's prompt, in a worker; the signal cancels it. */
+  generate(request: PlaygroundRequest, signal: AbortSignal): Promise<PlaygroundResult>;
 }
 
 export function dashboardWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -22,6 +26,8 @@ export function dashboardWebviewOptions(extensionUri: vscode.Uri): vscode.Webvie
 export class DashboardSession implements vscode.Disposable {
   private tails = new Map<string, MetricsTail>();
   private timer?: NodeJS.Timeout;
+  /** The playground request in flight; a new one (or closing the view) cancels it. */
+  private generation?: AbortController;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -61,6 +67,7 @@ export class DashboardSession implements vscode.Disposable {
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.generation?.abort();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 
@@ -89,6 +96,33 @@ export class DashboardSession implements vscode.Disposable {
       case 'mergeRun':
         await vscode.commands.executeCommand('thanora.mergeAdapter', vscode.Uri.file(message.runDir));
         break;
+      case 'listPlaygroundModels':
+        try {
+          this.post({ type: 'playgroundModels', runDir: message.runDir, models: playgroundModels(message.runDir) });
+        } catch (e) {
+          this.post({ type: 'playgroundModels', runDir: message.runDir, models: [], error: (e as Error).message });
+        }
+        break;
+      case 'generate':
+        await this.generate(message);
+        break;
+    }
+  }
+
+  private async generate({ requestId, request }: GenerateMessage): Promise<void> {
+    // Generating loads the workspace's models and tokenizer with native code, as training does.
+    if (!vscode.workspace.isTrusted) {
+      this.post({ type: 'generated', requestId, error: 'This workspace is not trusted: the playground runs the models with native code. Trust the workspace to use it.' });
+      return;
+    }
+    this.generation?.abort();
+    const abort = (this.generation = new AbortController());
+    try {
+      this.post({ type: 'generated', requestId, result: await this.host.generate(request, abort.signal) });
+    } catch (e) {
+      this.post({ type: 'generated', requestId, error: (e as Error).message });
+    } finally {
+      if (this.generation === abort) this.generation = undefined;
     }
   }
 

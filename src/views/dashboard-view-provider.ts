@@ -2,6 +2,7 @@
 // side by side). Both are DashboardSessions on the same run list, read from the run folders (so finished runs
 // and reloads work) and re-read when the file watchers or the trainer say it changed.
 import * as vscode from 'vscode';
+import type { PlaygroundRequest, PlaygroundResult } from '../protocol/playground';
 import type { HostToWebviewMessage, RunSummary } from '../protocol/webview-messages';
 import { listRuns } from '../core/run-folder';
 import { DashboardSession, dashboardWebviewOptions } from './dashboard-session';
@@ -13,6 +14,8 @@ export interface DashboardHost {
   findRunsRoots(): Promise<string[]>;
   training(): { running: boolean; runDir?: string };
   onRunsChanged(runs: RunSummary[]): void;
+  /** The playground's prompt, in a worker. */
+  generate(request: PlaygroundRequest, signal: AbortSignal): Promise<PlaygroundResult>;
 }
 
 export class DashboardViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -75,6 +78,7 @@ export class DashboardViewProvider implements vscode.WebviewViewProvider, vscode
         ready.post({ type: 'runs', runs: this.runs, select: this.host.training().runDir });
         ready.post(this.hostState());
       },
+      generate: (request, signal) => this.host.generate(request, signal),
     });
     this.sessions.add(session);
     return session;

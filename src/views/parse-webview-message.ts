@@ -1,6 +1,7 @@
 // The webview is untrusted input: every message is checked field by field before the host acts on it, and
 // run folders must be ones the host listed (a script in the webview cannot point the host at other paths).
 import type { WebviewToHostMessage } from '../protocol/webview-messages';
+import { parsePlaygroundRequest } from './parse-playground-request';
 
 const maxCompared = 16;
 
@@ -30,6 +31,13 @@ export function parseWebviewMessage(raw: unknown, knownRunDirs: ReadonlySet<stri
       if (!Array.isArray(compare) || compare.length > maxCompared) return undefined;
       if (!compare.every((d) => isString(d) && knownRunDirs.has(d))) return undefined;
       return { type: 'showRuns', runDir: message.runDir, compareWith: compare as string[] };
+    }
+    case 'listPlaygroundModels':
+      return only('type', 'runDir') && isString(message.runDir) && knownRunDirs.has(message.runDir) ? { type: 'listPlaygroundModels', runDir: message.runDir } : undefined;
+    case 'generate': {
+      const request = parsePlaygroundRequest(message.request, knownRunDirs);
+      const id = message.requestId;
+      return only('type', 'requestId', 'request') && request && typeof id === 'number' && Number.isSafeInteger(id) ? { type: 'generate', requestId: id, request } : undefined;
     }
     default:
       return undefined;

@@ -1,9 +1,10 @@
 // The worker's message loop, kept apart from the entry file so tests can drive it with a fake trainer.
 // One process does one job: `start` runs the trainer (`stop` aborts it cooperatively), `merge` merges a
-// checkpoint or `exportJob` writes a training job folder; the process exits once the job has ended and its last
-// message is flushed.
+// checkpoint, `exportJob` writes a training job folder or `generate` answers a playground prompt; the process
+// exits once the job has ended and its last message is flushed.
 import type { RunEvent } from '../protocol/run-events';
-import type { ExportJobRequest, HostToWorkerMessage, MergeRequest, StartTrainingRequest, WorkerJobExported, WorkerMerged, WorkerToHostMessage } from '../protocol/worker-messages';
+import type { PlaygroundResult } from '../protocol/playground';
+import type { ExportJobRequest, GenerateRequest, HostToWorkerMessage, MergeRequest, StartTrainingRequest, WorkerJobExported, WorkerMerged, WorkerToHostMessage } from '../protocol/worker-messages';
 
 export type TrainingRunner = (
   experimentFile: string,
@@ -17,6 +18,16 @@ export type MergeRunner = (request: MergeRequest, onNotice: (message: string) =>
 /** Writes the job folder; resolves with what the host shows. */
 export type ExportJobRunner = (request: ExportJobRequest, onLog: (line: string) => void) => Promise<Omit<WorkerJobExported, 'type'>>;
 
+/** Completes the prompt with the run's base and tuned model. */
+export type GenerateRunner = (request: GenerateRequest, onNotice: (message: string) => void) => Promise<PlaygroundResult>;
+
+/** The one-shot jobs besides training, each optional (tests pass fakes for the ones they drive). */
+export interface JobRunners {
+  runMerge?: MergeRunner;
+  runExportJob?: ExportJobRunner;
+  runGenerate?: GenerateRunner;
+}
+
 /** The slice of `process` the loop needs (a forked child has `send` and `on('message')`). */
 export interface WorkerPort {
   on(event: 'message', listener: (message: unknown) => void): unknown;
@@ -24,7 +35,8 @@ export interface WorkerPort {
 }
 
 /** Returns `stop` for the entry to call when the host goes away (IPC disconnect). */
-export function serveTrainingRequests(port: WorkerPort, runTraining: TrainingRunner, exit: (code: number) => void, runMerge?: MergeRunner, runExportJob?: ExportJobRunner): { stop(): void } {
+export function serveTrainingRequests(port: WorkerPort, runTraining: TrainingRunner, exit: (code: number) => void, runners: JobRunners = {}): { stop(): void } {
+  const { runMerge, runExportJob, runGenerate } = runners;
   const abort = new AbortController();
   let started = false;
   let lastRunDir: string | undefined;
@@ -60,27 +72,20 @@ export function serveTrainingRequests(port: WorkerPort, runTraining: TrainingRun
     }
   };
 
-  const merge = async (request: MergeRequest): Promise<void> => {
+  // A one-shot job: its result as one message, or its error as `failed`; then the process exits.
+  const job = async (work: () => Promise<WorkerToHostMessage>): Promise<void> => {
     try {
-      const result = await runMerge!(request, (message) => void send({ type: 'log', level: 'info', message }));
-      await send({ type: 'merged', ...result });
+      await send(await work());
       exit(0);
     } catch (e) {
       await send({ type: 'failed', error: e instanceof Error ? e.message : String(e) });
       exit(1);
     }
   };
-
-  const exportJob = async (request: ExportJobRequest): Promise<void> => {
-    try {
-      const result = await runExportJob!(request, (message) => void send({ type: 'log', level: 'info', message }));
-      await send({ type: 'jobExported', ...result });
-      exit(0);
-    } catch (e) {
-      await send({ type: 'failed', error: e instanceof Error ? e.message : String(e) });
-      exit(1);
-    }
-  };
+  const log = (message: string) => void send({ type: 'log', level: 'info', message });
+  const merge = (request: MergeRequest) => job(async () => ({ type: 'merged', ...(await runMerge!(request, log)) }));
+  const exportJob = (request: ExportJobRequest) => job(async () => ({ type: 'jobExported', ...(await runExportJob!(request, log)) }));
+  const generate = (request: GenerateRequest) => job(async () => ({ type: 'generated', result: await runGenerate!(request, log) }));
 
   port.on('message', (raw) => {
     const message = raw as HostToWorkerMessage;
@@ -93,6 +98,9 @@ export function serveTrainingRequests(port: WorkerPort, runTraining: TrainingRun
     } else if (message?.type === 'exportJob' && !started && runExportJob && typeof message.experimentFile === 'string' && typeof message.outDir === 'string') {
       started = true;
       void exportJob(message);
+    } else if (message?.type === 'generate' && !started && runGenerate && typeof message.runDir === 'string' && typeof message.prompt === 'string') {
+      started = true;
+      void generate(message);
     } else if (message?.type === 'stop') {
       abort.abort();
     } else {

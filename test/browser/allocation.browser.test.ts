@@ -13,25 +13,15 @@ import type { HostToPlanPanelMessage } from '../../src/protocol/plan-messages';
 import { launchChromium } from '../support/chromium';
 import { writeTinyExperiment } from '../support/tiny-experiment';
 import { serveStatic, type StaticServer } from './static-server';
+import { fakeVsCodeApi, pageGlobals, sendToPage } from './stateless-webview';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const bundle = path.join(repo, 'dist', 'webview', 'allocation.js');
 const artifacts = path.join(repo, 'out', 'test-artifacts', 'browser');
 
 const themeStyle = `<style nonce="__NONCE__">body { --vscode-editor-background: #1e1e1e; --vscode-foreground: #cccccc; --vscode-charts-blue: #3794ff; }</style>`;
-const fakeVsCodeApi = `<script nonce="__NONCE__">
-  window.__posted = []; window.__csp = [];
-  document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => null, setState: () => undefined });
-</script>`;
-
-interface PageGlobals {
-  __posted: { type: string }[];
-  __csp: string[];
-  postMessage(message: unknown, origin: string): void;
-}
-const send = (page: Page, message: HostToPlanPanelMessage) => page.evaluate((m) => (globalThis as unknown as PageGlobals).postMessage(m, '*'), message as unknown as Record<string, unknown>);
-const globals = (page: Page) => page.evaluate(() => ({ posted: (globalThis as unknown as PageGlobals).__posted, csp: (globalThis as unknown as PageGlobals).__csp }));
+const send = (page: Page, message: HostToPlanPanelMessage) => sendToPage(page, message);
+const globals = pageGlobals;
 
 describe('allocation panel in headless Chromium', function () {
   this.timeout(60000);

@@ -9,7 +9,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
-import { dashboardHtml } from '../../src/views/dashboard-html';
 import { chartElementIds, dashboardCharts, type ChartId } from '../../src/protocol/dashboard-charts';
 import { listRuns, readRunEvents, readRunStatus } from '../../src/core/run-folder';
 import { importJobRun } from '../../src/core/export-job/import-run';
@@ -18,10 +17,9 @@ import type { HostToWebviewMessage, RunSummary } from '../../src/protocol/webvie
 import { launchChromium } from '../support/chromium';
 import { countPixelsNear, decodePng } from '../support/decode-png';
 import { syntheticRunEvents, writeSyntheticRun } from '../support/synthetic-run';
-import { serveStatic, type StaticServer } from './static-server';
+import { dashboardBundle as bundle, repo, serveDashboard } from './dashboard-server';
+import type { StaticServer } from './static-server';
 
-const repo = path.resolve(__dirname, '..', '..', '..');
-const bundle = path.join(repo, 'dist', 'webview', 'dashboard.js');
 const artifacts = path.join(repo, 'out', 'test-artifacts', 'browser');
 
 // Dark+ colours; the charts must draw in the palette, so counting palette-coloured pixels finds the data.
@@ -93,12 +91,7 @@ describe('dashboard in headless Chromium', function () {
     fs.writeFileSync(path.join(runsRoot, 'minimal', 'b-lora', 'config.json'), config({ name: 'lora', lambda: 0 }));
     fs.writeFileSync(path.join(runsRoot, 'minimal', 'c-live', 'config.json'), config({ name: 'thanora', lambda: 0.001 }));
     runs = listRuns([runsRoot]);
-    const routes: Parameters<typeof serveStatic>[0] = { '/dashboard.js': { file: bundle }, '/dashboard.css': { file: path.join(repo, 'media', 'dashboard.css') } };
-    server = await serveStatic(routes);
-    // The page names the server's origin (CSP, script and style URLs), so it is added once the port is known.
-    const resources = { cspSource: server.origin, scriptUri: `${server.origin}/dashboard.js`, styleUri: `${server.origin}/dashboard.css` };
-    routes['/'] = { text: dashboardHtml(resources, themeStyle + fakeVsCodeApi) };
-    routes['/editor'] = { text: dashboardHtml(resources, themeStyle + fakeVsCodeApi, 'editor') };
+    server = await serveDashboard(themeStyle + fakeVsCodeApi);
     browser = await launchChromium();
     // The sidebar's default width in VS Code is about 300–420 px.
     page = await browser.newPage({ viewport: { width: 420, height: 2200 } });

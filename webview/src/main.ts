@@ -11,6 +11,7 @@ import type { RunEvent } from '../../src/protocol/run-events';
 import type { HostStateMessage, HostToWebviewMessage, RunSummary } from '../../src/protocol/webview-messages';
 import { DashboardCharts, type ChartElements } from './dashboard-charts';
 import { describeProgress, progressOf, viewRun, type RunView } from './run-series';
+import { Playground } from './playground';
 import { renderRunsTable } from './runs-table';
 import { onThemeChange, readThemeColors } from './theme-colors';
 import { loadState, post, saveState, type DashboardState } from './vscode-api';
@@ -33,6 +34,8 @@ const chartElements = Object.fromEntries(
 const charts = new DashboardCharts(chartElements, readThemeColors());
 /** The wide dashboard in an editor tab (src/views/dashboard-html.ts): the runs table replaces the compare list. */
 const editorLayout = document.body.classList.contains('layout-editor');
+/** Only the wide dashboard has the playground. */
+const playground = editorLayout ? new Playground() : undefined;
 
 /** Each run's view, built once per version of its events (an append makes a new array): a render reads it thrice. */
 const views = new WeakMap<readonly RunEvent[], RunView>();
@@ -183,6 +186,7 @@ function render(): void {
   renderButtons();
   renderControls();
   renderTable(empty);
+  playground?.update(empty ? undefined : state.runDir, host.trusted);
   const shown = [state.runDir, ...state.compareWith].filter((d): d is string => !!d && eventsByRun.has(d));
   if (!empty) {
     charts.render(
@@ -217,6 +221,10 @@ function handle(message: HostToWebviewMessage): void {
     case 'hostState':
       host = message;
       break;
+    case 'playgroundModels':
+    case 'generated':
+      playground?.handle(message);
+      return;
   }
   render();
 }

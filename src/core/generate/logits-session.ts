@@ -5,10 +5,10 @@ import { Batch } from '../io/batch-file';
 import { InjectedAdapter } from '../lora/inject-lora';
 import { SavedParam } from '../lora/modules-to-save';
 import { ModelProto } from '../onnx/types';
-import { OpenedSession, SessionOptions } from '../runtime/session';
+import { OpenedSession } from '../runtime/session';
 import { batchFeeds } from '../train/batch-feeds';
 import { savedFeeds } from '../train/lora-training-graph';
-import { openModelSession } from '../runtime/model-session';
+import { ModelSessionOptions, openModelSession } from '../runtime/model-session';
 import { floatTensorValues } from '../runtime/ort-tensors';
 
 export interface Logits {
@@ -30,7 +30,7 @@ export class LogitsSession {
    * `model` is a plain model, or an injected one whose `adapters` (and lifted saved-module parameters, see
    * lift-saved-params.ts) are fed on every call.
    */
-  static async open(model: ModelProto, adapters: readonly InjectedAdapter[] = [], options: SessionOptions = {}, saved: readonly SavedParam[] = []): Promise<LogitsSession> {
+  static async open(model: ModelProto, adapters: readonly InjectedAdapter[] = [], options: ModelSessionOptions = {}, saved: readonly SavedParam[] = []): Promise<LogitsSession> {
     const outputs = model.graph.outputs;
     const logits = outputs.find((o) => o.name === 'logits') ?? outputs[0];
     if (!logits) throw new Error('the model has no output to read logits from');

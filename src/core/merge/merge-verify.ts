@@ -6,17 +6,13 @@
 // and the adapter's own effect (unmerged vs. B = 0 and the base's own saved-module weights) is reported, so a
 // pass cannot come from an adapter that changes nothing.
 import * as ort from 'onnxruntime-node';
-import * as path from 'path';
-import { injectLora } from '../lora/inject-lora';
-import { liftSavedParams } from '../lora/lift-saved-params';
-import { baseValues } from '../lora/modules-to-save';
-import { readTensorBytes } from '../onnx/external-data';
 import { readModelFile } from '../onnx/model-file';
 import { halfToFloat } from '../onnx/tensor-data';
 import { DataType, ModelProto } from '../onnx/types';
 import { Device } from '../runtime/session';
 import { batchFeeds } from '../train/batch-feeds';
-import { MergePlan, weightPatches } from './merge-plan';
+import { MergePlan } from './merge-plan';
+import { unmergedModel, unmergedValues } from './unmerged-model';
 import { ProbeBatch } from './probe-batches';
 import { openModelSession } from '../runtime/model-session';
 
@@ -75,24 +71,6 @@ function maxAbsDiff(a: Float64Array, b: Float64Array): number {
 
 const maxAbs = (a: Float64Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
-// The unmerged model: the stored base with W' where training had it, and the adapter as graph inputs.
-function unmergedModel(baseModelFile: string, plan: MergePlan): { model: ModelProto; base: ModelProto; external: boolean } {
-  const base = readModelFile(baseModelFile);
-  const external = base.graph.initializers.some((t) => t.external);
-  const patches = weightPatches(plan, 'residual');
-  const initializers = base.graph.initializers.map((t) => {
-    const patch = patches.get(t.name);
-    if (!patch) return t;
-    const bytes = Uint8Array.from(readTensorBytes(t, baseModelFile));
-    patch(bytes, t);
-    const { external: _external, ...rest } = t;
-    return { ...rest, raw: bytes };
-  });
-  const patched = liftSavedParams({ ...base, graph: { ...base.graph, initializers } }, plan.saved, DataType.FLOAT);
-  const injected = injectLora(patched, plan.modules.map((m) => m.module), { rank: plan.rank, alpha: plan.alpha, dtype: DataType.FLOAT });
-  return { model: injected.model, base, external };
-}
-
 async function openUnmerged(model: ModelProto, external: boolean, options: VerifyOptions) {
   // A base kept as external data goes through a temp external-data file too (it may be past 2 GiB).
   return openModelSession(model, { device: options.device ?? 'cpu', threads: options.threads, onNotice: options.onNotice, inlineLimit: external ? 0 : undefined });
@@ -101,31 +79,27 @@ async function openUnmerged(model: ModelProto, external: boolean, options: Verif
 export async function verifyMerge(options: VerifyOptions): Promise<Verification> {
   const { plan } = options;
   const tolerance = mergeTolerance(plan);
-  const { model, base, external } = unmergedModel(options.baseModelFile, plan);
+  const unmerged = unmergedModel(readModelFile(options.baseModelFile), options.baseModelFile, plan);
+  const { base } = unmerged;
   const outputNames = base.graph.outputs.map((o) => o.name);
   const adapterFeeds = (zeroB: boolean) => {
     const feeds: Record<string, ort.Tensor> = {};
-    for (const s of plan.saved) feeds[s.input] = new ort.Tensor('float32', zeroB ? baseValues(base, s) : Float32Array.from(s.values), s.shape);
-    for (const m of plan.modules) {
-      const { rank, A, B } = m.trained;
-      const name = m.module.peftName;
-      feeds[`${name}.lora_A.weight`] = new ort.Tensor('float32', Float32Array.from(A), [rank, m.module.dIn]);
-      feeds[`${name}.lora_B.weight`] = new ort.Tensor('float32', zeroB ? new Float32Array(B.length) : Float32Array.from(B), [m.module.dOut, rank]);
-    }
+    const shapes = new Map<string, readonly number[]>([...plan.saved.map((s) => [s.input, s.shape] as const), ...unmerged.adapters.flatMap((a) => [[a.aInput, a.shapeA], [a.bInput, a.shapeB]] as const)]);
+    for (const [name, values] of unmergedValues(unmerged, plan, zeroB)) feeds[name] = new ort.Tensor('float32', values, shapes.get(name));
     return feeds;
   };
-  const unmerged = await openUnmerged(model, external, options);
+  const session = await openUnmerged(unmerged.model, unmerged.external, options);
   const reference: { unmerged: ort.InferenceSession.ReturnType; base: ort.InferenceSession.ReturnType }[] = [];
   try {
     for (const probe of options.probes) {
       const feeds = batchFeeds(base, probe.batch);
       reference.push({
-        unmerged: await unmerged.session.run({ ...feeds, ...adapterFeeds(false) }),
-        base: await unmerged.session.run({ ...feeds, ...adapterFeeds(true) }),
+        unmerged: await session.session.run({ ...feeds, ...adapterFeeds(false) }),
+        base: await session.session.run({ ...feeds, ...adapterFeeds(true) }),
       });
     }
   } finally {
-    await unmerged.session.release();
+    await session.session.release();
   }
   const merged = await openModelSession(readModelFile(options.mergedModelFile), { device: options.device ?? 'cpu', threads: options.threads, onNotice: options.onNotice });
   const comparisons: OutputComparison[] = [];

@@ -29,7 +29,7 @@ interface RunConfigSubset {
 }
 
 // config.json holds the resolved experiment (tokenizer {kind, path}); a copy of thanora.json ("bytes" or a path) works too.
-function tokenizerSetting(value: unknown, dir: string, file: string): TokenizerSetting {
+export function tokenizerSetting(value: unknown, dir: string, file: string): TokenizerSetting {
   if (value === 'bytes' || (typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'bytes')) return { kind: 'bytes' };
   const p = typeof value === 'string' ? value : (value as { path?: unknown } | null)?.path;
   if (typeof p !== 'string') throw new MergeInputError(`${file}: "tokenizer" is ${JSON.stringify(value)}; expected "bytes" or the path of a tokenizer.json`);

@@ -2,7 +2,7 @@
 // the logits) and accuracy — exact match of the greedy completion for generative tasks, argmax for classifiers.
 import { TokenizedExample, IGNORE_INDEX } from '../data/example-formats';
 import { LogitsSession } from '../generate/logits-session';
-import { greedyGenerate } from '../generate/greedy-generate';
+import { generateTokens } from '../generate/generate-tokens';
 import { Batch } from '../io/batch-file';
 
 export interface TaskEvalResult {
@@ -67,7 +67,7 @@ async function evaluateGenerative(session: LogitsSession, name: string, examples
   }
   const prompts = examples.map((e) => Array.from(e.inputIds.subarray(0, completionStart(e))));
   const maxNewTokens = Math.max(...examples.map((e) => e.inputIds.length - completionStart(e)));
-  const generated = await greedyGenerate(session, prompts, { maxNewTokens, eosId: o.eosId, padId: o.padId, batchSize: o.batchSize }, values);
+  const generated = await generateTokens(session, prompts, { maxNewTokens, eosId: o.eosId, padId: o.padId, batchSize: o.batchSize }, values);
   let correct = 0;
   examples.forEach((e, i) => {
     const want = Array.from(e.inputIds.subarray(completionStart(e)));

@@ -31,4 +31,35 @@ describe('parseWebviewMessage', () => {
     ];
     for (const message of bad) assert.strictEqual(parseWebviewMessage(message, known), undefined, JSON.stringify(message));
   });
+
+  describe('the playground', () => {
+    const request = { runDir: '/ws/runs/a', tuned: 'step-800', prompt: 'reverse: stone\n', useChatTemplate: true, decoding: { kind: 'sample', temperature: 0.7, topP: 0.9, seed: 3 }, maxNewTokens: 64 };
+
+    it('accepts a model list request and a generation request as sent', () => {
+      assert.deepStrictEqual(parseWebviewMessage({ type: 'listPlaygroundModels', runDir: '/ws/runs/b' }, known), { type: 'listPlaygroundModels', runDir: '/ws/runs/b' });
+      assert.deepStrictEqual(parseWebviewMessage({ type: 'generate', requestId: 4, request }, known), { type: 'generate', requestId: 4, request });
+      const greedy = { ...request, tuned: 'merged', decoding: { kind: 'greedy' } };
+      assert.deepStrictEqual(parseWebviewMessage({ type: 'generate', requestId: 5, request: greedy }, known), { type: 'generate', requestId: 5, request: greedy });
+    });
+
+    it('rejects unlisted runs, unknown model choices and settings outside their ranges', () => {
+      const bad: unknown[] = [
+        { type: 'listPlaygroundModels', runDir: '/etc' },
+        { type: 'generate', request },
+        { type: 'generate', requestId: 1, request: { ...request, runDir: '/etc' } },
+        { type: 'generate', requestId: 1, request: { ...request, tuned: '../../x' } },
+        { type: 'generate', requestId: 1, request: { ...request, prompt: '' } },
+        { type: 'generate', requestId: 1, request: { ...request, prompt: 'x'.repeat(100_001) } },
+        { type: 'generate', requestId: 1, request: { ...request, maxNewTokens: 0 } },
+        { type: 'generate', requestId: 1, request: { ...request, maxNewTokens: 5000 } },
+        { type: 'generate', requestId: 1, request: { ...request, useChatTemplate: 'yes' } },
+        { type: 'generate', requestId: 1, request: { ...request, decoding: { kind: 'sample', temperature: -1, topP: 0.9, seed: 3 } } },
+        { type: 'generate', requestId: 1, request: { ...request, decoding: { kind: 'sample', temperature: 1, topP: 0, seed: 3 } } },
+        { type: 'generate', requestId: 1, request: { ...request, decoding: { kind: 'sample', temperature: 1, topP: 1, seed: 0.5 } } },
+        { type: 'generate', requestId: 1, request: { ...request, decoding: { kind: 'beam' } } },
+        { type: 'generate', requestId: 1, request: { ...request, extra: true } },
+      ];
+      for (const message of bad) assert.strictEqual(parseWebviewMessage(message, known), undefined, JSON.stringify(message).slice(0, 200));
+    });
+  });
 });

@@ -1,10 +1,12 @@
 // The real worker entry (tsc output of src/worker/training-worker.ts) on the demo experiment, shortened:
-// trains through the core, streams the events the run folder holds, then merges the run in a worker.
+// trains through the core, streams the events the run folder holds, then merges the run in a worker and prompts
+// it in the playground's worker job: the merged model and the checkpoint answer alike.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TrainingWorkerClient, type TrainingOutcome } from '../../../src/training/training-worker-client';
+import { generateInWorker } from '../../../src/training/generate-in-worker';
 import { mergeInWorker } from '../../../src/training/merge-in-worker';
 import { readRunEvents, readRunStatus } from '../../../src/core/run-folder';
 import type { RunEvent } from '../../../src/protocol/run-events';
@@ -44,5 +46,22 @@ describe('training worker entry on the demo experiment', function () {
     const merged = await mergeInWorker(workerPath, { type: 'merge', input: outcome.runDir! }, () => undefined);
     assert.ok(fs.existsSync(merged.modelFile), merged.modelFile);
     assert.strictEqual(merged.pass, true, `max relative diff ${merged.maxRelativeDiff} vs tolerance ${merged.tolerance}`);
+
+    const ask = (tuned: string) => generateInWorker(workerPath, { type: 'generate', runDir: outcome.runDir!, tuned, prompt: 'reverse: stone\n', decoding: { kind: 'sample', temperature: 0.8, topP: 0.9, seed: 3 }, maxNewTokens: 8, threads: 1 }, () => undefined);
+    const fromMerged = await ask('merged');
+    const fromCheckpoint = await ask('last');
+    assert.deepStrictEqual(fromCheckpoint.tuned.ids, fromMerged.tuned.ids);
+    assert.deepStrictEqual(fromCheckpoint.base, { ...fromMerged.base, ms: fromCheckpoint.base.ms });
+    assert.strictEqual(fromMerged.promptText, 'reverse: stone\n');
+    assert.strictEqual(fromMerged.chatTemplate, false);
+    assert.match(fromMerged.tuned.label, /^merged model/);
+    assert.match(fromCheckpoint.tuned.label, /^checkpoint last/);
+  });
+
+  it('a playground request the core refuses arrives as its message, and the host stays up', async () => {
+    await assert.rejects(
+      generateInWorker(workerPath, { type: 'generate', runDir: dir, prompt: 'x', decoding: { kind: 'greedy' }, maxNewTokens: 4 }, () => undefined),
+      /has no config\.json, so its tokenizer is unknown/,
+    );
   });
 });

@@ -1,8 +1,12 @@
-// Greedy decoding without a key/value cache: every step re-runs the batch on the tokens so far. Rows are
-// right-padded to a shared width; with causal attention the logits at a row's last real position never see
-// the padding after it, so rows of different lengths decode together exactly.
+// Decoding without a key/value cache: every step re-runs the batch on the tokens so far. Rows are right-padded
+// to a shared width; with causal attention the logits at a row's last real position never see the padding
+// after it, so rows of different lengths decode together exactly. Sampled rows each draw from their own
+// stream, Rng.derive(seed, 'generate', row), so a row's tokens depend on its prompt and the seed only, not on
+// the batch it shares or its size.
+import { Rng } from '../data/rng';
 import { Batch } from '../io/batch-file';
 import { LogitsSession } from './logits-session';
+import { Decoding, checkDecoding, nextToken } from './next-token';
 
 export interface GenerateOptions {
   maxNewTokens: number;
@@ -11,32 +15,25 @@ export interface GenerateOptions {
   padId: number;
   /** Rows per forward run. */
   batchSize?: number;
+  /** Default greedy. */
+  decoding?: Decoding;
 }
 
-function argmax(data: Float32Array, offset: number, length: number): number {
-  let best = 0;
-  let bestValue = -Infinity;
-  for (let i = 0; i < length; i++) {
-    const v = data[offset + i];
-    if (v > bestValue) {
-      bestValue = v;
-      best = i;
-    }
-  }
-  return best;
-}
-
-/** Completes each prompt greedily; returns the generated ids of each (without the prompt). */
-export async function greedyGenerate(
+/** Completes each prompt; returns the generated ids of each (without the prompt). */
+export async function generateTokens(
   session: LogitsSession,
   prompts: readonly (readonly number[])[],
   options: GenerateOptions,
   adapterValues?: ReadonlyMap<string, Float32Array>,
 ): Promise<number[][]> {
+  const decoding = options.decoding ?? { kind: 'greedy' };
+  checkDecoding(decoding);
+  if (prompts.some((p) => p.length === 0)) throw new Error('a prompt encodes to no tokens; generation needs at least one token to continue from');
   const results: number[][] = [];
   const chunk = options.batchSize ?? 32;
   for (let start = 0; start < prompts.length; start += chunk) {
     const rows = prompts.slice(start, start + chunk).map((p) => [...p]);
+    const streams = rows.map((_, i) => (decoding.kind === 'sample' ? Rng.derive(decoding.seed, 'generate', start + i) : undefined));
     const generated = rows.map(() => [] as number[]);
     const done = rows.map(() => false);
     for (let step = 0; step < options.maxNewTokens && done.some((d) => !d); step++) {
@@ -53,7 +50,7 @@ export async function greedyGenerate(
       const vocab = logits.dims[2];
       rows.forEach((r, i) => {
         if (done[i]) return;
-        const next = argmax(logits.data, (i * width + r.length - 1) * vocab, vocab);
+        const next = nextToken(logits.data, (i * width + r.length - 1) * vocab, vocab, decoding, streams[i]);
         r.push(next);
         generated[i].push(next);
         if (next === options.eosId) done[i] = true;
