@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/register-commands';
 import { listRuns } from './core/run-folder';
-import { generateInWorker } from './training/generate-in-worker';
+import { generateInWorker } from './training/worker-jobs';
 import { experimentGlob, findRunsRoots } from './training/runs-roots';
 import { TrainingController } from './training/training-controller';
 import { DashboardViewProvider, dashboardViewId } from './views/dashboard-view-provider';

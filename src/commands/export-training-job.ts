@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { exportJobInWorker } from '../training/export-job-in-worker';
+import { exportJobInWorker } from '../training/worker-jobs';
 import { requireTrust } from './require-trust';
 
 async function pickExperiment(): Promise<string | undefined> {

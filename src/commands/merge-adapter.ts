@@ -4,7 +4,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RunSummary } from '../protocol/webview-messages';
-import { mergeInWorker, type MergeSummary } from '../training/merge-in-worker';
+import { mergeInWorker, type MergeSummary } from '../training/worker-jobs';
 import { requireTrust } from './require-trust';
 
 function mergeInput(uri: vscode.Uri): string {

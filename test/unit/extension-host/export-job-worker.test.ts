@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { exportJobInWorker } from '../../../src/training/export-job-in-worker';
+import { exportJobInWorker } from '../../../src/training/worker-jobs';
 import { HF_BASE, HF_FIXTURE, writeHfJobExperiment } from '../../support/hf-job-experiment';
 
 const repo = path.resolve(__dirname, '..', '..', '..', '..');

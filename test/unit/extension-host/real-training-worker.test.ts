@@ -6,8 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TrainingWorkerClient, type TrainingOutcome } from '../../../src/training/training-worker-client';
-import { generateInWorker } from '../../../src/training/generate-in-worker';
-import { mergeInWorker } from '../../../src/training/merge-in-worker';
+import { generateInWorker, mergeInWorker } from '../../../src/training/worker-jobs';
 import { readRunEvents, readRunStatus } from '../../../src/core/run-folder';
 import type { RunEvent } from '../../../src/protocol/run-events';
 
