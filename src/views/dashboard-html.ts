@@ -77,6 +77,7 @@ export function dashboardHtml(resources: DashboardPageResources, extraHead = '',
     <h3 title="The runs of the selected run's experiment; tick a run to overlay it on the charts, click its name to select it">Runs of this experiment</h3>
     <div id="runs-table"></div>
   </section>
+  <section id="sweep-section" class="sweep-section" aria-label="Sweep results" hidden></section>
   <main id="charts">
     ${sections}
   </main>
