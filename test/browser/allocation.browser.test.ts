@@ -13,25 +13,14 @@ import type { HostToPlanPanelMessage } from '../../src/protocol/plan-messages';
 import { launchChromium } from '../support/chromium';
 import { writeTinyExperiment } from '../support/tiny-experiment';
 import { serveStatic, type StaticServer } from './static-server';
+import { fakeVsCodeApi, pageGlobals, postToPage } from './stateless-webview-page';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const bundle = path.join(repo, 'dist', 'webview', 'allocation.js');
 const artifacts = path.join(repo, 'out', 'test-artifacts', 'browser');
 
 const themeStyle = `<style nonce="__NONCE__">body { --vscode-editor-background: #1e1e1e; --vscode-foreground: #cccccc; --vscode-charts-blue: #3794ff; }</style>`;
-const fakeVsCodeApi = `<script nonce="__NONCE__">
-  window.__posted = []; window.__csp = [];
-  document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => null, setState: () => undefined });
-</script>`;
-
-interface PageGlobals {
-  __posted: { type: string }[];
-  __csp: string[];
-  postMessage(message: unknown, origin: string): void;
-}
-const send = (page: Page, message: HostToPlanPanelMessage) => page.evaluate((m) => (globalThis as unknown as PageGlobals).postMessage(m, '*'), message as unknown as Record<string, unknown>);
-const globals = (page: Page) => page.evaluate(() => ({ posted: (globalThis as unknown as PageGlobals).__posted, csp: (globalThis as unknown as PageGlobals).__csp }));
+const send = (page: Page, message: HostToPlanPanelMessage) => postToPage(page, message);
 
 describe('allocation panel in headless Chromium', function () {
   this.timeout(60000);
@@ -60,7 +49,7 @@ describe('allocation panel in headless Chromium', function () {
   });
 
   it('posts ready, then draws one heatmap per task and the shared block with the plan\'s ranks and entropies', async () => {
-    assert.deepStrictEqual((await globals(page)).posted, [{ type: 'ready' }]);
+    assert.deepStrictEqual((await pageGlobals(page)).posted, [{ type: 'ready' }]);
     await send(page, { type: 'plan', plan });
     // Page-side code as text: the root tsconfig has no DOM lib.
     const tables = (await page.evaluate(`[...document.querySelectorAll('table.heatmap')].map((t) => ({
@@ -87,7 +76,7 @@ describe('allocation panel in headless Chromium', function () {
     }
     const text = await page.textContent('#totals');
     assert.match(text!, new RegExp(`Trainable parameters: ${plan.trainableParameters.toLocaleString('en-US')}`));
-    assert.deepStrictEqual((await globals(page)).csp, []);
+    assert.deepStrictEqual((await pageGlobals(page)).csp, []);
     fs.mkdirSync(artifacts, { recursive: true });
     fs.writeFileSync(path.join(artifacts, 'allocation.png'), await page.screenshot({ fullPage: true }));
   });
@@ -111,7 +100,7 @@ describe('allocation panel in headless Chromium', function () {
 
   it('asks the host to plan again, and shows a failure with the experiment named', async () => {
     await page.click('#refresh-button');
-    assert.deepStrictEqual((await globals(page)).posted.at(-1), { type: 'refresh' });
+    assert.deepStrictEqual((await pageGlobals(page)).posted.at(-1), { type: 'refresh' });
     await send(page, { type: 'planFailed', experiment: '/x/thanora.json', error: '/lora/r: must be ≥ 1' });
     assert.strictEqual(await page.textContent('#plan-error'), 'Cannot preview /x/thanora.json: /lora/r: must be ≥ 1');
   });

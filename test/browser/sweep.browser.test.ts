@@ -18,23 +18,13 @@ import type { HostToWebviewMessage } from '../../src/protocol/webview-messages';
 import { launchChromium } from '../support/chromium';
 import { syntheticRunEvents, writeSyntheticRun } from '../support/synthetic-run';
 import { serveStatic, type StaticServer } from './static-server';
+import { fakeVsCodeApi, pageGlobals, postToPage, type PageGlobals } from './stateless-webview-page';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const bundle = path.join(repo, 'dist', 'webview', 'dashboard.js');
 const artifacts = path.join(repo, 'out', 'test-artifacts', 'browser');
 const themeStyle = `<style nonce="__NONCE__">body { --vscode-editor-background: #1e1e1e; --vscode-foreground: #cccccc; --vscode-font-family: sans-serif; }</style>`;
-const fakeVsCodeApi = `<script nonce="__NONCE__">
-  window.__posted = []; window.__csp = [];
-  document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => null, setState: () => undefined });
-</script>`;
-interface PageGlobals {
-  __posted: { type: string; runDir?: string }[];
-  __csp: string[];
-  postMessage(message: unknown, origin: string): void;
-}
-const send = (page: Page, message: HostToWebviewMessage) => page.evaluate((m) => (globalThis as unknown as PageGlobals).postMessage(m, '*'), message as unknown as Record<string, unknown>);
-const globals = (page: Page) => page.evaluate(() => ({ posted: (globalThis as unknown as PageGlobals).__posted, csp: (globalThis as unknown as PageGlobals).__csp }));
+const send = (page: Page, message: HostToWebviewMessage) => postToPage(page, message);
 
 // Last-eval accuracy per task (copy, add) of each point; seed 3 of thanora is stopped halfway (no result).
 const tasks = ['copy', 'add'];
@@ -145,7 +135,7 @@ describe('sweep results in the editor dashboard (headless Chromium)', function (
 
   it('clicking a run in the sweep table selects it', async () => {
     await page.locator('.sweep-table tbody tr').nth(1).locator('button.sweep-run', { hasText: 'seed 3' }).click();
-    const { posted, csp } = await globals(page);
+    const { posted, csp } = await pageGlobals(page);
     assert.deepStrictEqual(posted.at(-1), { type: 'showRuns', runDir: runDirOf('lora-seed3-20261203-120000'), compareWith: [] });
     assert.strictEqual(await page.locator('.sweep-run.selected').textContent(), 'seed 3: finished');
     assert.deepStrictEqual(csp, []);

@@ -2,6 +2,7 @@
 // belongs to a sweep: one row per configuration with its runs grouped in it, per task mean ± std over the seeds
 // and the paired difference to the baseline. Clicking a run selects it.
 import type { SweepSummary } from '../../src/protocol/sweep-results';
+import { buildTable, tableCell } from './dom-table';
 import { sweepTableModel } from './sweep-table-model';
 
 export function renderSweepTable(container: HTMLElement, sweep: SweepSummary, selected: string | undefined, onSelect: (runDir: string) => void): void {
@@ -19,19 +20,13 @@ export function renderSweepTable(container: HTMLElement, sweep: SweepSummary, se
   const note = document.createElement('p');
   note.className = 'sweep-note';
   note.textContent = model.note;
-  const cell = (tag: 'th' | 'td', text: string, title?: string) => {
-    const c = document.createElement(tag);
-    c.textContent = text;
-    if (title) c.title = title;
-    return c;
-  };
   const head = document.createElement('tr');
-  head.append(...model.head.map((h) => cell('th', h.text, h.title)));
+  head.append(...model.head.map((h) => tableCell('th', h.text, h.title)));
   const body = model.rows.map((r) => {
     const row = document.createElement('tr');
     row.classList.toggle('baseline', r.isBaseline);
-    const values = r.values.map((v, i) => cell('td', i === 0 && r.isBaseline ? `${v} (baseline)` : v));
-    const runs = cell('td', '');
+    const values = r.values.map((v, i) => tableCell('td', i === 0 && r.isBaseline ? `${v} (baseline)` : v));
+    const runs = tableCell('td', '');
     runs.className = 'sweep-runs';
     for (const { point, text } of r.runs) {
       const link = document.createElement(point.runDir ? 'button' : 'span');
@@ -46,15 +41,8 @@ export function renderSweepTable(container: HTMLElement, sweep: SweepSummary, se
       }
       runs.append(link);
     }
-    row.append(...values, runs, ...r.cells.map((c) => cell('td', c.text, c.title)));
+    row.append(...values, runs, ...r.cells.map((c) => tableCell('td', c.text, c.title)));
     return row;
   });
-  const table = document.createElement('table');
-  table.className = 'sweep-table';
-  const thead = document.createElement('thead');
-  thead.append(head);
-  const tbody = document.createElement('tbody');
-  tbody.append(...body);
-  table.append(thead, tbody);
-  container.replaceChildren(heading, note, table);
+  container.replaceChildren(heading, note, buildTable('sweep-table', head, body));
 }
