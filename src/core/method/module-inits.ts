@@ -84,7 +84,12 @@ export async function loraGaModule(name: string, grad: Matrix, rank: number, alp
   if (!grad.data.some((x) => x !== 0)) {
     throw new Error(`lora_ga: the estimated gradient of module '${name}' is zero (no labelled tokens reach it); LoRA-GA has no direction to start from`);
   }
-  const f = Math.min(grad.rows, grad.cols) <= exactSvdMaxDim ? svd(grad, k) : await randomizedSvd(denseOperator(grad, matmul), k, { seed: moduleSeed(name, seed) });
+  // Above exactSvdMaxDim a randomized SVD over 4r directions with 4 power iterations, as the authors'
+  // svd_lowrank(q = 4r, niter = 4): gradients have no sharp rank, so r+1..2r needs the extra sharpening.
+  const f =
+    Math.min(grad.rows, grad.cols) <= exactSvdMaxDim
+      ? svd(grad, k)
+      : await randomizedSvd(denseOperator(grad, matmul), k, { seed: moduleSeed(name, seed), oversampling: k, powerIterations: 4 });
   const zeta = grad.rows ** 0.25 / Math.sqrt(loraGaStableGamma);
   const a = scale(transpose(sliceCols(f.v, 0, rank)), zeta);
   const b = scale(sliceCols(f.u, rank, k), zeta);

@@ -12,7 +12,9 @@ import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
 import * as path from 'path';
 import { Batch, parseBatch } from '../../../../src/core/io/batch-file';
-import { Matrix, fromRows } from '../../../../src/core/linalg/matrix';
+import { Matrix, fromRows, matmulTransposeB, scaleColumns, sliceCols } from '../../../../src/core/linalg/matrix';
+import { qr } from '../../../../src/core/linalg/qr';
+import { randomNormalMatrix, seededRng } from '../../../../src/core/linalg/random';
 import { injectLora } from '../../../../src/core/lora/inject-lora';
 import { resolveTargets } from '../../../../src/core/lora/resolve-targets';
 import { initializeMethod } from '../../../../src/core/method/method-init';
@@ -77,6 +79,20 @@ describe('lora_ga: LoRA-GA against transformers (hf-llama-ts)', function () {
       assert.ok(rowsUpToSign(init.a, fromRows(c.A)) <= 1e-8, `${c.module} A`);
       assert.ok(rowsUpToSign(transposed(init.b), transposed(fromRows(c.B))) <= 1e-8, `${c.module} B`);
     }
+  });
+
+  it('above 512 dimensions (randomized SVD): recovers the planted top-2r singular vectors of a 600×520 G (1e-6, up to sign)', async () => {
+    // G = U·diag(σ)·Vᵀ with 40 directions, σ_i = 0.8^i: no sharp rank, as gradients have.
+    const rng = seededRng(7);
+    const u = qr(randomNormalMatrix(600, 40, rng)).q;
+    const v = qr(randomNormalMatrix(520, 40, rng)).q;
+    const g = matmulTransposeB(scaleColumns(u, Float64Array.from({ length: 40 }, (_, i) => 0.8 ** i)), v);
+    const r = 4;
+    const init = await loraGaModule('big', g, r, 2 * r, 0);
+    const zeta = 600 ** 0.25 / 4;
+    const planted = (m: Matrix, from: number) => ({ rows: r, cols: m.rows, data: transposed(sliceCols(m, from, from + r)).data.map((x) => x * zeta) });
+    assert.ok(rowsUpToSign(init.a, planted(v, 0)) <= 1e-6, 'A');
+    assert.ok(rowsUpToSign(transposed(init.b), planted(u, r)) <= 1e-6, 'B');
   });
 
   it('refuses a module with fewer than 2r gradient directions, naming it', async () => {
