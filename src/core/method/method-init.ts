@@ -133,7 +133,7 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
         const grads = await weightGradients(model, group, batches, { head: request.head!, device: request.device, threads: request.threads, onNotice: request.onNotice });
         request.onPhase?.('preview', g + 1, groups.length);
         for (const m of group) {
-          weightOf(m);
+          weightOf(m); // W, which record() turns into the residual W − s·B₀A₀
           recordCounted(m, await initializer.init(m, grads.get(m.peftName)!, ctx));
         }
       }
