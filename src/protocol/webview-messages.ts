@@ -2,12 +2,15 @@
 // selected run's events. Every message from the webview is validated (src/views/parse-webview-message.ts).
 import type { PlaygroundModel, PlaygroundRequest, PlaygroundResult } from './playground';
 import type { RunEvent, RunStatus, RunSummary } from './run-events';
+import type { SweepSummary } from './sweep-results';
 
 export type { RunSummary } from './run-events';
 
 export interface RunsMessage {
   type: 'runs';
   runs: RunSummary[];
+  /** The sweeps these runs belong to, with their results tables (the editor dashboard shows them). */
+  sweeps?: SweepSummary[];
   /** Run the dashboard should show, when the host has a preference (a run just started). */
   select?: string;
 }

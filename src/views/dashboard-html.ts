@@ -51,6 +51,7 @@ export function dashboardHtml(resources: WebviewPageResources, extraHead = '', l
     <div id="runs-table"></div>
   </section>
   ${layout === 'editor' ? playgroundHtml() : ''}
+  <section id="sweep-section" class="sweep-section" aria-label="Sweep results" hidden></section>
   <main id="charts">
     ${sections}
   </main>`,

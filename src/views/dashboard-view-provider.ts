@@ -1,10 +1,11 @@
-// The dashboards: the compact live view in the sidebar and the wide one in an editor tab (runs table, charts
-// side by side). Both are DashboardSessions on the same run list, read from the run folders (so finished runs
+// The dashboards: the compact live view in the sidebar and the wide one in an editor tab (runs table, a sweep's
+// results table, charts side by side). Both are DashboardSessions on the same run list, read from the run folders (so finished runs
 // and reloads work) and re-read when the file watchers or the trainer say it changed.
 import * as vscode from 'vscode';
 import type { PlaygroundRequest, PlaygroundResult } from '../protocol/playground';
 import type { HostToWebviewMessage, RunSummary } from '../protocol/webview-messages';
 import { listRuns } from '../core/run-folder';
+import { listSweeps } from '../core/sweep/sweep-folder-results';
 import { DashboardSession, dashboardWebviewOptions } from './dashboard-session';
 
 export const dashboardViewId = 'thanora.dashboard';
@@ -55,7 +56,7 @@ export class DashboardViewProvider implements vscode.WebviewViewProvider, vscode
   async refresh(select?: string): Promise<void> {
     this.runs = listRuns(await this.host.findRunsRoots());
     this.host.onRunsChanged(this.runs);
-    this.broadcast({ type: 'runs', runs: this.runs, select });
+    this.broadcast({ type: 'runs', runs: this.runs, sweeps: listSweeps(this.runs), select });
     this.postHostState();
   }
 
@@ -75,7 +76,7 @@ export class DashboardViewProvider implements vscode.WebviewViewProvider, vscode
       onReady: async (ready) => {
         this.runs = listRuns(await this.host.findRunsRoots());
         this.host.onRunsChanged(this.runs);
-        ready.post({ type: 'runs', runs: this.runs, select: this.host.training().runDir });
+        ready.post({ type: 'runs', runs: this.runs, sweeps: listSweeps(this.runs), select: this.host.training().runDir });
         ready.post(this.hostState());
       },
       generate: (request, signal) => this.host.generate(request, signal),

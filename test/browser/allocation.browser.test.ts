@@ -50,7 +50,7 @@ describe('allocation panel in headless Chromium', function () {
   });
 
   it('posts ready, then draws one heatmap per task and the shared block with the plan\'s ranks and entropies', async () => {
-    assert.deepStrictEqual((await globals(page)).posted, [{ type: 'ready' }]);
+    assert.deepStrictEqual((await pageGlobals(page)).posted, [{ type: 'ready' }]);
     await send(page, { type: 'plan', plan });
     // Page-side code as text: the root tsconfig has no DOM lib.
     const tables = (await page.evaluate(`[...document.querySelectorAll('table.heatmap')].map((t) => ({
@@ -77,7 +77,7 @@ describe('allocation panel in headless Chromium', function () {
     }
     const text = await page.textContent('#totals');
     assert.match(text!, new RegExp(`Trainable parameters: ${plan.trainableParameters.toLocaleString('en-US')}`));
-    assert.deepStrictEqual((await globals(page)).csp, []);
+    assert.deepStrictEqual((await pageGlobals(page)).csp, []);
     fs.mkdirSync(artifacts, { recursive: true });
     fs.writeFileSync(path.join(artifacts, 'allocation.png'), await page.screenshot({ fullPage: true }));
   });
@@ -101,7 +101,7 @@ describe('allocation panel in headless Chromium', function () {
 
   it('asks the host to plan again, and shows a failure with the experiment named', async () => {
     await page.click('#refresh-button');
-    assert.deepStrictEqual((await globals(page)).posted.at(-1), { type: 'refresh' });
+    assert.deepStrictEqual((await pageGlobals(page)).posted.at(-1), { type: 'refresh' });
     await send(page, { type: 'planFailed', experiment: '/x/thanora.json', error: '/lora/r: must be ≥ 1' });
     assert.strictEqual(await page.textContent('#plan-error'), 'Cannot preview /x/thanora.json: /lora/r: must be ≥ 1');
   });

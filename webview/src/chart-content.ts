@@ -1,8 +1,7 @@
 // What each chart shows for the runs on screen, or why it shows nothing: pure (no DOM, no Chart.js), so the
 // choices (series, colours by task, dashes by run, axis ranges, empty-state reasons) are unit-tested.
 import type { ChartId } from '../../src/protocol/dashboard-charts';
-import { hasTaskBlocks, isMethodName } from '../../src/core/method/method-registry';
-import type { MethodName } from '../../src/protocol/run-events';
+import { hasTaskBlocks, isMethodName, methodSpec } from '../../src/core/method/method-registry';
 import { allocationBars, angleOverStepsSeries, anglesPerLayer, evalAccuracySeries, lossSeries, minutesAtStep, perTaskLossSeries, taskNames, throughputSeries, type AllocationBars, type NamedSeries, type Point, type RunView } from './run-series';
 
 export interface ComparedRun {
@@ -42,12 +41,10 @@ export interface BarContent {
 
 export type ChartContent = LineContent | BarContent;
 
-/** How each method is written in prose; one entry per method of the registry (the compiler checks). */
-const methodNames: Record<MethodName, string> = { thanora: 'ThanoRA', lora: 'LoRA', pissa: 'PiSSA', corda: 'CorDA', olora: 'OLoRA' };
-
 function methodOf(view: RunView): string {
   const method = view.start?.method;
-  return method ? methodNames[method] ?? method : 'This run';
+  if (!method) return 'This run';
+  return isMethodName(method) ? methodSpec(method).title : method;
 }
 
 /** Why a run has no task blocks to allocate or to measure angles between, or undefined when it has. */

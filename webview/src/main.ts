@@ -8,11 +8,13 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import { chartElementIds, chartIds, type ChartId } from '../../src/protocol/dashboard-charts';
 import type { RunEvent } from '../../src/protocol/run-events';
+import type { SweepSummary } from '../../src/protocol/sweep-results';
 import type { HostStateMessage, HostToWebviewMessage, RunSummary } from '../../src/protocol/webview-messages';
 import { DashboardCharts, type ChartElements } from './dashboard-charts';
 import { describeProgress, progressOf, viewRun, type RunView } from './run-series';
 import { Playground } from './playground';
 import { renderRunsTable } from './runs-table';
+import { renderSweepTable } from './sweep-table';
 import { onThemeChange, readThemeColors } from './theme-colors';
 import { loadState, post, saveState, type DashboardState } from './vscode-api';
 
@@ -21,6 +23,7 @@ const element = <T extends HTMLElement>(id: string): T => document.getElementByI
 const state: DashboardState = loadState();
 const eventsByRun = new Map<string, RunEvent[]>();
 let runs: RunSummary[] = [];
+let sweeps: SweepSummary[] = [];
 /** Until the host's first run list, "no runs" is not known yet. */
 let runsListed = false;
 let host: HostStateMessage = { type: 'hostState', training: false, trusted: true };
@@ -160,7 +163,9 @@ function selectRun(runDir: string): void {
 
 function renderTable(empty: boolean): void {
   const section = element('runs-table-section');
+  const sweepSection = element('sweep-section');
   section.hidden = !editorLayout || empty;
+  sweepSection.hidden = true;
   if (section.hidden) return;
   const self = selectedRun();
   const experiment = runs.filter((r) => self && r.experimentDir === self.experimentDir).map(liveSummary);
@@ -172,6 +177,10 @@ function renderTable(empty: boolean): void {
     },
     onSelect: selectRun,
   });
+  // The runs of a sweep live in its folder: when the selected run is one of them, its sweep's results too.
+  const sweep = sweeps.find((s) => self && s.sweepDir === self.experimentDir);
+  sweepSection.hidden = !sweep;
+  if (sweep) renderSweepTable(sweepSection, sweep, state.runDir, selectRun);
 }
 
 function render(): void {
@@ -202,6 +211,7 @@ function handle(message: HostToWebviewMessage): void {
   switch (message.type) {
     case 'runs': {
       runs = message.runs;
+      sweeps = message.sweeps ?? [];
       runsListed = true;
       const known = new Set(runs.map((r) => r.runDir));
       const wanted = message.select ?? state.runDir;

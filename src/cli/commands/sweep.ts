@@ -2,7 +2,8 @@
 // then the results table (also in <sweep>/results.md and results.csv). Ctrl-C stops after the current step;
 // `--resume <sweep-dir>` continues; `--results <sweep-dir>` prints the table of what is there now (read only).
 import { SweepFolder } from '../../core/run-folder';
-import { runSweep, sweepResultsOf } from '../../core/sweep/run-sweep';
+import { runSweep } from '../../core/sweep/run-sweep';
+import { sweepResultsOf } from '../../core/sweep/sweep-folder-results';
 import { UsageError } from '../cli-error';
 import type { CliCommand } from '../main';
 import { ProgressLine } from '../progress-line';

@@ -13,11 +13,13 @@ import { BlockMap } from '../thanora/block-map';
 import { residualOf, roundToFloat32, setAdapterValues, subtractedBlocks } from './adapter-values';
 import { METHOD_INITIALIZERS } from './method-initializers';
 import { MethodName, hasTaskBlocks, methodSpec } from './method-registry';
-import { MethodInitConfig, checkMethodRequest, previewGroups, taskBlocksSummary } from './method-request';
+import { MethodInitConfig, checkMethodRequest, defaultPreviewMemoryBytes, layerPasses, previewGroups, taskBlocksSummary } from './method-request';
 import { ModuleInit } from './module-inits';
 import { moduleWeight, residualTensor, withInitializers } from './module-weights';
 import { ortMatmul } from './ort-matmul';
 import { previewCovariances } from './preview-covariances';
+import { takeSamples } from './preview-batches';
+import { weightGradients } from './weight-gradients';
 import { layerIndexOf } from './layer-index';
 
 export type { MethodInitConfig } from './method-request';
@@ -25,7 +27,7 @@ export type { MethodInitConfig } from './method-request';
 export interface MethodInitRequest extends MethodInitConfig {
   model: ModelProto;
   modules: readonly ResolvedModule[];
-  /** Preview batches per task, in task order (methods with `preview` in method-registry.ts); the first `method.previewSamples` rows of each are used. */
+  /** Preview batches per task, in task order (methods with a `preview` in method-registry.ts); the first `method.previewSamples` rows of each are used. */
   preview?: readonly (readonly Batch[])[];
 }
 
@@ -120,6 +122,20 @@ export async function initializeMethod(request: MethodInitRequest): Promise<Meth
       for (const m of modules) {
         request.onProgress?.(`${method.name} init: ${m.peftName}`);
         recordCounted(m, await initializer.init(m, () => weightOf(m), ctx));
+      }
+    } else if (initializer.preview === 'gradients') {
+      // LoRA-GA's batches: the preview batches of every task together, G averaged over all of them.
+      const batches = request.preview!.flatMap((b) => takeSamples(b, method.previewSamples));
+      const groups = layerPasses(modules, (m) => m.dIn * m.dOut * 8, request.previewMemoryBytes ?? defaultPreviewMemoryBytes);
+      for (const [g, group] of groups.entries()) {
+        request.onPhase?.('preview', g, groups.length);
+        request.onProgress?.(`preview gradients: ${group.length} modules (${group[0].peftName} …), ${batches.length} batches`);
+        const grads = await weightGradients(model, group, batches, { head: request.head!, device: request.device, threads: request.threads, onNotice: request.onNotice });
+        request.onPhase?.('preview', g + 1, groups.length);
+        for (const m of group) {
+          weightOf(m); // W, which record() turns into the residual W − s·B₀A₀
+          recordCounted(m, await initializer.init(m, grads.get(m.peftName)!, ctx));
+        }
       }
     } else {
       const preview = request.preview!;

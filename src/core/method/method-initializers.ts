@@ -1,6 +1,7 @@
 // Each method's initializer, one per entry of method-registry.ts, of the kind its `preview` flag says: a
-// method without a preview initializes each module from its weight alone; a method with one gets a preview
-// pass's modules with their task covariances C_t. The mapped type makes a missing or mismatched entry a
+// method without a preview initializes each module from its weight alone; a 'covariances' method gets a preview
+// pass's modules with their task covariances C_t; a 'gradients' method gets each module with the mean loss
+// gradient ∂L/∂W over the preview batches. The mapped type makes a missing or mismatched entry a
 // compile error, so no method can fall through to another's init.
 import { MethodConfig } from '../experiment/experiment-config';
 import { Matrix } from '../linalg/matrix';
@@ -9,7 +10,7 @@ import { ResolvedModule } from '../lora/linear-modules';
 import { layerIndexOf } from './layer-index';
 import { METHODS } from './method-registry';
 import { groupByLayer, hasiOptionsOf } from './method-request';
-import { ModuleInit, cordaModule, loraModule, oloraModule, pissaModule, thanoraModules } from './module-inits';
+import { ModuleInit, cordaModule, loraGaModule, loraModule, oloraModule, pissaModule, thanoraModules } from './module-inits';
 
 export interface InitContext {
   lora: { r: number; alpha: number };
@@ -40,11 +41,18 @@ export interface PreviewContext extends InitContext {
 
 /** Initializes the modules of one preview pass (whole layers). */
 export interface PreviewInitializer {
-  preview: true;
+  preview: 'covariances';
   init(group: readonly PreviewModule[], ctx: PreviewContext): Promise<void>;
 }
 
-type Initializers = { [K in keyof typeof METHODS]: (typeof METHODS)[K]['preview'] extends true ? PreviewInitializer : WeightInitializer };
+/** Initializes one module from G = mean over the preview batches of ∂L/∂W (d_out×d_in). */
+export interface GradientInitializer {
+  preview: 'gradients';
+  init(module: ResolvedModule, gradient: Matrix, ctx: InitContext): Promise<ModuleInit>;
+}
+
+type InitializerOf<P> = P extends 'covariances' ? PreviewInitializer : P extends 'gradients' ? GradientInitializer : WeightInitializer;
+type Initializers = { [K in keyof typeof METHODS]: InitializerOf<(typeof METHODS)[K]['preview']> };
 
 const entropyRankOf = (method: MethodConfig) => (method.entropyRank === 'auto' ? undefined : method.entropyRank);
 
@@ -61,15 +69,19 @@ export const METHOD_INITIALIZERS: Initializers = {
     preview: false,
     init: async (m, weight, { lora }) => oloraModule(m.peftName, weight(), lora.r, lora.alpha),
   },
+  lora_ga: {
+    preview: 'gradients',
+    init: (m, gradient, { lora, seed, matmul }) => loraGaModule(m.peftName, gradient, lora.r, lora.alpha, seed, matmul),
+  },
   corda: {
-    preview: true,
+    preview: 'covariances',
     async init(group, { lora, method, matmul, tokenCounts, record }) {
       const options = { epsilon: method.epsilon, entropyRank: entropyRankOf(method), tokenCounts, matmul };
       for (const p of group) record(p.module, await cordaModule(p.module.peftName, p.weight(), p.covariances, lora.r, lora.alpha, options));
     },
   },
   thanora: {
-    preview: true,
+    preview: 'covariances',
     async init(group, { lora, method, seed, matmul, onProgress, record }) {
       const hasi = hasiOptionsOf(method, seed, matmul);
       // One HASI call per allocation unit keeps only that unit's context SVDs in memory.

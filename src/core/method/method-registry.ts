@@ -6,6 +6,8 @@
 // Pure data without imports: src/protocol, and through it the dashboard, read it too.
 
 export interface MethodSpec {
+  /** How the method is written in prose (the dashboard's messages). */
+  title: string;
   /** One line for help texts and the schema's description. */
   description: string;
   /**
@@ -13,8 +15,13 @@ export interface MethodSpec {
    * 0), and checkpoints keep A₀, B₀ to rebuild W′; false: B₀ = 0 and training runs against W itself.
    */
   residual: boolean;
-  /** Needs each task's input covariance C_t from a preview pass over `method.previewSamples` examples per task. */
-  preview: boolean;
+  /**
+   * What the init reads from a preview pass over the first `method.previewSamples` train examples per task:
+   * 'covariances' = each task's input covariance C_t of every module (forward only); 'gradients' = the task
+   * loss's gradient ∂L/∂W of every target weight, averaged over the preview batches (forward and backward);
+   * false = no preview, the init reads W alone.
+   */
+  preview: false | 'covariances' | 'gradients';
   /**
    * How the rank r is laid out (thanora/block-map.ts): 'tasks+cooperative' = one block per task plus a shared
    * cooperative block (HASI's split, SPR, subspace angles, the allocation record); otherwise one block of the
@@ -25,33 +32,45 @@ export interface MethodSpec {
 
 export const METHODS = {
   thanora: {
+    title: 'ThanoRA',
     description: 'heterogeneity-aware rank split over tasks (HASI) + subspace-preserving regularization (SPR)',
     residual: true,
-    preview: true,
+    preview: 'covariances',
     blocks: 'tasks+cooperative',
   },
   lora: {
+    title: 'LoRA',
     description: 'Kaiming-uniform A, B = 0',
     residual: false,
     preview: false,
     blocks: 'cooperative',
   },
   pissa: {
+    title: 'PiSSA',
     description: 'top-r SVD of W',
     residual: true,
     preview: false,
     blocks: 'principal',
   },
   corda: {
+    title: 'CorDA',
     description: 'top-r SVD of W·C, C pooled over all tasks',
     residual: true,
-    preview: true,
+    preview: 'covariances',
     blocks: 'principal',
   },
   olora: {
+    title: 'OLoRA',
     description: 'thin QR of W: B = Q_r, A = R_r (PEFT OLoRA)',
     residual: true,
     preview: false,
+    blocks: 'principal',
+  },
+  lora_ga: {
+    title: 'LoRA-GA',
+    description: 'SVD of the loss gradient G = USVᵀ on the preview batches: A = ζ·V_{1..r}ᵀ, B = ζ·U_{r+1..2r} (LoRA-GA)',
+    residual: true,
+    preview: 'gradients',
     blocks: 'principal',
   },
 } as const satisfies Record<string, MethodSpec>;

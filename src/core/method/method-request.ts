@@ -10,6 +10,7 @@ import { layerIndexOf } from './layer-index';
 import { hasTaskBlocks, methodSpec } from './method-registry';
 import { PreviewTokens } from './preview-batches';
 import { Batch } from '../io/batch-file';
+import type { TaskHead } from '../train/lora-training-graph';
 
 export interface MethodInitConfig {
   lora: { r: number; alpha: number };
@@ -23,6 +24,8 @@ export interface MethodInitConfig {
   onProgress?: (message: string) => void;
   /** Structured progress for the run folder's phase events: preview passes, then modules (or layers) initialised. */
   onPhase?: (phase: 'preview' | 'init', done: number, total: number) => void;
+  /** The loss head whose gradient a 'gradients' preview takes (method-registry.ts); required there. */
+  head?: TaskHead;
   /** Which preview positions count toward C_t (preview-batches.ts); default 'labelled'. */
   previewTokens?: PreviewTokens;
   /**
@@ -57,6 +60,7 @@ export function checkMethodRequest(r: MethodInitConfig & { modules: readonly Res
     r.preview.forEach((batches, t) => {
       if (batches.length === 0) throw new Error(`method init: task '${tasks[t]}' has no preview batches; its train file gives the preview samples`);
     });
+    if (spec.preview === 'gradients' && !r.head) throw new Error(`method init: ${method.name} takes the loss gradient on the preview batches; give the experiment's loss head (causal_lm or sequence_classification)`);
   }
   if (hasTaskBlocks(method.name) && method.allocation === 'layer') {
     const unknown = modules.find((m) => layerIndexOf(m.peftName) < 0);
@@ -76,10 +80,9 @@ export function groupByLayer(modules: readonly ResolvedModule[]): ResolvedModule
   return [...groups.values()];
 }
 
-// Whole layers per pass (allocation 'layer' needs a layer's modules together); consecutive layers are merged
-// while their covariances (d_in² float64 per task, an upper bound as shared inputs are stored once) fit.
-export function previewGroups(modules: readonly ResolvedModule[], taskCount: number, budget = defaultPreviewMemoryBytes): ResolvedModule[][] {
-  const bytes = (group: readonly ResolvedModule[]) => group.reduce((acc, m) => acc + m.dIn * m.dIn * 8 * taskCount, 0);
+/** Whole layers per pass, consecutive layers merged while the bytes each module holds in a pass fit in `budget`. */
+export function layerPasses(modules: readonly ResolvedModule[], bytesOf: (m: ResolvedModule) => number, budget: number): ResolvedModule[][] {
+  const bytes = (group: readonly ResolvedModule[]) => group.reduce((acc, m) => acc + bytesOf(m), 0);
   const passes: ResolvedModule[][] = [];
   for (const layer of groupByLayer(modules)) {
     const last = passes[passes.length - 1];
@@ -87,6 +90,12 @@ export function previewGroups(modules: readonly ResolvedModule[], taskCount: num
     else passes.push([...layer]);
   }
   return passes;
+}
+
+// Whole layers per pass (allocation 'layer' needs a layer's modules together), sized by their covariances
+// (d_in² float64 per task, an upper bound as shared inputs are stored once).
+export function previewGroups(modules: readonly ResolvedModule[], taskCount: number, budget = defaultPreviewMemoryBytes): ResolvedModule[][] {
+  return layerPasses(modules, (m) => m.dIn * m.dIn * 8 * taskCount, budget);
 }
 
 /** CheckpointMeta's per-module block sizes: task blocks in task order, and everything else as shared. */

@@ -5,8 +5,10 @@
 //   pissa  : top-r SVD of W, all r as one 'principal' block, residual.
 //   corda  : top-r SVD of W·C (C pooled over tasks), one 'principal' block, residual.
 //   olora  : thin QR of W, B = Q_r, A = R_r (PEFT's olora_init, without a 1/√s), one 'principal' block, residual.
+//   lora_ga: SVD of the estimated gradient G = ∂L/∂W, A = ζ·V[:, :r]ᵀ, B = ζ·U[:, r:2r], one 'principal' block,
+//            residual (the LoRA-GA authors' init; docs/thanora-method.md §6).
 //   thanora: HASI task blocks + cooperative block (hasi.ts), residual of the task blocks.
-import { Matrix, matmulTransposeA, scaleColumns, sliceCols, sliceRows, transpose, zeros } from '../linalg/matrix';
+import { Matrix, matmulTransposeA, scale, scaleColumns, sliceCols, sliceRows, transpose, zeros } from '../linalg/matrix';
 import { qr } from '../linalg/qr';
 import { kaimingUniformLoraA, seededRng } from '../linalg/random';
 import { MatmulFn, denseOperator, randomizedSvd } from '../linalg/randomized-svd';
@@ -64,6 +66,34 @@ function wideQr(w: Matrix): { q: Matrix; r: Matrix } {
 export function oloraModule(name: string, w: Matrix, rank: number, alpha: number): ModuleInit {
   const { q, r } = w.rows >= w.cols ? qr(w) : wideQr(w);
   return { name, a: sliceRows(r, 0, rank), b: sliceCols(q, 0, rank), blocks: { rank, blocks: [{ kind: 'principal', offset: 0, rank }] }, scaling: alpha / rank };
+}
+
+/** LoRA-GA's γ in ζ = d_out^{1/4}/√γ (the authors' and PEFT's default `stable_gamma`). */
+export const loraGaStableGamma = 16;
+
+// LoRA-GA (Wang et al. 2024, Algorithm 1, and the authors' lora_ga_init with direction "ArB2r", scale "stable"):
+// G = U·S·Vᵀ ⇒ A = ζ·V[:, 1..r]ᵀ, B = ζ·U[:, r+1..2r], ζ = d_out^{1/4}/√γ, so that the first step of
+// (B, A) moves s·B·A along G's top 2r directions while the output's scale does not depend on d_out. S is not
+// used (PEFT ≥ 0.19's lora_ga multiplies B by S[r:2r] and ζ only on B; we follow the paper). W − s·B·A is the
+// residual the model trains on. 2r ≤ min(d_in, d_out) directions are needed.
+export async function loraGaModule(name: string, grad: Matrix, rank: number, alpha: number, seed: number, matmul?: MatmulFn): Promise<ModuleInit> {
+  const k = 2 * rank;
+  if (k > Math.min(grad.rows, grad.cols)) {
+    throw new Error(`lora_ga: module '${name}' (d_out ${grad.rows}, d_in ${grad.cols}) has fewer than 2r = ${k} gradient directions; lower lora.r to ${Math.floor(Math.min(grad.rows, grad.cols) / 2)} or leave the module out of lora.targets`);
+  }
+  if (!grad.data.some((x) => x !== 0)) {
+    throw new Error(`lora_ga: the estimated gradient of module '${name}' is zero (no labelled tokens reach it); LoRA-GA has no direction to start from`);
+  }
+  // Above exactSvdMaxDim a randomized SVD over 4r directions with 4 power iterations, as the authors'
+  // svd_lowrank(q = 4r, niter = 4): gradients have no sharp rank, so r+1..2r needs the extra sharpening.
+  const f =
+    Math.min(grad.rows, grad.cols) <= exactSvdMaxDim
+      ? svd(grad, k)
+      : await randomizedSvd(denseOperator(grad, matmul), k, { seed: moduleSeed(name, seed), oversampling: k, powerIterations: 4 });
+  const zeta = grad.rows ** 0.25 / Math.sqrt(loraGaStableGamma);
+  const a = scale(transpose(sliceCols(f.v, 0, rank)), zeta);
+  const b = scale(sliceCols(f.u, rank, k), zeta);
+  return { name, a, b, blocks: { rank, blocks: [{ kind: 'principal', offset: 0, rank }] }, scaling: alpha / rank };
 }
 
 export interface CordaModuleOptions {

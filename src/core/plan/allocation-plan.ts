@@ -84,7 +84,7 @@ export async function planAllocation(setup: ExperimentSetup, options: PlanOption
   // The trainer's preview batches: HASI's input, and the padded lengths of real batches for the estimate.
   const batches = previewBatches(setup);
   // What the trainer refuses before its preview, the plan refuses with the same words.
-  checkMethodRequest({ lora: { r: lora.r, alpha: lora.alpha }, method, tasks, seed: config.training.seed, modules, preview: batches });
+  checkMethodRequest({ lora: { r: lora.r, alpha: lora.alpha }, method, tasks, seed: config.training.seed, modules, preview: batches, head: setup.head });
   if (hasTaskBlocks(method.name)) {
     const preview = await previewSpectra({ setup, preview: batches, cache, covarianceCacheBytes: options.covarianceCacheBytes, onProgress: options.onProgress });
     ({ previewMs, svdMs } = preview);

@@ -6,11 +6,12 @@ import * as path from 'path';
 import { ExperimentConfig } from '../experiment/experiment-config';
 import { LoadExperimentOptions } from '../experiment/load-experiment';
 import { Device } from '../runtime/session';
-import { SweepFolder, SweepPointRecord, lastCheckpoint, readRunEvents, readRunStatus } from '../run-folder';
+import { SweepFolder, SweepPointRecord, lastCheckpoint, readRunStatus } from '../run-folder';
 import { RunTrainingResult, runTraining } from '../train/run-training';
-import { EvalEvent, RunEvent } from '../../protocol/run-events';
+import { RunEvent } from '../../protocol/run-events';
+import type { SweepResults } from '../../protocol/sweep-results';
 import { planSweep } from './sweep-plan';
-import { SweepResults, SweepRunOutcome, summarizeSweep, sweepCsv, sweepMarkdown } from './sweep-results';
+import { sweepResultsOf } from './sweep-folder-results';
 
 export interface SweepOptions extends LoadExperimentOptions {
   device?: Device;
@@ -31,22 +32,6 @@ export interface SweepOutcome {
 }
 
 const kept = new Set(['finished', 'diverged']);
-
-function outcomeOf(folder: SweepFolder, point: SweepPointRecord): SweepRunOutcome {
-  const runDir = folder.runDirOf(point);
-  const state = runDir ? (readRunStatus(runDir)?.state ?? 'unknown') : 'not started';
-  if (state !== 'finished') return { values: point.values, state };
-  const evals = readRunEvents(runDir!).filter((e): e is EvalEvent => e.type === 'eval');
-  return { values: point.values, state, tasks: evals[evals.length - 1]?.tasks };
-}
-
-/** What the sweep folder holds now, summarized (Markdown and CSV). */
-export function sweepResultsOf(folder: SweepFolder): { results: SweepResults; markdown: string; csv: string } {
-  const { grid, baseline } = folder.info;
-  const tasks = (folder.points[0].config as ExperimentConfig).tasks.map((t) => t.name);
-  const results = summarizeSweep(folder.points.map((p) => outcomeOf(folder, p)), grid, baseline, tasks);
-  return { results, markdown: sweepMarkdown(results, `Sweep ${path.basename(folder.dir)}`), csv: sweepCsv(results) };
-}
 
 async function trainPoint(folder: SweepFolder, point: SweepPointRecord, options: SweepOptions): Promise<RunTrainingResult | undefined> {
   const existing = folder.runDirOf(point);

@@ -4,7 +4,9 @@
 //   d_s = x(config, s) − x(baseline, s) over the seeds both have finished;  mean ± std of d_s.
 // "mean" is the mean over the tasks of each run. Written as Markdown (results.md) and CSV (results.csv).
 import { EvalEvent } from '../../protocol/run-events';
+import type { ConfigResult, Spread, SweepResults, TaskResult } from '../../protocol/sweep-results';
 import { SEED_PATH } from './sweep-plan';
+import { spreadText, valueText } from './spread-text';
 
 export interface SweepRunOutcome {
   values: Record<string, unknown>;
@@ -12,13 +14,7 @@ export interface SweepRunOutcome {
   state: string;
   /** The last eval of a finished run. */
   tasks?: EvalEvent['tasks'];
-}
-
-export interface Spread {
-  n: number;
-  mean?: number;
-  /** Sample standard deviation (n − 1); undefined below 2 values. */
-  std?: number;
+  runDir?: string;
 }
 
 export function spread(xs: readonly number[]): Spread {
@@ -27,33 +23,6 @@ export function spread(xs: readonly number[]): Spread {
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   const std = n < 2 ? undefined : Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
   return { n, mean, std };
-}
-
-export interface TaskResult {
-  task: string;
-  accuracy: Spread;
-  loss: Spread;
-  /** Paired differences to the baseline; undefined for the baseline itself and when there is none. */
-  deltaAccuracy?: Spread;
-  deltaLoss?: Spread;
-}
-
-export interface ConfigResult {
-  /** Grid values without the seed. */
-  values: Record<string, unknown>;
-  runs: number;
-  finished: number;
-  isBaseline: boolean;
-  tasks: TaskResult[];
-}
-
-export interface SweepResults {
-  axes: string[];
-  tasks: string[];
-  baseline: Record<string, unknown>;
-  configs: ConfigResult[];
-  /** Runs by state, e.g. { finished: 5, stopped: 1 }. */
-  states: Record<string, number>;
 }
 
 const keyOf = (values: Record<string, unknown>) => JSON.stringify(Object.entries(values).filter(([k]) => k !== SEED_PATH));
@@ -89,6 +58,7 @@ export function summarizeSweep(runs: readonly SweepRunOutcome[], grid: Record<st
       runs: group.length,
       finished: own.size,
       isBaseline,
+      points: group.map((r) => ({ seed: r.values[SEED_PATH], state: r.state, runDir: r.runDir })),
       tasks: tasks.map((task) => {
         const result: TaskResult = {
           task,
@@ -106,16 +76,6 @@ export function summarizeSweep(runs: readonly SweepRunOutcome[], grid: Record<st
   });
   return { axes, tasks, baseline, configs, states };
 }
-
-const fmt = (x: number | undefined, digits: number, scale = 1) => (x === undefined ? '–' : (x * scale).toFixed(digits).replace(/^-/, '−'));
-
-function cell(s: Spread | undefined, digits: number, scale = 1, showPairs = false): string {
-  if (!s || s.n === 0) return '–';
-  const body = s.std === undefined ? fmt(s.mean, digits, scale) : `${fmt(s.mean, digits, scale)} ± ${fmt(s.std, digits, scale)}`;
-  return showPairs ? `${body} (${s.n})` : body;
-}
-
-const valueText = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
 export function sweepMarkdown(results: SweepResults, title: string): string {
   const { axes, baseline } = results;
@@ -135,8 +95,8 @@ export function sweepMarkdown(results: SweepResults, title: string): string {
     for (const c of results.configs) {
       const r = c.tasks[t];
       const names = axes.map((a, i) => valueText(c.values[a]) + (i === 0 && c.isBaseline ? ' (baseline)' : ''));
-      const delta = (s: Spread | undefined, digits: number, scale?: number) => (hasBaseline ? [c.isBaseline ? '' : cell(s, digits, scale, true)] : []);
-      lines.push(`| ${[...names, `${c.finished}/${c.runs}`, cell(r.accuracy, 1, 100), ...delta(r.deltaAccuracy, 1, 100), cell(r.loss, 4), ...delta(r.deltaLoss, 4)].join(' | ')} |`);
+      const delta = (s: Spread | undefined, digits: number, scale?: number) => (hasBaseline ? [c.isBaseline ? '' : spreadText(s, digits, scale, true)] : []);
+      lines.push(`| ${[...names, `${c.finished}/${c.runs}`, spreadText(r.accuracy, 1, 100), ...delta(r.deltaAccuracy, 1, 100), spreadText(r.loss, 4), ...delta(r.deltaLoss, 4)].join(' | ')} |`);
     }
   });
   return lines.join('\n') + '\n';

@@ -55,6 +55,7 @@ export async function initializeFresh(setup: ExperimentSetup, { onLog, onNotice,
     onNotice,
     onProgress,
     onPhase,
+    head: setup.head,
     preview: needsPreview ? previewBatches(setup) : undefined,
   });
   // Saved modules start from the base model's own weights, as PEFT's copies do.

@@ -35,7 +35,7 @@ async function stepZeroDiff(base: ModelProto, modules: ResolvedModule[], init: M
 }
 
 function initOf(model: ModelProto, modules: ResolvedModule[], name: MethodName, overrides = {}): Promise<MethodInit> {
-  return initializeMethod({ model, modules, lora: { r, alpha }, method: methodConfig({ name, ...overrides }), tasks: ['narrow', 'wide'], seed: 7, preview, device: 'cpu', threads: 1 });
+  return initializeMethod({ model, modules, lora: { r, alpha }, method: methodConfig({ name, ...overrides }), tasks: ['narrow', 'wide'], seed: 7, preview, head: 'causal_lm', device: 'cpu', threads: 1 });
 }
 
 describe('method/method-init on tiny-llama', function () {
