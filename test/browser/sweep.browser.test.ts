@@ -136,7 +136,8 @@ describe('sweep results in the editor dashboard (headless Chromium)', function (
   it('clicking a run in the sweep table selects it', async () => {
     await page.locator('.sweep-table tbody tr').nth(1).locator('button.sweep-run', { hasText: 'seed 3' }).click();
     const { posted, csp } = await pageGlobals(page);
-    assert.deepStrictEqual(posted.at(-1), { type: 'showRuns', runDir: runDirOf('lora-seed3-20261203-120000'), compareWith: [] });
+    // The editor page also asks for the selected run's playground models; the selection is the last showRuns.
+    assert.deepStrictEqual(posted.filter((m) => m.type === 'showRuns').at(-1), { type: 'showRuns', runDir: runDirOf('lora-seed3-20261203-120000'), compareWith: [] });
     assert.strictEqual(await page.locator('.sweep-run.selected').textContent(), 'seed 3: finished');
     assert.deepStrictEqual(csp, []);
   });
