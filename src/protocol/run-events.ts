@@ -196,6 +196,15 @@ export interface RunSummary {
   step: number;
   totalSteps: number;
   results: RunResults;
+  /** The user's name for the run and their notes (notes.json), when set from the runs table. */
+  name?: string;
+  notes?: string;
+}
+
+/** What the user wrote about a run in the runs table: notes.json in the run folder (the trainer never writes it). */
+export interface RunNotes {
+  name?: string;
+  notes?: string;
 }
 
 export const RUN_FILES = {
@@ -206,6 +215,8 @@ export const RUN_FILES = {
   merged: 'merged',
   /** Held by the one process writing the run (src/core/io/file-lock.ts). */
   lock: 'run.lock',
+  /** RunNotes: the run's name and notes from the runs table. */
+  notes: 'notes.json',
 } as const;
 
 /**

@@ -65,4 +65,18 @@ export interface NewExperimentMessage {
   type: 'newExperiment';
 }
 
-export type WebviewToHostMessage = ReadyMessage | ShowRunsMessage | StartTrainingMessage | StopTrainingMessage | MergeRunMessage | NewExperimentMessage;
+/** The runs table: the run's name and notes as edited (blank clears), written to its notes.json. */
+export interface SetRunNotesMessage {
+  type: 'setRunNotes';
+  runDir: string;
+  name: string;
+  notes: string;
+}
+
+/** The runs table's Delete: the host asks to confirm, refuses a live run, and moves the folder to the trash. */
+export interface DeleteRunMessage {
+  type: 'deleteRun';
+  runDir: string;
+}
+
+export type WebviewToHostMessage = ReadyMessage | ShowRunsMessage | StartTrainingMessage | StopTrainingMessage | MergeRunMessage | NewExperimentMessage | SetRunNotesMessage | DeleteRunMessage;

@@ -3,7 +3,8 @@
 // here and by the CLI. The run list is the provider's, shared by every session.
 import * as vscode from 'vscode';
 import type { HostToWebviewMessage, RunSummary, WebviewToHostMessage } from '../protocol/webview-messages';
-import { MetricsTail, readRunStatus } from '../core/run-folder';
+import * as path from 'path';
+import { MetricsTail, readRunStatus, runIsLive, writeRunNotes } from '../core/run-folder';
 import { dashboardHtml, type DashboardLayout } from './dashboard-html';
 import { parseWebviewMessage } from './parse-webview-message';
 
@@ -13,6 +14,8 @@ export interface DashboardSessionHost {
   runs(): readonly RunSummary[];
   /** The webview posted `ready`: it wants the run list and the host's state. */
   onReady(session: DashboardSession): Promise<void>;
+  /** A run was renamed, annotated or deleted here: every dashboard gets the new run list. */
+  refresh(): Promise<void>;
 }
 
 export function dashboardWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -89,7 +92,36 @@ export class DashboardSession implements vscode.Disposable {
       case 'mergeRun':
         await vscode.commands.executeCommand('thanora.mergeAdapter', vscode.Uri.file(message.runDir));
         break;
+      case 'setRunNotes':
+        try {
+          writeRunNotes(message.runDir, { name: message.name, notes: message.notes });
+        } catch (e) {
+          void vscode.window.showErrorMessage(`ThanoRA: cannot save the notes of ${path.basename(message.runDir)}: ${(e as Error).message}`);
+        }
+        await this.host.refresh();
+        break;
+      case 'deleteRun':
+        await this.deleteRun(message.runDir);
+        break;
     }
+  }
+
+  /** Asks first (modal), refuses a run a process is writing, and moves the folder to the trash (it can be restored). */
+  private async deleteRun(runDir: string): Promise<void> {
+    const name = path.basename(runDir);
+    if (runIsLive(runDir)) {
+      void vscode.window.showWarningMessage(`ThanoRA: ${name} is training; stop it before deleting it.`);
+      return;
+    }
+    const remove = 'Move to Trash';
+    const choice = await vscode.window.showWarningMessage(`Delete the run ${name}?`, { modal: true, detail: `${runDir} (its checkpoints and merged model too) goes to the trash.` }, remove);
+    if (choice !== remove) return;
+    try {
+      await vscode.workspace.fs.delete(vscode.Uri.file(runDir), { recursive: true, useTrash: true });
+    } catch (e) {
+      void vscode.window.showErrorMessage(`ThanoRA: cannot delete ${runDir}: ${(e as Error).message}`);
+    }
+    await this.host.refresh();
   }
 
   private show(runDirs: string[]): void {

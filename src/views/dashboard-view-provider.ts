@@ -75,6 +75,7 @@ export class DashboardViewProvider implements vscode.WebviewViewProvider, vscode
         ready.post({ type: 'runs', runs: this.runs, select: this.host.training().runDir });
         ready.post(this.hostState());
       },
+      refresh: () => this.refresh(),
     });
     this.sessions.add(session);
     return session;

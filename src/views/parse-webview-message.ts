@@ -1,6 +1,7 @@
 // The webview is untrusted input: every message is checked field by field before the host acts on it, and
 // run folders must be ones the host listed (a script in the webview cannot point the host at other paths).
 import type { WebviewToHostMessage } from '../protocol/webview-messages';
+import { runNotesLimits } from '../core/run-folder';
 
 const maxCompared = 16;
 
@@ -21,9 +22,16 @@ export function parseWebviewMessage(raw: unknown, knownRunDirs: ReadonlySet<stri
     case 'newExperiment':
       return only('type') ? { type: message.type } : undefined;
     case 'mergeRun':
+    case 'deleteRun':
       return only('type', 'runDir') && isString(message.runDir) && knownRunDirs.has(message.runDir)
-        ? { type: 'mergeRun', runDir: message.runDir }
+        ? { type: message.type, runDir: message.runDir }
         : undefined;
+    case 'setRunNotes': {
+      const { runDir, name, notes } = message;
+      if (!only('type', 'runDir', 'name', 'notes') || !isString(runDir) || !knownRunDirs.has(runDir)) return undefined;
+      if (typeof name !== 'string' || name.length > runNotesLimits.name || typeof notes !== 'string' || notes.length > runNotesLimits.notes) return undefined;
+      return { type: 'setRunNotes', runDir, name, notes };
+    }
     case 'showRuns': {
       const compare = message.compareWith;
       if (!only('type', 'runDir', 'compareWith') || !isString(message.runDir) || !knownRunDirs.has(message.runDir)) return undefined;

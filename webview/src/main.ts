@@ -69,9 +69,10 @@ function runStatusText(run: RunSummary): string {
 
 /**
  * A run's short name for the narrow picker: "thanora 12-03 08:09" for "thanora-20261203-080958" (label and
- * start time, which the run id is made of); other ids as they are.
+ * start time, which the run id is made of); other ids as they are; the name given in the runs table first.
  */
 function shortRunName(run: RunSummary): string {
+  if (run.name) return run.name;
   const match = /^(.*)-\d{4}(\d{2})(\d{2})-(\d{2})(\d{2})\d{2}(-\d+)?$/.exec(run.runId);
   return match ? `${match[1]} ${match[2]}-${match[3]} ${match[4]}:${match[5]}${match[6] ?? ''}` : run.runId;
 }
@@ -97,7 +98,7 @@ function renderRunPicker(): void {
   element('compare').replaceChildren(
     ...siblings.map((r) => {
       const box = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean };
-      box.setAttribute('label', `${r.label} (${r.runId})`);
+      box.setAttribute('label', `${r.name ?? r.label} (${r.runId})`);
       box.dataset.runDir = r.runDir;
       box.checked = state.compareWith.includes(r.runDir);
       box.addEventListener('change', () => {
@@ -168,6 +169,8 @@ function renderTable(empty: boolean): void {
       render();
     },
     onSelect: selectRun,
+    onNotes: (runDir, name, notes) => post({ type: 'setRunNotes', runDir, name, notes }),
+    onDelete: (runDir) => post({ type: 'deleteRun', runDir }),
   });
 }
 
@@ -186,7 +189,10 @@ function render(): void {
   const shown = [state.runDir, ...state.compareWith].filter((d): d is string => !!d && eventsByRun.has(d));
   if (!empty) {
     charts.render(
-      shown.map((runDir) => ({ label: runs.find((r) => r.runDir === runDir)?.label ?? runDir, view: viewOf(eventsByRun.get(runDir)!) })),
+      shown.map((runDir) => {
+        const run = runs.find((r) => r.runDir === runDir);
+        return { label: run?.name ?? run?.label ?? runDir, view: viewOf(eventsByRun.get(runDir)!) };
+      }),
       { smoothing: state.smoothing, logScale: state.logScale, xAxis: state.xAxis },
       waiting,
     );

@@ -8,6 +8,8 @@ describe('parseWebviewMessage', () => {
     assert.deepStrictEqual(parseWebviewMessage({ type: 'ready' }, known), { type: 'ready' });
     assert.deepStrictEqual(parseWebviewMessage({ type: 'newExperiment' }, known), { type: 'newExperiment' });
     assert.deepStrictEqual(parseWebviewMessage({ type: 'mergeRun', runDir: '/ws/runs/a' }, known), { type: 'mergeRun', runDir: '/ws/runs/a' });
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'deleteRun', runDir: '/ws/runs/b' }, known), { type: 'deleteRun', runDir: '/ws/runs/b' });
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'setRunNotes', runDir: '/ws/runs/a', name: 'r16', notes: '' }, known), { type: 'setRunNotes', runDir: '/ws/runs/a', name: 'r16', notes: '' });
     assert.deepStrictEqual(parseWebviewMessage({ type: 'showRuns', runDir: '/ws/runs/a', compareWith: ['/ws/runs/b'] }, known), {
       type: 'showRuns',
       runDir: '/ws/runs/a',
@@ -28,6 +30,11 @@ describe('parseWebviewMessage', () => {
       { type: 'showRuns', runDir: '/ws/runs/a', compareWith: '/ws/runs/b' },
       { type: 'showRuns', runDir: '/ws/runs/a', compareWith: ['/ws/runs/../../etc'] },
       { type: 'showRuns', runDir: '/ws/runs/a' },
+      { type: 'deleteRun', runDir: '/ws' },
+      { type: 'setRunNotes', runDir: '/etc', name: 'x', notes: '' },
+      { type: 'setRunNotes', runDir: '/ws/runs/a', name: 'x' },
+      { type: 'setRunNotes', runDir: '/ws/runs/a', name: 'x'.repeat(201), notes: '' },
+      { type: 'setRunNotes', runDir: '/ws/runs/a', name: 1, notes: '' },
     ];
     for (const message of bad) assert.strictEqual(parseWebviewMessage(message, known), undefined, JSON.stringify(message));
   });
