@@ -1,5 +1,6 @@
 // Host ⇄ dashboard webview. The webview posts `ready` first; the host answers with the run list and the
 // selected run's events. Every message from the webview is validated (src/views/parse-webview-message.ts).
+import type { ChartId } from './dashboard-charts';
 import type { RunEvent, RunStatus, RunSummary } from './run-events';
 
 export type { RunSummary } from './run-events';
@@ -79,4 +80,15 @@ export interface DeleteRunMessage {
   runDir: string;
 }
 
-export type WebviewToHostMessage = ReadyMessage | ShowRunsMessage | StartTrainingMessage | StopTrainingMessage | MergeRunMessage | NewExperimentMessage | SetRunNotesMessage | DeleteRunMessage;
+/** A chart's Export button: the host asks where to save it (default: beside the run's folder). */
+export interface ExportChartMessage {
+  type: 'exportChart';
+  /** The run shown (named in the file name and where the dialog opens). */
+  runDir: string;
+  chart: ChartId;
+  format: 'png' | 'csv';
+  /** CSV text, or the PNG's bytes in base64. */
+  data: string;
+}
+
+export type WebviewToHostMessage = ReadyMessage | ShowRunsMessage | StartTrainingMessage | StopTrainingMessage | MergeRunMessage | NewExperimentMessage | SetRunNotesMessage | DeleteRunMessage | ExportChartMessage;

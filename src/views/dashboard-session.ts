@@ -2,7 +2,7 @@
 // folders it shows, read whole when asked for and then tailed while it is visible, which covers runs started
 // here and by the CLI. The run list is the provider's, shared by every session.
 import * as vscode from 'vscode';
-import type { HostToWebviewMessage, RunSummary, WebviewToHostMessage } from '../protocol/webview-messages';
+import type { ExportChartMessage, HostToWebviewMessage, RunSummary, WebviewToHostMessage } from '../protocol/webview-messages';
 import * as path from 'path';
 import { MetricsTail, readRunStatus, runIsLive, writeRunNotes } from '../core/run-folder';
 import { dashboardHtml, type DashboardLayout } from './dashboard-html';
@@ -103,7 +103,26 @@ export class DashboardSession implements vscode.Disposable {
       case 'deleteRun':
         await this.deleteRun(message.runDir);
         break;
+      case 'exportChart':
+        await this.exportChart(message);
+        break;
     }
+  }
+
+  /** Save as…, opening in the run's folder with "<run>-<chart>.<format>"; then offers to open the file. */
+  private async exportChart(message: ExportChartMessage): Promise<void> {
+    const suggested = vscode.Uri.file(path.join(message.runDir, `${path.basename(message.runDir)}-${message.chart}.${message.format}`));
+    const target = await vscode.window.showSaveDialog({ defaultUri: suggested, filters: message.format === 'png' ? { 'PNG image': ['png'] } : { CSV: ['csv'] }, title: `ThanoRA: export the ${message.chart} chart` });
+    if (!target) return;
+    const bytes = message.format === 'png' ? Buffer.from(message.data, 'base64') : Buffer.from(message.data, 'utf8');
+    try {
+      await vscode.workspace.fs.writeFile(target, bytes);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`ThanoRA: cannot write ${target.fsPath}: ${(e as Error).message}`);
+      return;
+    }
+    const open = 'Open';
+    if ((await vscode.window.showInformationMessage(`ThanoRA: saved ${target.fsPath}.`, open)) === open) await vscode.commands.executeCommand('vscode.open', target);
   }
 
   /** Asks first (modal), refuses a run a process is writing, and moves the folder to the trash (it can be restored). */

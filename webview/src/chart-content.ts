@@ -3,7 +3,7 @@
 import type { ChartId } from '../../src/protocol/dashboard-charts';
 import { hasTaskBlocks, isMethodName } from '../../src/core/method/method-registry';
 import type { MethodName } from '../../src/protocol/run-events';
-import { allocationBars, angleOverStepsSeries, anglesPerLayer, evalAccuracySeries, lossSeries, minutesAtStep, perTaskLossSeries, taskNames, throughputSeries, type AllocationBars, type NamedSeries, type Point, type RunView } from './run-series';
+import { allocationBars, allocationGrid, angleOverStepsSeries, anglesPerLayer, evalAccuracySeries, lossSeries, minutesAtStep, perTaskLossSeries, taskNames, throughputSeries, type AllocationBars, type AllocationGrid, type NamedSeries, type Point, type RunView } from './run-series';
 
 export interface ComparedRun {
   label: string;
@@ -40,7 +40,13 @@ export interface BarContent {
   empty?: string;
 }
 
-export type ChartContent = LineContent | BarContent;
+export interface HeatmapContent {
+  kind: 'heatmap';
+  grid?: AllocationGrid;
+  empty?: string;
+}
+
+export type ChartContent = LineContent | BarContent | HeatmapContent;
 
 /** How each method is written in prose; one entry per method of the registry (the compiler checks). */
 const methodNames: Record<MethodName, string> = { thanora: 'ThanoRA', lora: 'LoRA', pissa: 'PiSSA', corda: 'CorDA', olora: 'OLoRA' };
@@ -117,7 +123,7 @@ function stepContent(runs: readonly ComparedRun[], waiting: string): Record<Char
   if (!main) {
     const none = 'No run selected.';
     const line: LineContent = { kind: 'line', series: [], xTitle: 'step', yTitle: '', empty: none };
-    return { allocation: { kind: 'bar', empty: none }, loss: line, taskLoss: line, anglesSteps: line, anglesLayers: line, eval: line, throughput: line };
+    return { allocation: { kind: 'bar', empty: none }, allocationHeatmap: { kind: 'heatmap', empty: none }, loss: line, taskLoss: line, anglesSteps: line, anglesLayers: line, eval: line, throughput: line };
   }
   // Without SPR the total is the task loss: one line, not two on top of each other.
   const lossTerms = (v: RunView): NamedSeries[] => {
@@ -131,8 +137,10 @@ function stepContent(runs: readonly ComparedRun[], waiting: string): Record<Char
   const pairs = perLayer ? [...new Set(perLayer.series.map((s) => s.name.replace(/ \((A|B)\)$/, '')))] : [];
   const bars = allocationBars(main);
   const evals = perRun(runs, evalAccuracySeries, byTask);
+  const noAllocation = noTaskBlocks(main, 'rank allocation') ?? (bars ? undefined : 'No allocation yet: HASI allocates the ranks after the preview, before the first step.');
   return {
-    allocation: { kind: 'bar', bars, empty: noTaskBlocks(main, 'rank allocation') ?? (bars ? undefined : 'No allocation yet: HASI allocates the ranks after the preview, before the first step.') },
+    allocation: { kind: 'bar', bars, empty: noAllocation },
+    allocationHeatmap: { kind: 'heatmap', grid: allocationGrid(main), empty: noAllocation },
     loss: stepChart(runs, 'loss', perRun(runs, lossTerms, byTask, { rightAxis: (name) => name === 'L_SPR' }), waiting),
     taskLoss: stepChart(runs, 'loss per task', perRun(runs, perTaskLossSeries, byTask), waiting),
     anglesSteps: {

@@ -30,7 +30,9 @@ const chartElements = Object.fromEntries(
     return [id, { canvas: element<HTMLCanvasElement>(ids.canvas), legend: element(ids.legend), empty: element(ids.empty) }];
   }),
 ) as Record<ChartId, ChartElements>;
-const charts = new DashboardCharts(chartElements, readThemeColors());
+const charts = new DashboardCharts(chartElements, readThemeColors(), (range) => {
+  element('reset-zoom').hidden = !range;
+});
 /** The wide dashboard in an editor tab (src/views/dashboard-html.ts): the runs table replaces the compare list. */
 const editorLayout = document.body.classList.contains('layout-editor');
 
@@ -244,8 +246,20 @@ element('log-scale').addEventListener('change', (e) => {
 element('wall-time').addEventListener('change', (e) => {
   state.xAxis = (e.target as HTMLElement & { checked: boolean }).checked ? 'time' : 'step';
   saveState(state);
+  // A zoom is a range of steps or of minutes: it does not carry over to the other axis.
+  charts.setZoom(undefined);
   render();
 });
+element('reset-zoom').addEventListener('click', () => charts.setZoom(undefined));
+for (const button of document.querySelectorAll<HTMLButtonElement>('button.chart-export')) {
+  button.addEventListener('click', () => {
+    const chart = button.dataset.chart as ChartId;
+    const format = button.dataset.format === 'png' ? 'png' : 'csv';
+    if (!state.runDir) return;
+    const data = format === 'png' ? charts.png(chart) : charts.csv(chart);
+    if (data) post({ type: 'exportChart', runDir: state.runDir, chart, format, data });
+  });
+}
 element('start-button').addEventListener('click', () => post({ type: 'startTraining' }));
 element('stop-button').addEventListener('click', () => post({ type: 'stopTraining' }));
 element('new-experiment-button').addEventListener('click', () => post({ type: 'newExperiment' }));
