@@ -267,6 +267,10 @@ export class DashboardCharts {
   private setHeatmap(content: HeatmapContent): void {
     const grid = content.grid!;
     const { canvas, legend } = this.elements.allocationHeatmap;
+    // Live runs re-render every second; the allocation is drawn again only when it, the width or the theme changed.
+    const signature = JSON.stringify([grid, canvas.parentElement?.clientWidth, this.colors]);
+    if (canvas.dataset.signature === signature) return;
+    canvas.dataset.signature = signature;
     drawAllocationHeatmap(canvas, grid, this.colors);
     canvas.setAttribute('aria-label', `Rank allocation heatmaps of ${grid.grids.map((g) => g.name).join(', ')}: ${grid.layers.length} layers × ${grid.kinds.length} modules`);
     // The columns in words above the grids (too many for the cells' width); the cell under the pointer as a tooltip.
