@@ -326,6 +326,12 @@ describe('dashboard in headless Chromium', function () {
     await send(page, { type: 'runEvents', runDir: run('c-live').runDir, events: more });
     assert.match(await text(page, '#progress-text'), /running: step 45\/80/);
     assert.match(await page.locator('#run-select vscode-option[selected]').textContent() ?? '', /running 45\/80/, 'the run list follows the live step');
+    // Appended in place, the charts draw what the whole events draw: the same pixels as the run sent at once.
+    const shots = async () => Promise.all(['loss', 'taskLoss', 'throughput'].map((id) => page.locator(`#chart-${id}`).screenshot()));
+    const live = await shots();
+    const whole = [...readRunEvents(run('c-live').runDir), ...more];
+    await send(page, { type: 'runData', runDir: run('c-live').runDir, events: whole, status: null });
+    (await shots()).forEach((shot, i) => assert.ok(shot.equals(live[i]), `chart ${i}: live appends draw what the whole run draws`));
     // The run ends before the host's next run list: the picker says so at once.
     await send(page, { type: 'runEvents', runDir: run('c-live').runDir, events: [{ type: 'end', step: 45, time: new Date().toISOString(), state: 'stopped' }] });
     assert.match(await page.locator('#run-select vscode-option[selected]').textContent() ?? '', /stopped at 45\/80/);

@@ -216,11 +216,12 @@ describe('ThanoRA in code-server', function () {
   });
 
   it('repaints the dashboard in a light, a high-contrast and a dark theme', async () => {
-    const settingsFile = path.join(root, 'user-data', 'User', 'settings.json');
-    const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
     await runCommand(page, 'ThanoRA: Open Dashboard');
-    for (const [theme, kind] of [['Default Light Modern', 'vscode-light'], ['Default High Contrast', 'vscode-high-contrast'], ['Default Dark Modern', 'vscode-dark']]) {
-      fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
+    for (const [theme, kind] of [['Light Modern', 'vscode-light'], ['Dark High Contrast', 'vscode-high-contrast'], ['Dark Modern', 'vscode-dark']]) {
+      // As a user picks one: Preferences: Color Theme, then the theme by its label.
+      await runCommand(page, 'Preferences: Color Theme');
+      await page.locator('.quick-input-widget input.input').fill(theme);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().click();
       const frame = await dashboardFrame(page, 60000);
       await frame.locator(`body.${kind}`).waitFor({ timeout: 30000 });
       await page.waitForTimeout(1000);

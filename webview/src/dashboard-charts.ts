@@ -27,7 +27,7 @@ import { htmlLegend } from './html-legend';
 import { stepCrosshair } from './step-crosshair';
 import { stepZoom } from './step-zoom';
 import { shortModuleName, type AllocationBars, type Point } from './run-series';
-import { smoothPoints } from './smoothing';
+import { smoothGrowingPoints } from './smoothing';
 import type { ThemeColors } from './theme-colors';
 
 Chart.register(LineController, BarController, LineElement, BarElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Decimation, htmlLegend, stepCrosshair, stepZoom);
@@ -73,6 +73,15 @@ function logTick(value: number | string): string {
   return v >= 0.01 && v < 1e5 ? String(Number(v.toPrecision(2))) : v.toExponential(0);
 }
 
+/** A number per point array, so a signature can tell a grown array from a rebuilt one. */
+const arrayIds = new WeakMap<readonly Point[], number>();
+let nextArrayId = 0;
+function arrayId(points: readonly Point[]): number {
+  let id = arrayIds.get(points);
+  if (id === undefined) arrayIds.set(points, (id = nextArrayId++));
+  return id;
+}
+
 export class DashboardCharts {
   private readonly lineCharts = new Map<ChartId, Chart<'line', Point[]>>();
   private allocationChart?: Chart<'bar', number[], string>;
@@ -83,6 +92,8 @@ export class DashboardCharts {
   private last?: { runs: readonly ComparedRun[]; settings: ChartSettings; waiting?: string; content: Record<ChartId, ChartContent> };
   /** The step under the pointer in any step chart: every step chart draws its crosshair there. */
   private hoveredStep?: number;
+  /** What each line chart last drew (its content, settings, zoom, hidden series): an unchanged chart is not updated. */
+  private readonly drawnSignatures = new Map<ChartId, string>();
   /** The x range dragged on any step chart, shown by all of them; it belongs to one x axis (steps or minutes). */
   private zoom?: XRange & { xAxis: XAxis };
 
@@ -192,7 +203,7 @@ export class DashboardCharts {
         tension: 0,
         yAxisID: s.rightAxis ? 'y1' : 'y',
       };
-      const line: LineData = { ...base, data: smooth ? smoothPoints(s.points, settings.smoothing) : s.points, order: 0 };
+      const line: LineData = { ...base, data: smooth ? smoothGrowingPoints(s.points, settings.smoothing) : s.points, order: 0 };
       if (!smooth) return [line];
       // The raw values stay visible, faint and under the smoothed line (higher order is drawn first).
       const faint = color(stroke).alpha(0.25).rgbString();
@@ -248,13 +259,21 @@ export class DashboardCharts {
   }
 
   private setLine(spec: ChartSpec, content: LineContent, settings: ChartSettings): void {
+    // A live append changes the step charts; the others (evals, angles) are left alone until theirs change.
+    // A series' points only ever grow (run-series), so it is the same when its array and its length are.
+    const signature = JSON.stringify([
+      { ...content, series: content.series.map((s) => [s.key, s.label, s.color, s.dash, arrayId(s.points), s.points.length]) },
+      settings, this.zoomed(), [...this.hidden.get(spec.id)!],
+    ]);
+    const existing = this.lineCharts.get(spec.id);
+    if (existing && this.drawnSignatures.get(spec.id) === signature) return;
+    this.drawnSignatures.set(spec.id, signature);
     const datasets = this.lineDatasets(spec, content, settings);
     const options = this.lineOptions(spec, content, settings);
     // The axes in words, for screen readers (and for tests, which cannot read a canvas).
     const zoom = content.xTitle === 'layer' ? undefined : this.zoomed();
     const range = zoom ? ` (zoomed to ${formatX(zoom.min)}–${formatX(zoom.max)})` : '';
     this.elements[spec.id].canvas.setAttribute('aria-label', `${spec.title}: ${content.yTitle}${options.scales?.y?.type === 'logarithmic' ? ' (log scale)' : ''} by ${content.xTitle}${range}`);
-    const existing = this.lineCharts.get(spec.id);
     if (existing) {
       existing.options = options;
       existing.data.datasets = datasets;

@@ -10,7 +10,7 @@ import { chartElementIds, chartIds, type ChartId } from '../../src/protocol/dash
 import type { RunEvent } from '../../src/protocol/run-events';
 import type { HostStateMessage, HostToWebviewMessage, RunSummary } from '../../src/protocol/webview-messages';
 import { DashboardCharts, type ChartElements } from './dashboard-charts';
-import { describeProgress, progressOf, viewRun, type RunView } from './run-series';
+import { describeProgress, extendView, progressOf, viewRun, type RunView } from './run-series';
 import { renderRunsTable } from './runs-table';
 import { onThemeChange, readThemeColors } from './theme-colors';
 import { loadState, post, saveState, type DashboardState } from './vscode-api';
@@ -36,11 +36,11 @@ const charts = new DashboardCharts(chartElements, readThemeColors(), (range) => 
 /** The wide dashboard in an editor tab (src/views/dashboard-html.ts): the runs table replaces the compare list. */
 const editorLayout = document.body.classList.contains('layout-editor');
 
-/** Each run's view, built once per version of its events (an append makes a new array): a render reads it thrice. */
-const views = new WeakMap<readonly RunEvent[], RunView>();
-function viewOf(events: readonly RunEvent[]): RunView {
-  let view = views.get(events);
-  if (!view) views.set(events, (view = viewRun(events)));
+/** Each shown run's view: built from its events, then extended in place as live events arrive (extendView). */
+const views = new Map<string, RunView>();
+function viewOf(runDir: string): RunView {
+  let view = views.get(runDir);
+  if (!view) views.set(runDir, (view = viewRun(eventsByRun.get(runDir) ?? [])));
   return view;
 }
 
@@ -55,9 +55,8 @@ function requestRuns(): void {
 
 /** The run list's entry: the host's summary, with the step and end of the events already here (they are newer). */
 function liveSummary(run: RunSummary): RunSummary {
-  const events = eventsByRun.get(run.runDir);
-  if (!events || run.state !== 'running') return run;
-  const p = progressOf(viewOf(events));
+  if (!eventsByRun.has(run.runDir) || run.state !== 'running') return run;
+  const p = progressOf(viewOf(run.runDir));
   return { ...run, step: Math.max(run.step, p.step), state: p.state };
 }
 
@@ -114,7 +113,7 @@ function renderRunPicker(): void {
 }
 
 function renderProgress(): string | undefined {
-  const main = state.runDir ? eventsByRun.get(state.runDir) : undefined;
+  const main = state.runDir && eventsByRun.has(state.runDir) ? state.runDir : undefined;
   const bar = element<HTMLElement & { value?: number; max: number }>('progress-bar');
   const text = element('progress-text');
   element('run-error').textContent = '';
@@ -193,7 +192,7 @@ function render(): void {
     charts.render(
       shown.map((runDir) => {
         const run = runs.find((r) => r.runDir === runDir);
-        return { label: run?.name ?? run?.label ?? runDir, view: viewOf(eventsByRun.get(runDir)!) };
+        return { label: run?.name ?? run?.label ?? runDir, view: viewOf(runDir) };
       }),
       { smoothing: state.smoothing, logScale: state.logScale, xAxis: state.xAxis },
       waiting,
@@ -218,10 +217,20 @@ function handle(message: HostToWebviewMessage): void {
     }
     case 'runData':
       eventsByRun.set(message.runDir, message.events);
+      views.delete(message.runDir);
       break;
-    case 'runEvents':
-      eventsByRun.set(message.runDir, [...(eventsByRun.get(message.runDir) ?? []), ...message.events]);
+    case 'runEvents': {
+      const events = eventsByRun.get(message.runDir);
+      if (!events) {
+        eventsByRun.set(message.runDir, [...message.events]);
+        break;
+      }
+      // Appended in place: a copy of 100,000 events per second is what a live redraw must not cost.
+      for (const e of message.events) events.push(e);
+      const view = views.get(message.runDir);
+      if (view) views.set(message.runDir, extendView(view, message.events, events));
       break;
+    }
     case 'hostState':
       host = message;
       break;

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import type { RunEvent } from '../../../src/protocol/run-events';
 import { chartContent, type LineContent } from '../../../webview/src/chart-content';
-import { allocationGrid, describeProgress, minutesAtStep, perTaskLossSeries, viewRun } from '../../../webview/src/run-series';
+import { allocationGrid, describeProgress, extendView, lossSeries, minutesAtStep, perTaskLossSeries, viewRun } from '../../../webview/src/run-series';
 import { syntheticRunEvents } from '../../support/synthetic-run';
 
 const time = '2025-01-01T00:00:00.000Z';
@@ -34,6 +34,38 @@ describe('run-series: events → chart data', () => {
     assert.strictEqual(stepped.phase, undefined);
     assert.match(describeProgress(stepped).text, /^running: step 1\/100/);
     assert.match(describeProgress(stepped, 'stopped').text, /^stopped: step 1\/100$/, 'the host\'s status wins over a run that stopped writing');
+  });
+});
+
+describe('extendView: live events applied to a run\'s view', () => {
+  const all = syntheticRunEvents({ runId: 'r', steps: 40, evalEvery: 10 });
+  const at = (step: number) => all.findIndex((e) => e.type === 'step' && e.step === step);
+
+  it('appends in place, and the view and its series equal those of all the events', () => {
+    const events = all.slice(0, at(20));
+    const view = viewRun(events);
+    const before = lossSeries(view).total;
+    const added = all.slice(at(20));
+    const extended = extendView(view, added, [...events, ...added]);
+    assert.strictEqual(extended, view, 'extended in place');
+    const whole = viewRun(all);
+    assert.deepStrictEqual(extended, whole);
+    assert.strictEqual(lossSeries(extended).total, before, 'the cached series grew');
+    assert.deepStrictEqual(lossSeries(extended), lossSeries(whole));
+    assert.deepStrictEqual(perTaskLossSeries(extended), perTaskLossSeries(whole));
+  });
+
+  it('a repeated step (a resumed session) or a new phase rebuilds the view from all the events', () => {
+    const events = all.slice(0, at(20));
+    const view = viewRun(events);
+    lossSeries(view);
+    const again = syntheticRunEvents({ runId: 'r', steps: 40, lossScale: 2 }).filter((e) => e.type === 'step' && e.step > 15);
+    const rebuilt = extendView(view, again, [...events, ...again]);
+    assert.notStrictEqual(rebuilt, view);
+    assert.deepStrictEqual(rebuilt, viewRun([...events, ...again]));
+    assert.strictEqual(lossSeries(rebuilt).total.find((p) => p.x === 16)?.y, (again[0] as { loss: number }).loss, 'the later record of step 16 wins');
+    const phase: RunEvent = { type: 'phase', phase: 'graph', done: 0, total: 1, time };
+    assert.strictEqual(extendView(viewRun(events), [phase], [...events, phase]).phase, phase);
   });
 });
 
