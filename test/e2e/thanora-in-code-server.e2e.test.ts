@@ -2,7 +2,7 @@
 // create the demo with "ThanoRA: New Experiment", run "ThanoRA: Start Training" from the command palette, see
 // the dashboard fill and the finish toast offer Merge (no Resume), train a LoRA run next to it (its allocation
 // and angle charts say why they are empty), break thanora.json (its problem in the Problems panel, the runs
-// still listed), see both runs in the editor tab's table, repaint in a light, a high-contrast and a dark theme,
+// still listed), break a data line (the failure toast's Open and Show Log, the line in the Problems panel), see both runs in the editor tab's table, repaint in a light, a high-contrast and a dark theme,
 // right-click the run folder → "Merge Adapter into Base Model", find the merged model in the workspace, and open
 // the same workspace in Restricted Mode (runs shown, training refused).
 import * as assert from 'assert';
@@ -213,6 +213,28 @@ describe('ThanoRA in code-server', function () {
     await table.locator('#progress-text', { hasText: 'finished' }).waitFor({ timeout: 30000 });
     await page.screenshot({ path: path.join(artifacts, 'editor-dashboard.png') });
     await runCommand(page, 'View: Close Editor');
+  });
+
+  it('a bad data line fails the run with Open and Show Log, and is in the Problems panel at its line', async () => {
+    const data = path.join(workspace, 'thanora-demo', 'data', 'copy.train.jsonl');
+    const good = fs.readFileSync(data, 'utf8');
+    const lines = good.split('\n');
+    fs.writeFileSync(data, [...lines.slice(0, 2), '{"prompt": "no closing brace"', ...lines.slice(3)].join('\n'));
+    try {
+      await runCommand(page, 'ThanoRA: Start Training');
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'ThanoRA training failed' });
+      await toast.waitFor({ timeout: 120000 });
+      assert.match((await toast.textContent()) ?? '', /copy\.train\.jsonl:3/);
+      for (const action of ['Open', 'Show Log']) assert.ok(await toast.locator('.monaco-button', { hasText: new RegExp(`^${action}$`) }).count(), `the failure toast has ${action}`);
+      const problems = await problemsText(page, /copy\.train\.jsonl/);
+      assert.match(problems, /task "copy"/);
+      await page.screenshot({ path: path.join(artifacts, 'data-line-problem.png') });
+      await toast.locator('.monaco-button', { hasText: /^Open$/ }).click();
+      await page.locator('.tabs-container .tab', { hasText: 'copy.train.jsonl' }).first().waitFor({ timeout: 30000 });
+      await runCommand(page, 'View: Close Editor');
+    } finally {
+      fs.writeFileSync(data, good);
+    }
   });
 
   it('repaints the dashboard in a light, a high-contrast and a dark theme', async () => {
