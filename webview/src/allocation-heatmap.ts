@@ -1,7 +1,7 @@
 // The allocation as heatmaps on a canvas (so Export PNG takes it as drawn): one small grid per task and one for
 // the cooperative block, a row per layer and a column per module kind, each cell filled in its block's colour
 // with opacity r / r_max and its rank written in it when the cell is wide enough. Panels wrap to the width.
-import type { AllocationGrid } from './run-series';
+import type { AllocationGrid } from './allocation-series';
 import type { ThemeColors } from './theme-colors';
 
 const minPanelWidth = 150;

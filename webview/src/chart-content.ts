@@ -3,7 +3,8 @@
 import type { ChartId } from '../../src/protocol/dashboard-charts';
 import { hasTaskBlocks, isMethodName } from '../../src/core/method/method-registry';
 import type { MethodName } from '../../src/protocol/run-events';
-import { allocationBars, allocationGrid, angleOverStepsSeries, anglesPerLayer, evalAccuracySeries, lossSeries, minutesAtStep, perTaskLossSeries, taskNames, throughputSeries, type AllocationBars, type AllocationGrid, type NamedSeries, type Point, type RunView } from './run-series';
+import { allocationBars, allocationGrid, type AllocationBars, type AllocationGrid } from './allocation-series';
+import { angleOverStepsSeries, anglesPerLayer, evalAccuracySeries, lossSeries, minutesAtStep, perTaskLossSeries, taskNames, throughputSeries, type NamedSeries, type Point, type RunView } from './run-series';
 
 export interface ComparedRun {
   label: string;

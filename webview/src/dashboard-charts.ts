@@ -21,12 +21,14 @@ import { color } from 'chart.js/helpers';
 import { chartIds, dashboardCharts, type ChartId, type ChartSpec } from '../../src/protocol/dashboard-charts';
 import { chartContent, type BarContent, type ChartContent, type ComparedRun, type HeatmapContent, type LineContent, type XAxis } from './chart-content';
 import { chartCsv } from './chart-csv';
+import { canvasPng, formatValue, formatX, logTick } from './chart-format';
 import { drawAllocationHeatmap, heatmapCellAt } from './allocation-heatmap';
 import './each-series-interaction';
 import { htmlLegend } from './html-legend';
 import { stepCrosshair } from './step-crosshair';
 import { stepZoom } from './step-zoom';
-import { shortModuleName, type AllocationBars, type Point } from './run-series';
+import { shortModuleName, type AllocationBars } from './allocation-series';
+import type { Point } from './run-series';
 import { smoothGrowingPoints } from './smoothing';
 import type { ThemeColors } from './theme-colors';
 
@@ -60,18 +62,6 @@ const decimation = { enabled: true, algorithm: 'lttb' as const, samples: 400, th
 const dashes = [[], [6, 3], [2, 2], [10, 4, 2, 4]];
 /** Series with at most this many points get markers: a single eval point must be visible. */
 const sparsePoints = 25;
-
-const formatValue = (y: number) => (Math.abs(y) >= 1000 ? y.toFixed(0) : y.toPrecision(4));
-/** Steps and layers are integers; minutes of wall time get two decimals. */
-const formatX = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
-
-/** Log-axis labels at 1, 2 and 5 × 10ᵏ only, short: "0.02", "5e-7" (Chart.js's own print every float digit). */
-function logTick(value: number | string): string {
-  const v = Number(value);
-  const mantissa = Math.round(v / 10 ** Math.floor(Math.log10(v)));
-  if (![1, 2, 5].includes(mantissa)) return '';
-  return v >= 0.01 && v < 1e5 ? String(Number(v.toPrecision(2))) : v.toExponential(0);
-}
 
 /** A number per point array, so a signature can tell a grown array from a rebuilt one. */
 const arrayIds = new WeakMap<readonly Point[], number>();
@@ -129,16 +119,7 @@ export class DashboardCharts {
 
   /** The chart as a PNG on the page's background (the canvas itself is transparent), base64 without the data: prefix. */
   png(id: ChartId): string {
-    const background = this.colors.background;
-    const source = this.elements[id].canvas;
-    const out = document.createElement('canvas');
-    out.width = source.width;
-    out.height = source.height;
-    const ctx = out.getContext('2d')!;
-    ctx.fillStyle = background;
-    ctx.fillRect(0, 0, out.width, out.height);
-    ctx.drawImage(source, 0, 0);
-    return out.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
+    return canvasPng(this.elements[id].canvas, this.colors.background);
   }
 
   setColors(colors: ThemeColors): void {

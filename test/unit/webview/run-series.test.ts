@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import type { RunEvent } from '../../../src/protocol/run-events';
 import { chartContent, type LineContent } from '../../../webview/src/chart-content';
-import { allocationGrid, describeProgress, extendView, lossSeries, minutesAtStep, perTaskLossSeries, viewRun } from '../../../webview/src/run-series';
+import { allocationGrid } from '../../../webview/src/allocation-series';
+import { describeProgress, extendView, lossSeries, minutesAtStep, perTaskLossSeries, viewRun } from '../../../webview/src/run-series';
 import { syntheticRunEvents } from '../../support/synthetic-run';
 
 const time = '2025-01-01T00:00:00.000Z';
