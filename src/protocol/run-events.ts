@@ -207,6 +207,9 @@ export interface RunNotes {
   notes?: string;
 }
 
+/** Longest name and notes kept; longer text is refused, not cut. */
+export const runNotesLimits = { name: 200, notes: 10000 } as const;
+
 export const RUN_FILES = {
   config: 'config.json',
   metrics: 'metrics.jsonl',

@@ -2,7 +2,7 @@
 // run folders must be ones the host listed (a script in the webview cannot point the host at other paths).
 import { chartIds, type ChartId } from '../protocol/dashboard-charts';
 import type { WebviewToHostMessage } from '../protocol/webview-messages';
-import { runNotesLimits } from '../core/run-folder';
+import { runNotesLimits } from '../protocol/run-events';
 
 const maxCompared = 16;
 /** An exported chart: a canvas a few thousand pixels wide as PNG, or 100,000 points per series as CSV. */

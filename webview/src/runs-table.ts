@@ -1,8 +1,10 @@
 // The editor dashboard's runs table in the DOM (the model: runs-table-model.ts). Ticking a row overlays the run
 // on the charts; clicking its name selects it; ✎ renames it and the notes field annotates it (both saved in the
 // run folder's notes.json by the host); Delete asks the host, which confirms before moving the folder to trash.
+import { runNotesLimits } from '../../src/protocol/run-events';
 import type { RunSummary } from '../../src/protocol/webview-messages';
 import { runDisplayName, runsTableModel } from './runs-table-model';
+
 
 export interface RunsTableHandlers {
   /** Overlay the run on the charts (or stop); the selected run is always shown. */
@@ -38,6 +40,7 @@ function nameCell(run: RunSummary, handlers: RunsTableHandlers): HTMLTableCellEl
   rename.addEventListener('click', () => {
     const input = document.createElement('input');
     input.className = 'run-name-input';
+    input.maxLength = runNotesLimits.name;
     input.value = run.name ?? '';
     input.placeholder = run.runId;
     input.setAttribute('aria-label', `Name of ${run.runId}`);
@@ -64,6 +67,7 @@ function notesCell(run: RunSummary, handlers: RunsTableHandlers): HTMLTableCellE
   const td = cell('td', '');
   const input = document.createElement('input');
   input.className = 'run-notes';
+  input.maxLength = runNotesLimits.notes;
   input.value = run.notes ?? '';
   input.placeholder = 'notes';
   input.setAttribute('aria-label', `Notes on ${run.runId}`);

@@ -5,7 +5,7 @@ export type { StatusFields } from './run-folder';
 export { LockedError } from '../io/file-lock';
 export { MetricsTail, RunFolderError, dropPartialLastLine, parseMetricsLines, readRunEvents } from './metrics-log';
 export { isRunFolder, readRecordedStatus, readRunStatus, runIsLive } from './run-status';
-export { readRunNotes, runNotesLimits, writeRunNotes } from './run-notes';
+export { readRunNotes, writeRunNotes } from './run-notes';
 export { markRunFailed, recordRunFailure } from './run-end';
 export type { RunFailure } from './run-end';
 export { findRunFolders, listRuns, siblingRuns, summarizeRun } from './list-runs';

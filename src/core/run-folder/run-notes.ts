@@ -3,11 +3,8 @@
 // is the user's text, not the run's record; the next edit rewrites it).
 import * as fs from 'fs';
 import * as path from 'path';
-import { RUN_FILES, type RunNotes } from '../../protocol/run-events';
+import { RUN_FILES, runNotesLimits, type RunNotes } from '../../protocol/run-events';
 import { writeJsonAtomic } from '../io/atomic-write';
-
-/** Longest name and notes kept; longer text is refused, not cut. */
-export const runNotesLimits = { name: 200, notes: 10000 } as const;
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
 

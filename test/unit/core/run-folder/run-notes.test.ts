@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readRunNotes, runNotesLimits, summarizeRun, writeRunNotes } from '../../../../src/core/run-folder';
+import { readRunNotes, summarizeRun, writeRunNotes } from '../../../../src/core/run-folder';
+import { runNotesLimits } from '../../../../src/protocol/run-events';
 import { writeSyntheticRun } from '../../../support/synthetic-run';
 
 describe('run notes (notes.json: the runs table\'s name and notes)', () => {
