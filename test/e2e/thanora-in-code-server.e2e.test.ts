@@ -242,8 +242,12 @@ describe('ThanoRA in code-server', function () {
     for (const [theme, kind] of [['Light Modern', 'vscode-light'], ['Dark High Contrast', 'vscode-high-contrast'], ['Dark Modern', 'vscode-dark']]) {
       // As a user picks one: Preferences: Color Theme, then the theme by its label.
       await runCommand(page, 'Preferences: Color Theme');
-      await page.locator('.quick-input-widget input.input').fill(theme);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().click();
+      // The palette closes and the theme picker opens in its place (it lists the themes): type into the picker,
+      // and press Enter only once the theme's own row is the focused one.
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark High Contrast' }).first().waitFor({ timeout: 30000 });
+      await page.keyboard.type(theme);
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: theme }).waitFor({ timeout: 30000 });
+      await page.keyboard.press('Enter');
       const frame = await dashboardFrame(page, 60000);
       await frame.locator(`body.${kind}`).waitFor({ timeout: 30000 });
       await page.waitForTimeout(1000);
