@@ -241,7 +241,10 @@ describe('ThanoRA in code-server', function () {
     // The sidebar dashboard is open; the focus stays in the workbench (a webview with the focus keeps F1 to itself).
     for (const [theme, kind] of [['Light Modern', 'vscode-light'], ['Dark High Contrast', 'vscode-high-contrast'], ['Dark Modern', 'vscode-dark']]) {
       // As a user picks one: Preferences: Color Theme, then the theme by its label.
-      await runCommand(page, 'Preferences: Color Theme');
+      // Clicked, not Enter: the palette may rank "Browse Color Themes in Marketplace" first.
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input.input').fill('>Preferences: Color Theme');
+      await page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]').first().click();
       // The palette closes and the theme picker opens in its place (it lists the themes): type into the picker,
       // and press Enter only once the theme's own row is the focused one.
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark High Contrast' }).first().waitFor({ timeout: 30000 });
