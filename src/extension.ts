@@ -42,6 +42,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerCodeLensProvider(experimentSelector, new ExperimentCodeLensProvider()),
     controller.onDidChange(() => {
       void setTrainingContext(controller.running);
+      // Start and Stop follow the trainer at once; the run list (a folder scan) follows shortly after.
+      dashboard.postHostState();
       refreshSoon();
     }),
     statusWatcher.onDidCreate(refreshSoon),

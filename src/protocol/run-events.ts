@@ -196,7 +196,19 @@ export interface RunSummary {
   step: number;
   totalSteps: number;
   results: RunResults;
+  /** The user's name for the run and their notes (notes.json), when set from the runs table. */
+  name?: string;
+  notes?: string;
 }
+
+/** What the user wrote about a run in the runs table: notes.json in the run folder (the trainer never writes it). */
+export interface RunNotes {
+  name?: string;
+  notes?: string;
+}
+
+/** Longest name and notes kept; longer text is refused, not cut. */
+export const runNotesLimits = { name: 200, notes: 10000 } as const;
 
 export const RUN_FILES = {
   config: 'config.json',
@@ -206,6 +218,8 @@ export const RUN_FILES = {
   merged: 'merged',
   /** Held by the one process writing the run (src/core/io/file-lock.ts). */
   lock: 'run.lock',
+  /** RunNotes: the run's name and notes from the runs table. */
+  notes: 'notes.json',
 } as const;
 
 /**

@@ -1,5 +1,6 @@
 // Host ⇄ dashboard webview. The webview posts `ready` first; the host answers with the run list and the
 // selected run's events. Every message from the webview is validated (src/views/parse-webview-message.ts).
+import type { ChartId } from './dashboard-charts';
 import type { PlaygroundModel, PlaygroundRequest, PlaygroundResult } from './playground';
 import type { RunEvent, RunStatus, RunSummary } from './run-events';
 import type { SweepSummary } from './sweep-results';
@@ -81,6 +82,31 @@ export interface NewExperimentMessage {
   type: 'newExperiment';
 }
 
+/** The runs table: the run's name and notes as edited (blank clears), written to its notes.json. */
+export interface SetRunNotesMessage {
+  type: 'setRunNotes';
+  runDir: string;
+  name: string;
+  notes: string;
+}
+
+/** The runs table's Delete: the host asks to confirm, refuses a live run, and moves the folder to the trash. */
+export interface DeleteRunMessage {
+  type: 'deleteRun';
+  runDir: string;
+}
+
+/** A chart's Export button: the host asks where to save it (default: beside the run's folder). */
+export interface ExportChartMessage {
+  type: 'exportChart';
+  /** The run shown (named in the file name and where the dialog opens). */
+  runDir: string;
+  chart: ChartId;
+  format: 'png' | 'csv';
+  /** CSV text, or the PNG's bytes in base64. */
+  data: string;
+}
+
 export interface ListPlaygroundModelsMessage {
   type: 'listPlaygroundModels';
   runDir: string;
@@ -100,5 +126,8 @@ export type WebviewToHostMessage =
   | StopTrainingMessage
   | MergeRunMessage
   | NewExperimentMessage
+  | SetRunNotesMessage
+  | DeleteRunMessage
+  | ExportChartMessage
   | ListPlaygroundModelsMessage
   | GenerateMessage;

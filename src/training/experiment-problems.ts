@@ -29,10 +29,31 @@ export function experimentProblems(text: string, file: string, workspaceRoot?: s
   }
 }
 
-/** The first `file:line:column` an error message names (ExperimentConfigError and friends write them), if any. */
-export function firstLocation(message: string): { file: string; line: number; column: number } | undefined {
-  const match = /((?:[A-Za-z]:)?[^\s:'"()]+\.[A-Za-z]+):(\d+):(\d+)/.exec(message);
-  return match ? { file: match[1], line: Number(match[2]), column: Number(match[3]) } : undefined;
+export interface ErrorLocation {
+  file: string;
+  /** 1-based, as the messages write them; column 1 when the message names only the line (data files). */
+  line: number;
+  column: number;
+  /** What the message says there: the rest of its line after the location. */
+  message: string;
+}
+
+/**
+ * Every `file:line` or `file:line:column` an error message names, one per line of the message (ExperimentConfigError
+ * writes `thanora.json:12:15: …`, DataLoadError `a.train.jsonl:3 (task "a"): …`), for the Problems panel.
+ */
+export function errorLocations(message: string): ErrorLocation[] {
+  return message.split('\n').flatMap((text) => {
+    const match = /((?:[A-Za-z]:)?[^\s:'"()]+\.[A-Za-z]+):(\d+)(?::(\d+))?/.exec(text);
+    if (!match) return [];
+    const rest = text.slice(match.index + match[0].length).replace(/^:?\s*/, '').trim();
+    return [{ file: match[1], line: Number(match[2]), column: Number(match[3] ?? 1), message: rest || text.trim() }];
+  });
+}
+
+/** The first location an error message names, if any. */
+export function firstLocation(message: string): ErrorLocation | undefined {
+  return errorLocations(message)[0];
 }
 
 /** The text a problem's "did you mean …?" proposes for the token it underlines ('"uniform"', '{"name": "lora"}'). */

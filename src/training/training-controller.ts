@@ -11,6 +11,7 @@ import { chooseDevice, describeRunDevice } from './device-choice';
 import { readExperimentFields } from './experiment-file-fields';
 import { firstLocation } from './experiment-problems';
 import { TrainingWorkerClient, type TrainingOutcome } from './training-worker-client';
+import { RunFailureDiagnostics } from '../views/run-failure-diagnostics';
 
 export interface TrainingStart {
   experimentFile: string;
@@ -23,7 +24,9 @@ export class TrainingController implements vscode.Disposable {
   private lastStart?: Extract<RunEvent, { type: 'start' }>;
   private readonly statusBar = vscode.window.createStatusBarItem('thanora.training', vscode.StatusBarAlignment.Left, 10);
   private readonly changed = new vscode.EventEmitter<void>();
-  private readonly disposables: vscode.Disposable[] = [this.statusBar, this.changed];
+  /** The last failure's file:line problems (data lines, fields), in the Problems panel until the next start. */
+  private readonly failureProblems = new RunFailureDiagnostics();
+  private readonly disposables: vscode.Disposable[] = [this.statusBar, this.changed, this.failureProblems];
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly workerPath: string, private readonly log: vscode.OutputChannel) {
@@ -61,6 +64,7 @@ export class TrainingController implements vscode.Disposable {
       threads: settings.get<number>('threads', 0),
       workspaceRoot: vscode.workspace.getWorkspaceFolder(vscode.Uri.file(start.experimentFile))?.uri.fsPath,
     };
+    this.failureProblems.clear();
     this.log.appendLine(`[${new Date().toISOString()}] ${start.resumeFrom ? `resume ${start.resumeFrom}` : `train ${start.experimentFile}`} (device ${device.device} from ${device.source})`);
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'ThanoRA', cancellable: true },
@@ -129,9 +133,10 @@ export class TrainingController implements vscode.Disposable {
     }
   }
 
-  /** A failure that names a file:line (a thanora.json field, a data line) offers to open it there. */
+  /** A failure that names a file:line (a thanora.json field, a data line) offers to open it there; all of them are in the Problems panel. */
   private async reportFailure(message: string, error: string): Promise<void> {
     const location = firstLocation(error);
+    this.failureProblems.show(error);
     const open = 'Open';
     const showLog = 'Show Log';
     const choice = await vscode.window.showErrorMessage(message, ...(location ? [open] : []), showLog);

@@ -16,7 +16,8 @@ export function dashboardHtml(resources: WebviewPageResources, extraHead = '', l
   const sections = dashboardCharts
     .map(({ id, title, hint }) => {
       const ids = chartElementIds(id);
-      return `<section class="chart-section" data-chart="${id}"><h3 title="${escapeHtml(hint)}">${escapeHtml(title)}</h3><div id="${ids.legend}" class="legend" role="group" aria-label="${escapeHtml(title)}: series"></div><div class="chart-box chart-${id}"><canvas id="${ids.canvas}" role="img" aria-label="${escapeHtml(title)}"></canvas><p id="${ids.empty}" class="chart-empty" hidden></p></div></section>`;
+      const exports = (['png', 'csv'] as const).map((format) => `<button type="button" class="chart-export" data-chart="${id}" data-format="${format}" title="Save this chart as ${format.toUpperCase()}">${format.toUpperCase()}</button>`).join('');
+      return `<section class="chart-section" data-chart="${id}"><div class="chart-head"><h3 title="${escapeHtml(hint)}">${escapeHtml(title)}</h3><span class="chart-actions">${exports}</span></div><div id="${ids.legend}" class="legend" role="group" aria-label="${escapeHtml(title)}: series"></div><div class="chart-box chart-${id}"><canvas id="${ids.canvas}" role="img" aria-label="${escapeHtml(title)}"></canvas><p id="${ids.empty}" class="chart-empty" hidden></p></div></section>`;
     })
     .join('\n    ');
   return webviewPageHtml(resources, {
@@ -40,6 +41,8 @@ export function dashboardHtml(resources: WebviewPageResources, extraHead = '', l
       <label for="smoothing" title="TensorBoard's debiased exponential moving average; the raw values stay drawn faintly">Smoothing <input id="smoothing" type="range" min="0" max="0.99" step="0.01" value="0.6"> <output id="smoothing-value" for="smoothing">0.60</output></label>
       <vscode-checkbox id="log-scale" label="Log scale (losses)"></vscode-checkbox>
       <vscode-checkbox id="wall-time" label="x: wall time" title="Plot the step charts against minutes since the run's first step instead of steps"></vscode-checkbox>
+      <span class="zoom-hint" title="Drag across a step chart to zoom every step chart to those steps; double-click to see the whole run">Drag to zoom</span>
+      <vscode-button id="reset-zoom" secondary hidden title="Show every step again (or double-click a chart)">Reset zoom</vscode-button>
     </div>
   </header>
   <section id="empty-state" class="empty-state" hidden>

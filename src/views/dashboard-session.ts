@@ -2,10 +2,11 @@
 // folders it shows, read whole when asked for and then tailed while it is visible, which covers runs started
 // here and by the CLI. The run list is the provider's, shared by every session.
 import * as vscode from 'vscode';
+import * as path from 'path';
 import type { PlaygroundRequest, PlaygroundResult } from '../protocol/playground';
-import type { GenerateMessage, HostToWebviewMessage, RunSummary, WebviewToHostMessage } from '../protocol/webview-messages';
+import type { ExportChartMessage, GenerateMessage, HostToWebviewMessage, RunSummary, WebviewToHostMessage } from '../protocol/webview-messages';
 import { playgroundModels } from '../core/generate/playground-models';
-import { MetricsTail, readRunStatus } from '../core/run-folder';
+import { MetricsTail, readRunStatus, runIsLive, writeRunNotes } from '../core/run-folder';
 import { dashboardHtml, type DashboardLayout } from './dashboard-html';
 import { parseWebviewMessage } from './parse-webview-message';
 
@@ -17,6 +18,8 @@ export interface DashboardSessionHost {
   onReady(session: DashboardSession): Promise<void>;
   /** The playground's prompt, in a worker; the signal cancels it. */
   generate(request: PlaygroundRequest, signal: AbortSignal): Promise<PlaygroundResult>;
+  /** A run was renamed, annotated or deleted here: every dashboard gets the new run list. */
+  refresh(): Promise<void>;
 }
 
 export function dashboardWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -106,6 +109,20 @@ export class DashboardSession implements vscode.Disposable {
       case 'generate':
         await this.generate(message);
         break;
+      case 'setRunNotes':
+        try {
+          writeRunNotes(message.runDir, { name: message.name, notes: message.notes });
+        } catch (e) {
+          void vscode.window.showErrorMessage(`ThanoRA: cannot save the notes of ${path.basename(message.runDir)}: ${(e as Error).message}`);
+        }
+        await this.host.refresh();
+        break;
+      case 'deleteRun':
+        await this.deleteRun(message.runDir);
+        break;
+      case 'exportChart':
+        await this.exportChart(message);
+        break;
     }
   }
 
@@ -124,6 +141,40 @@ export class DashboardSession implements vscode.Disposable {
     } finally {
       if (this.generation === abort) this.generation = undefined;
     }
+  }
+
+  /** Save as…, opening in the run's folder with "<run>-<chart>.<format>"; then offers to open the file. */
+  private async exportChart(message: ExportChartMessage): Promise<void> {
+    const suggested = vscode.Uri.file(path.join(message.runDir, `${path.basename(message.runDir)}-${message.chart}.${message.format}`));
+    const target = await vscode.window.showSaveDialog({ defaultUri: suggested, filters: message.format === 'png' ? { 'PNG image': ['png'] } : { CSV: ['csv'] }, title: `ThanoRA: export the ${message.chart} chart` });
+    if (!target) return;
+    const bytes = message.format === 'png' ? Buffer.from(message.data, 'base64') : Buffer.from(message.data, 'utf8');
+    try {
+      await vscode.workspace.fs.writeFile(target, bytes);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`ThanoRA: cannot write ${target.fsPath}: ${(e as Error).message}`);
+      return;
+    }
+    const open = 'Open';
+    if ((await vscode.window.showInformationMessage(`ThanoRA: saved ${target.fsPath}.`, open)) === open) await vscode.commands.executeCommand('vscode.open', target);
+  }
+
+  /** Asks first (modal), refuses a run a process is writing, and moves the folder to the trash (it can be restored). */
+  private async deleteRun(runDir: string): Promise<void> {
+    const name = path.basename(runDir);
+    if (runIsLive(runDir)) {
+      void vscode.window.showWarningMessage(`ThanoRA: ${name} is training; stop it before deleting it.`);
+      return;
+    }
+    const remove = 'Move to Trash';
+    const choice = await vscode.window.showWarningMessage(`Delete the run ${name}?`, { modal: true, detail: `${runDir} (its checkpoints and merged model too) goes to the trash.` }, remove);
+    if (choice !== remove) return;
+    try {
+      await vscode.workspace.fs.delete(vscode.Uri.file(runDir), { recursive: true, useTrash: true });
+    } catch (e) {
+      void vscode.window.showErrorMessage(`ThanoRA: cannot delete ${runDir}: ${(e as Error).message}`);
+    }
+    await this.host.refresh();
   }
 
   private show(runDirs: string[]): void {

@@ -80,6 +80,7 @@ export class DashboardViewProvider implements vscode.WebviewViewProvider, vscode
         ready.post(this.hostState());
       },
       generate: (request, signal) => this.host.generate(request, signal),
+      refresh: () => this.refresh(),
     });
     this.sessions.add(session);
     return session;

@@ -174,13 +174,59 @@ describe('dashboard in headless Chromium', function () {
     assert.ok((await shot()).equals(before), 'the crosshair goes when the pointer leaves');
   });
 
+  it('dragging across a step chart zooms every step chart to those steps; Reset zoom shows the run again', async () => {
+    const label = (id: ChartId) => page.locator(`#${chartElementIds(id).canvas}`).getAttribute('aria-label');
+    const full = await page.locator('#chart-throughput').screenshot();
+    const box = (await page.locator('#chart-taskLoss').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    // Chart.js handles pointer events on the next animation frame.
+    await page.locator('#chart-throughput[aria-label*="zoomed"]').waitFor({ timeout: 5000 });
+    const zoomed = /zoomed to (\d+)–(\d+)\)$/.exec((await label('throughput')) ?? '');
+    assert.ok(zoomed, `the throughput chart follows the zoom: ${await label('throughput')}`);
+    const [from, to] = [Number(zoomed[1]), Number(zoomed[2])];
+    // 60 steps across the plot: the middle fifth is about steps 20–40 (the plot starts after the y axis labels).
+    assert.ok(from >= 10 && from <= 35 && to > from && to - from <= 20, `zoomed to steps ${from}–${to}`);
+    assert.match((await label('loss')) ?? '', new RegExp(`zoomed to ${from}–${to}`));
+    assert.doesNotMatch((await label('anglesLayers')) ?? '', /zoomed/, 'the per-layer chart keeps its layers');
+    assert.ok(await page.locator('#reset-zoom').isVisible());
+    fs.writeFileSync(path.join(artifacts, 'throughput-zoomed.png'), await page.locator('#chart-throughput').screenshot());
+    await page.locator('#reset-zoom').click();
+    assert.doesNotMatch((await label('throughput')) ?? '', /zoomed/);
+    assert.ok(!(await page.locator('#reset-zoom').isVisible()));
+    await page.mouse.move(2, 2);
+    await page.waitForTimeout(100);
+    assert.ok((await page.locator('#chart-throughput').screenshot()).equals(full), 'the whole run is drawn again');
+  });
+
+  it('Export CSV sends the chart\'s raw points, Export PNG the chart as drawn', async () => {
+    await page.locator('section[data-chart="eval"] button.chart-export[data-format="csv"]').click();
+    const csv = (await posted(page)).at(-1) as unknown as { type: string; runDir: string; chart: string; format: string; data: string };
+    assert.deepStrictEqual([csv.type, csv.runDir, csv.chart, csv.format], ['exportChart', run('a-thanora').runDir, 'eval', 'csv']);
+    const lines = csv.data.trimEnd().split('\n');
+    assert.strictEqual(lines[0], 'series,step,eval accuracy');
+    const evals = readRunEvents(run('a-thanora').runDir).flatMap((e) => (e.type === 'eval' ? e.tasks.map((t) => `thanora: ${t.task},${e.step},${t.accuracy}`) : []));
+    const lora = readRunEvents(run('b-lora').runDir).flatMap((e) => (e.type === 'eval' ? e.tasks.map((t) => `lora: ${t.task},${e.step},${t.accuracy}`) : []));
+    assert.deepStrictEqual(lines.slice(1).sort(), [...evals, ...lora].sort(), 'every eval point of both runs, as recorded');
+    await page.locator('section[data-chart="loss"] button.chart-export[data-format="png"]').click();
+    const png = (await posted(page)).at(-1) as unknown as { chart: string; format: string; data: string };
+    assert.deepStrictEqual([png.chart, png.format], ['loss', 'png']);
+    const image = decodePng(Buffer.from(png.data, 'base64'));
+    fs.writeFileSync(path.join(artifacts, 'exported-loss.png'), Buffer.from(png.data, 'base64'));
+    assert.ok(countPixelsNear(image, blue, 30) + countPixelsNear(image, orange, 30) > 300, 'the exported PNG holds the drawn lines');
+    // On the page's background, not transparent (a dark theme's text would vanish in a light viewer).
+    assert.ok(countPixelsNear(image, [0x1e, 0x1e, 0x1e], 4) > image.width * image.height * 0.5, 'the exported PNG has the theme background');
+  });
+
   it('a LoRA run says why it has no allocation and no angles', async () => {
     await page.locator('#run-select').evaluate((e, runDir) => {
       (e as unknown as { value: string }).value = runDir;
       e.dispatchEvent(new Event('change'));
     }, run('b-lora').runDir);
     await showData('b-lora');
-    for (const id of ['allocation', 'anglesSteps', 'anglesLayers'] as const) {
+    for (const id of ['allocation', 'allocationHeatmap', 'anglesSteps', 'anglesLayers'] as const) {
       assert.ok(await isEmpty(page, id), `${id} is drawn for a LoRA run`);
       assert.match(await emptyText(page, id), /LoRA has no task blocks/);
     }
@@ -202,6 +248,24 @@ describe('dashboard in headless Chromium', function () {
     assert.ok(box && box.height >= 180, `the plot keeps its height under a 12-entry legend (${box?.height} px)`);
     const swatches = await page.locator(`#${chartElementIds('anglesLayers').legend} .legend-swatch:not(.dashed)`).evaluateAll((spans) => spans.map((s) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopColor: string } }).getComputedStyle(s).borderTopColor));
     assert.strictEqual(new Set(swatches).size, 6, `one colour per pair: ${swatches.join(', ')}`);
+    // The allocation as heatmaps: four tasks and the cooperative block, a row per layer, a column per module;
+    // the cell under the pointer names its block, layer, module and the rank the allocation event recorded.
+    const allocation = readRunEvents(run('d-four-tasks').runDir).find((e) => e.type === 'allocation')!;
+    assert.match((await page.locator('#chart-allocationHeatmap').getAttribute('aria-label')) ?? '', /copy, reverse, sort, add, cooperative: 4 layers × 2 modules/);
+    assert.strictEqual(await text(page, `#${chartElementIds('allocationHeatmap').legend}`), 'columns: self_attn.q_proj · self_attn.v_proj');
+    const heat = (await page.locator('#chart-allocationHeatmap').boundingBox())!;
+    // Layout of allocation-heatmap.ts: panels at least 150 px wide with 12 px gaps, a 22 px layer column, 16 px title and rows.
+    const columns = Math.max(1, Math.min(5, Math.floor((heat.width + 12) / 162)));
+    const panelWidth = (heat.width - (columns - 1) * 12) / columns;
+    for (const [t, task] of ['copy', 'reverse', 'sort', 'add'].entries()) {
+      const x = heat.x + (t % columns) * (panelWidth + 12) + 22 + (panelWidth - 22) * 0.75;
+      const y = heat.y + Math.floor(t / columns) * (16 + 4 * 16 + 12) + 16 + 2 * 16 + 8;
+      await page.mouse.move(x, y);
+      const module = allocation.modules.find((m) => m.module === 'model.layers.2.self_attn.v_proj')!;
+      assert.strictEqual(await page.locator('#chart-allocationHeatmap').getAttribute('title'), `${task}: layer 2 self_attn.v_proj, r_t = ${module.ranks[t]}`);
+    }
+    await page.mouse.move(2, 2);
+    assert.ok((await paletteCounts(page, 'allocationHeatmap', palette, 'allocation-heatmap-four-tasks')) > 50, 'the heatmaps are drawn in the tasks\' colours');
     await paletteCounts(page, 'taskLoss', palette, 'taskLoss-smoothed');
     await paletteCounts(page, 'anglesLayers', palette, 'anglesLayers-four-tasks');
     // Smoothing off: no faint raw line, fewer pixels outside the data colours' exact shades.
@@ -259,6 +323,12 @@ describe('dashboard in headless Chromium', function () {
     await send(page, { type: 'runEvents', runDir: run('c-live').runDir, events: more });
     assert.match(await text(page, '#progress-text'), /running: step 45\/80/);
     assert.match(await page.locator('#run-select vscode-option[selected]').textContent() ?? '', /running 45\/80/, 'the run list follows the live step');
+    // Appended in place, the charts draw what the whole events draw: the same pixels as the run sent at once.
+    const shots = async () => Promise.all(['loss', 'taskLoss', 'throughput'].map((id) => page.locator(`#chart-${id}`).screenshot()));
+    const live = await shots();
+    const whole = [...readRunEvents(run('c-live').runDir), ...more];
+    await send(page, { type: 'runData', runDir: run('c-live').runDir, events: whole, status: null });
+    (await shots()).forEach((shot, i) => assert.ok(shot.equals(live[i]), `chart ${i}: live appends draw what the whole run draws`));
     // The run ends before the host's next run list: the picker says so at once.
     await send(page, { type: 'runEvents', runDir: run('c-live').runDir, events: [{ type: 'end', step: 45, time: new Date().toISOString(), state: 'stopped' }] });
     assert.match(await page.locator('#run-select vscode-option[selected]').textContent() ?? '', /stopped at 45\/80/);
@@ -290,6 +360,27 @@ describe('dashboard in headless Chromium', function () {
       assert.deepStrictEqual((await posted(wide)).at(-1), { type: 'showRuns', runDir: run('a-thanora').runDir, compareWith: [run('b-lora').runDir] });
       for (const id of ['a-thanora', 'b-lora']) await send(wide, { type: 'runData', runDir: run(id).runDir, events: readRunEvents(run(id).runDir), status: readRunStatus(run(id).runDir) });
       await wide.waitForSelector('body[data-rendered-runs="2"]');
+      // Rename (✎, Enter), notes, Delete: each goes to the host, which writes notes.json or asks to delete.
+      await lora.locator('button.run-rename').click();
+      await lora.locator('input.run-name-input').fill('LoRA baseline r=8');
+      await lora.locator('input.run-name-input').press('Enter');
+      assert.deepStrictEqual((await posted(wide)).at(-1), { type: 'setRunNotes', runDir: run('b-lora').runDir, name: 'LoRA baseline r=8', notes: '' });
+      await lora.locator('input.run-notes').fill('no SPR: compare the angles');
+      await lora.locator('input.run-notes').press('Tab');
+      assert.deepStrictEqual((await posted(wide)).at(-1), { type: 'setRunNotes', runDir: run('b-lora').runDir, name: '', notes: 'no SPR: compare the angles' });
+      await lora.locator('button.run-delete').click();
+      assert.deepStrictEqual((await posted(wide)).at(-1), { type: 'deleteRun', runDir: run('b-lora').runDir });
+      assert.ok(await wide.locator(`.runs-table tr[data-run-dir="${run('c-live').runDir}"] button.run-delete`).isDisabled(), 'a running run cannot be deleted');
+      // The host answers with the run list, the name and notes read back from the folder.
+      const named = runs.map((r) => (r.runId === 'b-lora' ? { ...r, name: 'LoRA baseline r=8', notes: 'no SPR: compare the angles' } : r));
+      await send(wide, { type: 'runs', runs: named });
+      assert.strictEqual(await lora.locator('button.run-name').textContent(), 'LoRA baseline r=8');
+      assert.strictEqual(await lora.locator('input.run-notes').inputValue(), 'no SPR: compare the angles');
+      assert.deepStrictEqual(
+        await wide.locator(`#${chartElementIds('taskLoss').legend} .legend-item`).allTextContents(),
+        ['thanora: reverse', 'thanora: uppercase', 'LoRA baseline r=8: reverse', 'LoRA baseline r=8: uppercase'],
+        'the overlaid run is named in the legends',
+      );
       const columns = await wide.locator('#charts').evaluate((e) => (globalThis as unknown as { getComputedStyle(e: unknown): { gridTemplateColumns: string } }).getComputedStyle(e).gridTemplateColumns.split(' ').length);
       assert.ok(columns >= 2, `charts side by side in the editor (${columns} columns)`);
       await wide.screenshot({ path: path.join(artifacts, 'editor-dashboard.png'), fullPage: true });

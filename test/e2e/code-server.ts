@@ -38,7 +38,8 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
   throw new Error(`code-server did not answer ${url}/healthz within ${timeoutMs} ms`);
 }
 
-export async function startCodeServer(root: string, vsix: string, settings: Record<string, unknown>): Promise<CodeServer> {
+/** `options.trust`: workspace trust on (code-server's default is off here), so a folder can open in Restricted Mode. */
+export async function startCodeServer(root: string, vsix: string, settings: Record<string, unknown>, options: { trust?: boolean } = {}): Promise<CodeServer> {
   if (!fs.existsSync(codeServerEntry)) throw new Error(`${codeServerEntry} is missing; run scripts/setup-code-server.sh`);
   const userData = path.join(root, 'user-data');
   const extensions = path.join(root, 'extensions');
@@ -49,7 +50,7 @@ export async function startCodeServer(root: string, vsix: string, settings: Reco
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
-  const child = spawn(process.execPath, [codeServerEntry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust'], {
+  const child = spawn(process.execPath, [codeServerEntry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...(options.trust ? [] : ['--disable-workspace-trust'])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));

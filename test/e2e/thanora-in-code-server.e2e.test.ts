@@ -1,14 +1,18 @@
 // End to end in a real VS Code (code-server): install the .vsix, see the empty dashboard offer New Experiment,
 // create the demo with "ThanoRA: New Experiment", run "ThanoRA: Start Training" from the command palette, see
-// the dashboard fill and the finish toast offer Merge, break thanora.json (its problem in the Problems panel,
-// the runs still listed), right-click the run folder → "Merge Adapter into Base Model", and find the merged
-// model in the workspace.
+// the dashboard fill and the finish toast offer Merge (no Resume), train a LoRA run next to it (its allocation
+// and angle charts say why they are empty), break thanora.json (its problem in the Problems panel, the runs
+// still listed), break a data line (the failure toast's Open and Show Log, the line in the Problems panel), see both runs in the editor tab's table, repaint in a light, a high-contrast and a dark theme,
+// right-click the run folder → "Merge Adapter into Base Model", find the merged model in the workspace, and open
+// the same workspace in Restricted Mode (runs shown, training refused).
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Frame, Page } from 'playwright-core';
+import { dashboardCharts } from '../../src/protocol/dashboard-charts';
 import { launchChromium } from '../support/chromium';
+import { countPixelsNear, decodePng } from '../support/decode-png';
 import { repo, runCommand, startCodeServer, type CodeServer } from './code-server';
 
 const vsix = path.join(repo, 'thanora-studio-linux-x64.vsix');
@@ -129,11 +133,12 @@ describe('ThanoRA in code-server', function () {
     const frame = await dashboardFrame(page, 60000);
     await frame.locator('#progress-text', { hasText: 'finished' }).waitFor({ timeout: 60000 });
     const drawn = await frame.locator('section.chart-section:not(.is-empty) canvas').count();
-    assert.strictEqual(drawn, 7, 'a ThanoRA run draws all seven charts');
+    assert.strictEqual(drawn, dashboardCharts.length, `a ThanoRA run draws all ${dashboardCharts.length} charts`);
     // The finish toast offers what comes next.
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'ThanoRA training finished' });
     await toast.waitFor({ timeout: 60000 });
     for (const action of ['Open Dashboard', 'Merge']) assert.ok(await toast.locator('.monaco-button', { hasText: action }).count(), `the finish toast has ${action}`);
+    assert.strictEqual(await toast.locator('.monaco-button', { hasText: 'Resume' }).count(), 0, 'a finished run is not offered Resume');
     await page.screenshot({ path: path.join(artifacts, 'dashboard.png') });
     // The device is told once, with where it came from (the e2e settings set thanora.device to cpu).
     const logs = findFiles(path.join(root, 'user-data', 'logs'), /ThanoRA\.log$/);
@@ -142,6 +147,35 @@ describe('ThanoRA in code-server', function () {
     assert.strictEqual((log.match(/running on CPU/g) ?? []).length, 1, `one device line per run:\n${log}`);
     assert.match(log, /device cpu from the setting thanora\.device/);
     assert.doesNotMatch(log, /npm ci/);
+  });
+
+  it('a LoRA run next to the ThanoRA run: its allocation and angle charts say why they are empty', async () => {
+    const file = path.join(workspace, 'thanora-demo', 'thanora.json');
+    const runs = path.join(workspace, 'thanora-demo', 'runs');
+    const before = new Set(fs.readdirSync(runs));
+    const config = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.writeFileSync(file, JSON.stringify({ ...config, method: { name: 'lora' } }, null, 2) + '\n');
+    await runCommand(page, 'ThanoRA: Start Training');
+    const deadline = Date.now() + 300000;
+    let runDir: string | undefined;
+    while (!runDir && Date.now() < deadline) {
+      runDir = fs.readdirSync(runs).filter((d) => !before.has(d)).map((d) => path.join(runs, d)).find((d) => fs.existsSync(path.join(d, 'status.json')));
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(runDir, 'no LoRA run folder appeared');
+    await waitForFile(path.join(runDir, 'status.json'), 480000, (t) => JSON.parse(t).state !== 'running');
+    // The dashboard selects the run just started.
+    const frame = await dashboardFrame(page, 60000);
+    await frame.locator('#progress-text', { hasText: 'finished' }).waitFor({ timeout: 60000 });
+    assert.match((await frame.locator('#run-select').getAttribute('title')) ?? '', new RegExp(path.basename(runDir)));
+    for (const id of ['allocation', 'allocationHeatmap', 'anglesSteps', 'anglesLayers']) {
+      const section = frame.locator(`section[data-chart="${id}"]`);
+      assert.ok(await section.evaluate((e) => e.classList.contains('is-empty')), `${id} is drawn for a LoRA run`);
+      assert.match((await section.locator('.chart-empty').textContent()) ?? '', /LoRA has no task blocks/);
+    }
+    for (const id of ['loss', 'taskLoss', 'eval', 'throughput']) assert.ok(await frame.locator(`section[data-chart="${id}"]:not(.is-empty) canvas`).count(), `${id} is drawn for the LoRA run`);
+    await page.screenshot({ path: path.join(artifacts, 'dashboard-lora-run.png') });
+    fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
   });
 
   it('an invalid thanora.json is in the Problems panel with a fix, and its runs stay on the dashboard', async () => {
@@ -172,10 +206,64 @@ describe('ThanoRA in code-server', function () {
       if (!table) await page.waitForTimeout(500);
     }
     assert.ok(table, 'the editor dashboard shows a runs table');
-    assert.match((await table.locator('.runs-table tbody tr').first().textContent()) ?? '', /thanora.*finished.*40\/40/);
+    const rows = await table.locator('.runs-table tbody tr').allTextContents();
+    assert.strictEqual(rows.length, 2, `the ThanoRA and the LoRA run: ${rows.join(' | ')}`);
+    assert.ok(rows.some((r) => /thanora.*finished.*40\/40/.test(r)) && rows.some((r) => /lora.*finished.*40\/40/.test(r)), rows.join(' | '));
+    assert.ok((await table.locator('.runs-table thead th').allTextContents()).includes('method.name'), 'the config diff shows the method');
     await table.locator('#progress-text', { hasText: 'finished' }).waitFor({ timeout: 30000 });
     await page.screenshot({ path: path.join(artifacts, 'editor-dashboard.png') });
     await runCommand(page, 'View: Close Editor');
+  });
+
+  it('a bad data line fails the run with Open and Show Log, and is in the Problems panel at its line', async () => {
+    const data = path.join(workspace, 'thanora-demo', 'data', 'copy.train.jsonl');
+    const good = fs.readFileSync(data, 'utf8');
+    const lines = good.split('\n');
+    fs.writeFileSync(data, [...lines.slice(0, 2), '{"prompt": "no closing brace"', ...lines.slice(3)].join('\n'));
+    try {
+      await runCommand(page, 'ThanoRA: Start Training');
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'ThanoRA training failed' });
+      await toast.waitFor({ timeout: 120000 });
+      assert.match((await toast.textContent()) ?? '', /copy\.train\.jsonl:3/);
+      for (const action of ['Open', 'Show Log']) assert.ok(await toast.locator('.monaco-button', { hasText: new RegExp(`^${action}$`) }).count(), `the failure toast has ${action}`);
+      const problems = await problemsText(page, /copy\.train\.jsonl/);
+      assert.match(problems, /task "copy"/);
+      await page.screenshot({ path: path.join(artifacts, 'data-line-problem.png') });
+      await toast.locator('.monaco-button', { hasText: /^Open$/ }).click();
+      await page.locator('.tabs-container .tab', { hasText: 'copy.train.jsonl' }).first().waitFor({ timeout: 30000 });
+      await runCommand(page, 'View: Close Editor');
+    } finally {
+      fs.writeFileSync(data, good);
+    }
+  });
+
+  it('repaints the dashboard in a light, a high-contrast and a dark theme', async () => {
+    // The sidebar dashboard is open; the focus stays in the workbench (a webview with the focus keeps F1 to itself).
+    for (const [theme, kind] of [['Light Modern', 'vscode-light'], ['Dark High Contrast', 'vscode-high-contrast'], ['Dark Modern', 'vscode-dark']]) {
+      // As a user picks one: Preferences: Color Theme, then the theme by its label.
+      // Clicked, not Enter: the palette may rank "Browse Color Themes in Marketplace" first.
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input.input').fill('>Preferences: Color Theme');
+      await page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]').first().click();
+      // The palette closes and the theme picker opens in its place (it lists the themes): type into the picker,
+      // and press Enter only once the theme's own row is the focused one.
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark High Contrast' }).first().waitFor({ timeout: 30000 });
+      await page.keyboard.type(theme);
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: theme }).waitFor({ timeout: 30000 });
+      await page.keyboard.press('Enter');
+      const frame = await dashboardFrame(page, 60000);
+      await frame.locator(`body.${kind}`).waitFor({ timeout: 30000 });
+      await page.waitForTimeout(1000);
+      // The loss chart's first line is drawn in the theme's --vscode-charts-blue.
+      const blue = await frame.locator('body').evaluate((b) => (globalThis as unknown as { getComputedStyle(e: unknown): { getPropertyValue(name: string): string } }).getComputedStyle(b).getPropertyValue('--vscode-charts-blue').trim());
+      const rgb = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(blue);
+      assert.ok(rgb, `${theme}: --vscode-charts-blue is ${blue}`);
+      const shot = await frame.locator('#chart-loss').screenshot();
+      fs.writeFileSync(path.join(artifacts, `loss-${kind}.png`), shot);
+      const pixels = countPixelsNear(decodePng(shot), [parseInt(rgb[1], 16), parseInt(rgb[2], 16), parseInt(rgb[3], 16)], 30);
+      assert.ok(pixels > 100, `${theme}: the loss line in ${blue} (${pixels} pixels)`);
+      await page.screenshot({ path: path.join(artifacts, `dashboard-${kind}.png`) });
+    }
   });
 
   it('merges the run from the explorer context menu', async () => {
@@ -196,5 +284,30 @@ describe('ThanoRA in code-server', function () {
     const report = await waitForFile(path.join(runs, runId, 'merged', 'merge-report.json'), 300000);
     assert.strictEqual(JSON.parse(report).pass, true);
     assert.ok(fs.existsSync(path.join(runs, runId, 'merged', 'model.onnx')));
+  });
+
+  it('Restricted Mode: the runs are shown, training and merging are refused with the reason', async () => {
+    const restricted = await startCodeServer(path.join(root, 'restricted'), vsix, { 'thanora.device': 'cpu', 'security.workspace.trust.startupPrompt': 'never' }, { trust: true });
+    const untrusted = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+    try {
+      await untrusted.goto(`${restricted.url}/?folder=${encodeURIComponent(workspace)}`);
+      await untrusted.locator('.monaco-workbench').waitFor({ timeout: 120000 });
+      const dontTrust = untrusted.locator('.monaco-dialog-box .monaco-button', { hasText: "No, I don't trust the authors" });
+      if (await dontTrust.isVisible().catch(() => false)) await dontTrust.click();
+      await untrusted.locator('.activitybar [aria-label^="ThanoRA"]').first().waitFor({ timeout: 120000 });
+      await runCommand(untrusted, 'ThanoRA: Open Dashboard');
+      const frame = await dashboardFrame(untrusted, 60000);
+      await frame.locator('#trust-notice').waitFor({ state: 'visible', timeout: 30000 });
+      await frame.locator('#run-select vscode-option').first().waitFor({ state: 'attached', timeout: 30000 });
+      assert.ok((await frame.locator('#run-select vscode-option').count()) >= 2, 'the runs are listed');
+      for (const id of ['start-button', 'merge-button']) assert.ok(await frame.locator(`#${id}[disabled]`).count(), `${id} is disabled`);
+      await runCommand(untrusted, 'ThanoRA: Start Training');
+      await untrusted.locator('.notifications-toasts .notification-toast', { hasText: 'disabled in Restricted Mode' }).waitFor({ timeout: 30000 });
+      await untrusted.screenshot({ path: path.join(artifacts, 'restricted-mode.png') });
+    } finally {
+      await untrusted.close();
+      fs.writeFileSync(path.join(artifacts, 'code-server-restricted.log'), restricted.log());
+      await restricted.stop();
+    }
   });
 });

@@ -60,7 +60,10 @@ export function syntheticRunEvents(options: SyntheticRunOptions): RunEvent[] {
       step: 0,
       modules: modules.map((module, m) => {
         const first = 2 + (m % 3);
-        return { module, layer: layers[m], ranks: [first, 6 - first], cooperativeRank: 2, entropies: [0.4 + 0.1 * (m % 3), 0.7 - 0.05 * (m % 4)] };
+        // Two tasks share 6; further tasks get 1–4 by module, so every task's heatmap differs.
+        const ranks = tasks.map((_, t) => (t === 0 ? first : t === 1 ? 6 - first : 1 + ((m + t) % 4)));
+        const entropies = tasks.map((_, t) => (t === 0 ? 0.4 + 0.1 * (m % 3) : t === 1 ? 0.7 - 0.05 * (m % 4) : 0.5 + 0.02 * t));
+        return { module, layer: layers[m], ranks, cooperativeRank: 2, entropies };
       }),
     });
   }

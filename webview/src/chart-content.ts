@@ -2,7 +2,8 @@
 // choices (series, colours by task, dashes by run, axis ranges, empty-state reasons) are unit-tested.
 import type { ChartId } from '../../src/protocol/dashboard-charts';
 import { hasTaskBlocks, isMethodName, methodSpec } from '../../src/core/method/method-registry';
-import { allocationBars, angleOverStepsSeries, anglesPerLayer, evalAccuracySeries, lossSeries, minutesAtStep, perTaskLossSeries, taskNames, throughputSeries, type AllocationBars, type NamedSeries, type Point, type RunView } from './run-series';
+import { allocationBars, allocationGrid, type AllocationBars, type AllocationGrid } from './allocation-series';
+import { angleOverStepsSeries, anglesPerLayer, evalAccuracySeries, lossSeries, minutesAtStep, perTaskLossSeries, taskNames, throughputSeries, type NamedSeries, type Point, type RunView } from './run-series';
 
 export interface ComparedRun {
   label: string;
@@ -39,7 +40,13 @@ export interface BarContent {
   empty?: string;
 }
 
-export type ChartContent = LineContent | BarContent;
+export interface HeatmapContent {
+  kind: 'heatmap';
+  grid?: AllocationGrid;
+  empty?: string;
+}
+
+export type ChartContent = LineContent | BarContent | HeatmapContent;
 
 function methodOf(view: RunView): string {
   const method = view.start?.method;
@@ -114,7 +121,7 @@ function stepContent(runs: readonly ComparedRun[], waiting: string): Record<Char
   if (!main) {
     const none = 'No run selected.';
     const line: LineContent = { kind: 'line', series: [], xTitle: 'step', yTitle: '', empty: none };
-    return { allocation: { kind: 'bar', empty: none }, loss: line, taskLoss: line, anglesSteps: line, anglesLayers: line, eval: line, throughput: line };
+    return { allocation: { kind: 'bar', empty: none }, allocationHeatmap: { kind: 'heatmap', empty: none }, loss: line, taskLoss: line, anglesSteps: line, anglesLayers: line, eval: line, throughput: line };
   }
   // Without SPR the total is the task loss: one line, not two on top of each other.
   const lossTerms = (v: RunView): NamedSeries[] => {
@@ -128,8 +135,10 @@ function stepContent(runs: readonly ComparedRun[], waiting: string): Record<Char
   const pairs = perLayer ? [...new Set(perLayer.series.map((s) => s.name.replace(/ \((A|B)\)$/, '')))] : [];
   const bars = allocationBars(main);
   const evals = perRun(runs, evalAccuracySeries, byTask);
+  const noAllocation = noTaskBlocks(main, 'rank allocation') ?? (bars ? undefined : 'No allocation yet: HASI allocates the ranks after the preview, before the first step.');
   return {
-    allocation: { kind: 'bar', bars, empty: noTaskBlocks(main, 'rank allocation') ?? (bars ? undefined : 'No allocation yet: HASI allocates the ranks after the preview, before the first step.') },
+    allocation: { kind: 'bar', bars, empty: noAllocation },
+    allocationHeatmap: { kind: 'heatmap', grid: allocationGrid(main), empty: noAllocation },
     loss: stepChart(runs, 'loss', perRun(runs, lossTerms, byTask, { rightAxis: (name) => name === 'L_SPR' }), waiting),
     taskLoss: stepChart(runs, 'loss per task', perRun(runs, perTaskLossSeries, byTask), waiting),
     anglesSteps: {

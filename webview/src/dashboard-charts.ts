@@ -19,15 +19,20 @@ import {
 } from 'chart.js';
 import { color } from 'chart.js/helpers';
 import { chartIds, dashboardCharts, type ChartId, type ChartSpec } from '../../src/protocol/dashboard-charts';
-import { chartContent, type BarContent, type ComparedRun, type LineContent, type XAxis } from './chart-content';
+import { chartContent, type BarContent, type ChartContent, type ComparedRun, type HeatmapContent, type LineContent, type XAxis } from './chart-content';
+import { chartCsv } from './chart-csv';
+import { canvasPng, formatValue, formatX, logTick } from './chart-format';
+import { drawAllocationHeatmap, heatmapCellAt } from './allocation-heatmap';
 import './each-series-interaction';
 import { htmlLegend } from './html-legend';
 import { stepCrosshair } from './step-crosshair';
-import { shortModuleName, type AllocationBars, type Point } from './run-series';
-import { smoothPoints } from './smoothing';
+import { stepZoom } from './step-zoom';
+import { shortModuleName, type AllocationBars } from './allocation-series';
+import type { Point } from './run-series';
+import { smoothGrowingPoints } from './smoothing';
 import type { ThemeColors } from './theme-colors';
 
-Chart.register(LineController, BarController, LineElement, BarElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Decimation, htmlLegend, stepCrosshair);
+Chart.register(LineController, BarController, LineElement, BarElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Decimation, htmlLegend, stepCrosshair, stepZoom);
 
 export type { ComparedRun } from './chart-content';
 
@@ -35,6 +40,12 @@ export interface ChartElements {
   canvas: HTMLCanvasElement;
   legend: HTMLElement;
   empty: HTMLElement;
+}
+
+/** A zoomed x range of the step charts (steps, or minutes on the wall-time axis). */
+export interface XRange {
+  min: number;
+  max: number;
 }
 
 export interface ChartSettings {
@@ -52,16 +63,13 @@ const dashes = [[], [6, 3], [2, 2], [10, 4, 2, 4]];
 /** Series with at most this many points get markers: a single eval point must be visible. */
 const sparsePoints = 25;
 
-const formatValue = (y: number) => (Math.abs(y) >= 1000 ? y.toFixed(0) : y.toPrecision(4));
-/** Steps and layers are integers; minutes of wall time get two decimals. */
-const formatX = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
-
-/** Log-axis labels at 1, 2 and 5 × 10ᵏ only, short: "0.02", "5e-7" (Chart.js's own print every float digit). */
-function logTick(value: number | string): string {
-  const v = Number(value);
-  const mantissa = Math.round(v / 10 ** Math.floor(Math.log10(v)));
-  if (![1, 2, 5].includes(mantissa)) return '';
-  return v >= 0.01 && v < 1e5 ? String(Number(v.toPrecision(2))) : v.toExponential(0);
+/** A number per point array, so a signature can tell a grown array from a rebuilt one. */
+const arrayIds = new WeakMap<readonly Point[], number>();
+let nextArrayId = 0;
+function arrayId(points: readonly Point[]): number {
+  let id = arrayIds.get(points);
+  if (id === undefined) arrayIds.set(points, (id = nextArrayId++));
+  return id;
 }
 
 export class DashboardCharts {
@@ -71,11 +79,48 @@ export class DashboardCharts {
   private readonly hidden = new Map<ChartId, Set<string>>(chartIds.map((id) => [id, new Set()]));
   /** Read by the allocation tooltip, so hovering shows the entropies of the data currently drawn. */
   private allocation?: AllocationBars;
-  private last?: { runs: readonly ComparedRun[]; settings: ChartSettings; waiting?: string };
+  private last?: { runs: readonly ComparedRun[]; settings: ChartSettings; waiting?: string; content: Record<ChartId, ChartContent> };
   /** The step under the pointer in any step chart: every step chart draws its crosshair there. */
   private hoveredStep?: number;
+  /** What each line chart last drew (its content, settings, zoom, hidden series): an unchanged chart is not updated. */
+  private readonly drawnSignatures = new Map<ChartId, string>();
+  /** The x range dragged on any step chart, shown by all of them; it belongs to one x axis (steps or minutes). */
+  private zoom?: XRange & { xAxis: XAxis };
 
-  constructor(private readonly elements: Record<ChartId, ChartElements>, private colors: ThemeColors) {}
+  /** `onZoom`: the step charts' zoom changed (the page shows Reset zoom while zoomed). */
+  constructor(private readonly elements: Record<ChartId, ChartElements>, private colors: ThemeColors, private readonly onZoom: (range: XRange | undefined) => void = () => undefined) {
+    // Chart.js follows its box's size; the heatmaps are drawn to the width they had, so they are drawn again.
+    const box = elements.allocationHeatmap.canvas.parentElement;
+    if (box) new ResizeObserver(() => {
+      const c = this.last?.content.allocationHeatmap;
+      if (c?.kind === 'heatmap' && !c.empty) this.setHeatmap(c);
+    }).observe(box);
+  }
+
+  /** The step charts' current zoom, if any. */
+  zoomed(): XRange | undefined {
+    return this.zoom && this.zoom.xAxis === this.last?.settings.xAxis ? { min: this.zoom.min, max: this.zoom.max } : undefined;
+  }
+
+  setZoom(range: XRange | undefined): void {
+    const xAxis = this.last?.settings.xAxis ?? 'step';
+    // Steps are whole: a drag selects the steps it covers.
+    const whole = range && xAxis === 'step' ? { min: Math.floor(range.min), max: Math.max(Math.ceil(range.max), Math.floor(range.min) + 1) } : range;
+    this.zoom = whole ? { ...whole, xAxis } : undefined;
+    this.onZoom(this.zoomed());
+    if (this.last) this.render(this.last.runs, this.last.settings, this.last.waiting);
+  }
+
+  /** The chart's data as drawn (raw, without the series hidden in its legend), for Export CSV. */
+  csv(id: ChartId): string {
+    const content = this.last?.content[id];
+    return content && !content.empty ? chartCsv(content, this.hidden.get(id)) : '';
+  }
+
+  /** The chart as a PNG on the page's background (the canvas itself is transparent), base64 without the data: prefix. */
+  png(id: ChartId): string {
+    return canvasPng(this.elements[id].canvas, this.colors.background);
+  }
 
   setColors(colors: ThemeColors): void {
     this.colors = colors;
@@ -87,14 +132,15 @@ export class DashboardCharts {
   }
 
   render(runs: readonly ComparedRun[], settings: ChartSettings, waiting?: string): void {
-    this.last = { runs, settings, waiting };
     const content = chartContent(runs, waiting, settings.xAxis);
+    this.last = { runs, settings, waiting, content };
     for (const spec of dashboardCharts) {
       const c = content[spec.id];
       this.showEmpty(spec.id, c.empty);
       if (c.empty) continue;
       if (c.kind === 'line') this.setLine(spec, c, settings);
-      else this.setAllocation(c);
+      else if (c.kind === 'bar') this.setAllocation(c);
+      else this.setHeatmap(c);
     }
   }
 
@@ -138,7 +184,7 @@ export class DashboardCharts {
         tension: 0,
         yAxisID: s.rightAxis ? 'y1' : 'y',
       };
-      const line: LineData = { ...base, data: smooth ? smoothPoints(s.points, settings.smoothing) : s.points, order: 0 };
+      const line: LineData = { ...base, data: smooth ? smoothGrowingPoints(s.points, settings.smoothing) : s.points, order: 0 };
       if (!smooth) return [line];
       // The raw values stay visible, faint and under the smoothed line (higher order is drawn first).
       const faint = color(stroke).alpha(0.25).rgbString();
@@ -153,6 +199,7 @@ export class DashboardCharts {
     const yTicks = log ? { ...ticks, callback: logTick } : ticks;
     const title = (text: string) => ({ display: true, text, color: colors.foreground });
     const xIsLayer = content.xTitle === 'layer';
+    const zoom = xIsLayer ? undefined : this.zoomed();
     // The tooltip's title names the hovered x; a series sampled elsewhere (evals) says where its point is.
     let hoveredX: number | undefined;
     return {
@@ -162,8 +209,10 @@ export class DashboardCharts {
       responsive: true,
       maintainAspectRatio: false,
       interaction: { mode: 'eachSeries', intersect: false },
+      // Chart.js listens to mousemove, mouseout and clicks by default; the zoom drag needs the buttons too.
+      events: ['mousemove', 'mouseout', 'click', 'mousedown', 'mouseup', 'dblclick'],
       scales: {
-        x: { type: 'linear', min: content.xMin, max: content.xMax, ticks: { ...ticks, ...(content.xTitle === 'minutes' ? {} : { precision: 0 }), ...(xIsLayer ? { stepSize: 1 } : {}) }, grid: { color: colors.grid }, title: title(content.xTitle) },
+        x: { type: 'linear', min: zoom?.min ?? content.xMin, max: zoom?.max ?? content.xMax, ticks: { ...ticks, ...(content.xTitle === 'minutes' ? {} : { precision: 0 }), ...(xIsLayer ? { stepSize: 1 } : {}) }, grid: { color: colors.grid }, title: title(content.xTitle) },
         y: { type: log ? 'logarithmic' : 'linear', ticks: yTicks, grid: { color: colors.grid }, title: title(content.yTitle) },
         // L_SPR (raw, before λ) lives on its own right-hand axis: its scale has nothing to do with the loss's.
         y1: { type: log ? 'logarithmic' : 'linear', display: 'auto', position: 'right', ticks: yTicks, grid: { drawOnChartArea: false }, title: title('L_SPR (raw)') },
@@ -171,6 +220,7 @@ export class DashboardCharts {
       plugins: {
         decimation,
         htmlLegend: { container: this.elements[spec.id].legend, onToggle: (key) => this.toggle(spec.id, key) },
+        stepZoom: { enabled: !xIsLayer, color: colors.foreground, onZoom: (range) => this.setZoom(range) },
         stepCrosshair: { enabled: !xIsLayer, color: colors.foreground, step: () => this.hoveredStep, onHover: (step) => this.hoverStep(step) },
         tooltip: {
           filter: (item) => !(item.dataset as LineData).faint,
@@ -190,11 +240,21 @@ export class DashboardCharts {
   }
 
   private setLine(spec: ChartSpec, content: LineContent, settings: ChartSettings): void {
+    // A live append changes the step charts; the others (evals, angles) are left alone until theirs change.
+    // A series' points only ever grow (run-series), so it is the same when its array and its length are.
+    const signature = JSON.stringify([
+      { ...content, series: content.series.map((s) => [s.key, s.label, s.color, s.dash, arrayId(s.points), s.points.length]) },
+      settings, this.zoomed(), [...this.hidden.get(spec.id)!],
+    ]);
+    const existing = this.lineCharts.get(spec.id);
+    if (existing && this.drawnSignatures.get(spec.id) === signature) return;
+    this.drawnSignatures.set(spec.id, signature);
     const datasets = this.lineDatasets(spec, content, settings);
     const options = this.lineOptions(spec, content, settings);
     // The axes in words, for screen readers (and for tests, which cannot read a canvas).
-    this.elements[spec.id].canvas.setAttribute('aria-label', `${spec.title}: ${content.yTitle}${options.scales?.y?.type === 'logarithmic' ? ' (log scale)' : ''} by ${content.xTitle}`);
-    const existing = this.lineCharts.get(spec.id);
+    const zoom = content.xTitle === 'layer' ? undefined : this.zoomed();
+    const range = zoom ? ` (zoomed to ${formatX(zoom.min)}–${formatX(zoom.max)})` : '';
+    this.elements[spec.id].canvas.setAttribute('aria-label', `${spec.title}: ${content.yTitle}${options.scales?.y?.type === 'logarithmic' ? ' (log scale)' : ''} by ${content.xTitle}${range}`);
     if (existing) {
       existing.options = options;
       existing.data.datasets = datasets;
@@ -202,6 +262,22 @@ export class DashboardCharts {
       return;
     }
     this.lineCharts.set(spec.id, new Chart(this.elements[spec.id].canvas, { type: 'line', data: { datasets }, options }));
+  }
+
+  private setHeatmap(content: HeatmapContent): void {
+    const grid = content.grid!;
+    const { canvas, legend } = this.elements.allocationHeatmap;
+    // Live runs re-render every second; the allocation is drawn again only when it, the width or the theme changed.
+    const signature = JSON.stringify([grid, canvas.parentElement?.clientWidth, this.colors]);
+    if (canvas.dataset.signature === signature) return;
+    canvas.dataset.signature = signature;
+    drawAllocationHeatmap(canvas, grid, this.colors);
+    canvas.setAttribute('aria-label', `Rank allocation heatmaps of ${grid.grids.map((g) => g.name).join(', ')}: ${grid.layers.length} layers × ${grid.kinds.length} modules`);
+    // The columns in words above the grids (too many for the cells' width); the cell under the pointer as a tooltip.
+    legend.textContent = `columns: ${grid.kinds.join(' · ')}`;
+    canvas.onmousemove = (e) => {
+      canvas.title = heatmapCellAt(grid, canvas.clientWidth, e.offsetX, e.offsetY) ?? '';
+    };
   }
 
   private setAllocation(content: BarContent): void {

@@ -11,7 +11,7 @@ import type { RunEvent } from '../../src/protocol/run-events';
 import type { SweepSummary } from '../../src/protocol/sweep-results';
 import type { HostStateMessage, HostToWebviewMessage, RunSummary } from '../../src/protocol/webview-messages';
 import { DashboardCharts, type ChartElements } from './dashboard-charts';
-import { describeProgress, progressOf, viewRun, type RunView } from './run-series';
+import { describeProgress, extendView, progressOf, viewRun, type RunView } from './run-series';
 import { Playground } from './playground';
 import { renderRunsTable } from './runs-table';
 import { renderSweepTable } from './sweep-table';
@@ -34,17 +34,19 @@ const chartElements = Object.fromEntries(
     return [id, { canvas: element<HTMLCanvasElement>(ids.canvas), legend: element(ids.legend), empty: element(ids.empty) }];
   }),
 ) as Record<ChartId, ChartElements>;
-const charts = new DashboardCharts(chartElements, readThemeColors());
+const charts = new DashboardCharts(chartElements, readThemeColors(), (range) => {
+  element('reset-zoom').hidden = !range;
+});
 /** The wide dashboard in an editor tab (src/views/dashboard-html.ts): the runs table replaces the compare list. */
 const editorLayout = document.body.classList.contains('layout-editor');
 /** Only the wide dashboard has the playground. */
 const playground = editorLayout ? new Playground() : undefined;
 
-/** Each run's view, built once per version of its events (an append makes a new array): a render reads it thrice. */
-const views = new WeakMap<readonly RunEvent[], RunView>();
-function viewOf(events: readonly RunEvent[]): RunView {
-  let view = views.get(events);
-  if (!view) views.set(events, (view = viewRun(events)));
+/** Each shown run's view: built from its events, then extended in place as live events arrive (extendView). */
+const views = new Map<string, RunView>();
+function viewOf(runDir: string): RunView {
+  let view = views.get(runDir);
+  if (!view) views.set(runDir, (view = viewRun(eventsByRun.get(runDir) ?? [])));
   return view;
 }
 
@@ -59,9 +61,8 @@ function requestRuns(): void {
 
 /** The run list's entry: the host's summary, with the step and end of the events already here (they are newer). */
 function liveSummary(run: RunSummary): RunSummary {
-  const events = eventsByRun.get(run.runDir);
-  if (!events || run.state !== 'running') return run;
-  const p = progressOf(viewOf(events));
+  if (!eventsByRun.has(run.runDir) || run.state !== 'running') return run;
+  const p = progressOf(viewOf(run.runDir));
   return { ...run, step: Math.max(run.step, p.step), state: p.state };
 }
 
@@ -75,9 +76,10 @@ function runStatusText(run: RunSummary): string {
 
 /**
  * A run's short name for the narrow picker: "thanora 12-03 08:09" for "thanora-20261203-080958" (label and
- * start time, which the run id is made of); other ids as they are.
+ * start time, which the run id is made of); other ids as they are; the name given in the runs table first.
  */
 function shortRunName(run: RunSummary): string {
+  if (run.name) return run.name;
   const match = /^(.*)-\d{4}(\d{2})(\d{2})-(\d{2})(\d{2})\d{2}(-\d+)?$/.exec(run.runId);
   return match ? `${match[1]} ${match[2]}-${match[3]} ${match[4]}:${match[5]}${match[6] ?? ''}` : run.runId;
 }
@@ -103,7 +105,7 @@ function renderRunPicker(): void {
   element('compare').replaceChildren(
     ...siblings.map((r) => {
       const box = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean };
-      box.setAttribute('label', `${r.label} (${r.runId})`);
+      box.setAttribute('label', `${r.name ?? r.label} (${r.runId})`);
       box.dataset.runDir = r.runDir;
       box.checked = state.compareWith.includes(r.runDir);
       box.addEventListener('change', () => {
@@ -117,7 +119,7 @@ function renderRunPicker(): void {
 }
 
 function renderProgress(): string | undefined {
-  const main = state.runDir ? eventsByRun.get(state.runDir) : undefined;
+  const main = state.runDir && eventsByRun.has(state.runDir) ? state.runDir : undefined;
   const bar = element<HTMLElement & { value?: number; max: number }>('progress-bar');
   const text = element('progress-text');
   element('run-error').textContent = '';
@@ -176,6 +178,8 @@ function renderTable(empty: boolean): void {
       render();
     },
     onSelect: selectRun,
+    onNotes: (runDir, name, notes) => post({ type: 'setRunNotes', runDir, name, notes }),
+    onDelete: (runDir) => post({ type: 'deleteRun', runDir }),
   });
   // The runs of a sweep live in its folder: when the selected run is one of them, its sweep's results too.
   const sweep = sweeps.find((s) => self && s.sweepDir === self.experimentDir);
@@ -199,7 +203,10 @@ function render(): void {
   const shown = [state.runDir, ...state.compareWith].filter((d): d is string => !!d && eventsByRun.has(d));
   if (!empty) {
     charts.render(
-      shown.map((runDir) => ({ label: runs.find((r) => r.runDir === runDir)?.label ?? runDir, view: viewOf(eventsByRun.get(runDir)!) })),
+      shown.map((runDir) => {
+        const run = runs.find((r) => r.runDir === runDir);
+        return { label: run?.name ?? run?.label ?? runDir, view: viewOf(runDir) };
+      }),
       { smoothing: state.smoothing, logScale: state.logScale, xAxis: state.xAxis },
       waiting,
     );
@@ -224,10 +231,20 @@ function handle(message: HostToWebviewMessage): void {
     }
     case 'runData':
       eventsByRun.set(message.runDir, message.events);
+      views.delete(message.runDir);
       break;
-    case 'runEvents':
-      eventsByRun.set(message.runDir, [...(eventsByRun.get(message.runDir) ?? []), ...message.events]);
+    case 'runEvents': {
+      const events = eventsByRun.get(message.runDir);
+      if (!events) {
+        eventsByRun.set(message.runDir, [...message.events]);
+        break;
+      }
+      // Appended in place: a copy of 100,000 events per second is what a live redraw must not cost.
+      for (const e of message.events) events.push(e);
+      const view = views.get(message.runDir);
+      if (view) views.set(message.runDir, extendView(view, message.events, events));
       break;
+    }
     case 'hostState':
       host = message;
       break;
@@ -256,8 +273,20 @@ element('log-scale').addEventListener('change', (e) => {
 element('wall-time').addEventListener('change', (e) => {
   state.xAxis = (e.target as HTMLElement & { checked: boolean }).checked ? 'time' : 'step';
   saveState(state);
+  // A zoom is a range of steps or of minutes: it does not carry over to the other axis.
+  charts.setZoom(undefined);
   render();
 });
+element('reset-zoom').addEventListener('click', () => charts.setZoom(undefined));
+for (const button of document.querySelectorAll<HTMLButtonElement>('button.chart-export')) {
+  button.addEventListener('click', () => {
+    const chart = button.dataset.chart as ChartId;
+    const format = button.dataset.format === 'png' ? 'png' : 'csv';
+    if (!state.runDir) return;
+    const data = format === 'png' ? charts.png(chart) : charts.csv(chart);
+    if (data) post({ type: 'exportChart', runDir: state.runDir, chart, format, data });
+  });
+}
 element('start-button').addEventListener('click', () => post({ type: 'startTraining' }));
 element('stop-button').addEventListener('click', () => post({ type: 'stopTraining' }));
 element('new-experiment-button').addEventListener('click', () => post({ type: 'newExperiment' }));

@@ -51,23 +51,67 @@ export function viewRun(events: readonly RunEvent[]): RunView {
   return view;
 }
 
+/**
+ * A live run's appended events, applied to its view in place when they only add to it (steps after the last
+ * one, angles, evals, the end), so a redraw of a 100,000-step run costs the new events, not the run: the step
+ * series below extend their cached points. Anything else (a phase or start of a resumed session, a step again,
+ * the allocation) rebuilds the view from `all`, the run's events including these.
+ */
+export function extendView(view: RunView, added: readonly RunEvent[], all: readonly RunEvent[]): RunView {
+  let last = view.steps[view.steps.length - 1]?.step ?? -Infinity;
+  const inPlace = added.every((e) => {
+    if (e.type !== 'step') return e.type === 'angles' || e.type === 'eval' || e.type === 'end' || e.type === 'checkpoint' || e.type === 'warning';
+    if (e.step <= last) return false;
+    last = e.step;
+    return true;
+  });
+  if (!inPlace) return viewRun(all);
+  for (const e of added) {
+    if (e.type === 'step') {
+      view.steps.push(e);
+      view.phase = undefined;
+    } else if (e.type === 'angles') view.angles.push(e);
+    else if (e.type === 'eval') view.evals.push(e);
+    else if (e.type === 'end') {
+      view.end = e;
+      view.phase = undefined;
+    }
+  }
+  return view;
+}
+
+/** Points of the steps' series, per steps array (a view's, which extendView only appends to) and series key. */
+const stepSeriesCache = new WeakMap<StepEvent[], Map<string, { points: Point[]; upTo: number }>>();
+
+/** {x: step, y: pick(step)} for every step with a value, extended from the steps added since the last call. */
+function stepPoints(view: RunView, key: string, pick: (s: StepEvent) => number | null | undefined): Point[] {
+  let byKey = stepSeriesCache.get(view.steps);
+  if (!byKey) stepSeriesCache.set(view.steps, (byKey = new Map()));
+  let cache = byKey.get(key);
+  if (!cache) byKey.set(key, (cache = { points: [], upTo: 0 }));
+  for (; cache.upTo < view.steps.length; cache.upTo++) {
+    const s = view.steps[cache.upTo];
+    const y = pick(s);
+    if (y !== null && y !== undefined) cache.points.push({ x: s.step, y });
+  }
+  return cache.points;
+}
+
 export function taskNames(view: RunView): string[] {
   return view.start?.tasks ?? [];
 }
 
 export function lossSeries(view: RunView): { total: Point[]; task: Point[]; spr: Point[] } {
-  const total = view.steps.map((s) => ({ x: s.step, y: s.loss }));
-  const task = view.steps.map((s) => ({ x: s.step, y: s.taskLoss }));
-  const spr = view.steps.filter((s) => s.sprLoss !== null).map((s) => ({ x: s.step, y: s.sprLoss as number }));
-  return { total, task, spr };
+  return {
+    total: stepPoints(view, 'loss', (s) => s.loss),
+    task: stepPoints(view, 'taskLoss', (s) => s.taskLoss),
+    spr: stepPoints(view, 'sprLoss', (s) => s.sprLoss),
+  };
 }
 
 /** Per-task loss; steps where a task was absent from the batch are skipped (null in the record). */
 export function perTaskLossSeries(view: RunView): NamedSeries[] {
-  return taskNames(view).map((name, t) => ({
-    name,
-    points: view.steps.filter((s) => s.perTaskLoss[t] !== null && s.perTaskLoss[t] !== undefined).map((s) => ({ x: s.step, y: s.perTaskLoss[t] as number })),
-  }));
+  return taskNames(view).map((name, t) => ({ name, points: stepPoints(view, `perTaskLoss:${t}`, (s) => s.perTaskLoss[t]) }));
 }
 
 export function pairName(tasks: readonly string[], pair: PairAngles['pair']): string {
@@ -128,32 +172,7 @@ export function evalAccuracySeries(view: RunView): NamedSeries[] {
 }
 
 export function throughputSeries(view: RunView): Point[] {
-  return view.steps.map((s) => ({ x: s.step, y: s.tokensPerSecond }));
-}
-
-/** Short module label for the allocation axis: "model.layers.3.self_attn.q_proj" → "3.q_proj". */
-export function shortModuleName(module: string): string {
-  const match = /layers?\.(\d+)\..*?([^.]+)$/.exec(module);
-  return match ? `${match[1]}.${match[2]}` : module.split('.').slice(-2).join('.');
-}
-
-export interface AllocationBars {
-  modules: string[];
-  /** One stack segment per task, then the cooperative block. */
-  segments: { name: string; ranks: number[]; entropies: (number | null)[] }[];
-}
-
-export function allocationBars(view: RunView): AllocationBars | undefined {
-  const alloc = view.allocation;
-  if (!alloc) return undefined;
-  const tasks = taskNames(view);
-  const segments: AllocationBars['segments'] = tasks.map((name, t) => ({
-    name,
-    ranks: alloc.modules.map((m) => m.ranks[t] ?? 0),
-    entropies: alloc.modules.map((m) => m.entropies[t] ?? null),
-  }));
-  segments.push({ name: 'cooperative', ranks: alloc.modules.map((m) => m.cooperativeRank), entropies: alloc.modules.map(() => null) });
-  return { modules: alloc.modules.map((m) => m.module), segments };
+  return stepPoints(view, 'tokensPerSecond', (s) => s.tokensPerSecond);
 }
 
 export interface Progress {

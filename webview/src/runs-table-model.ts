@@ -13,6 +13,11 @@ export interface RunsTableModel {
 const show = (value: unknown) => (value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
 const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 
+/** The name the user gave the run in the table, else its id. */
+export function runDisplayName(run: RunSummary): string {
+  return run.name ?? run.runId;
+}
+
 /** Keys set differently (or only in some runs); none for a single run. */
 export function configDiff(runs: readonly RunSummary[]): string[] {
   const keys = [...new Set(runs.flatMap((r) => Object.keys(r.results.settings)))];

@@ -2,6 +2,8 @@
 // the fallbacks are VS Code's Dark+ values, used when the page runs outside VS Code (browser tests).
 export interface ThemeColors {
   foreground: string;
+  /** The page's background: text on a full-colour heatmap cell, the fill behind an exported PNG. */
+  background: string;
   grid: string;
   font: string;
   palette: string[];
@@ -42,6 +44,7 @@ export function readThemeColors(): ThemeColors {
   const style = getComputedStyle(document.body);
   return {
     foreground: cssVariable(style, '--vscode-charts-foreground', cssVariable(style, '--vscode-foreground', '#cccccc')),
+    background: cssVariable(style, '--vscode-sideBar-background', cssVariable(style, '--vscode-editor-background', '#1e1e1e')),
     grid: cssVariable(style, '--vscode-charts-lines', 'rgba(128, 128, 128, 0.35)'),
     font: cssVariable(style, '--vscode-font-family', 'sans-serif'),
     palette: distinct([...paletteVariables, ...extraPaletteVariables].map(([name, fallback]) => cssVariable(style, name, fallback))),

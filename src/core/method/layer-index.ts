@@ -8,3 +8,11 @@ export function layerIndexOf(peftName: string): number {
   const match = layerPattern.exec(peftName);
   return match ? Number(match[1]) : -1;
 }
+
+/** The module's name within its layer: `model.layers.3.self_attn.q_proj` → `self_attn.q_proj` (the heatmaps' column). */
+export function moduleKind(peftName: string, layer: number): string {
+  if (layer < 0) return peftName;
+  const marker = `.${layer}.`;
+  const at = peftName.indexOf(marker);
+  return at < 0 ? peftName : peftName.slice(at + marker.length);
+}

@@ -8,7 +8,7 @@ import { ExperimentConfig } from '../experiment/experiment-config';
 import type { AllocationPlan, PlanEstimate, PlanModule, PlanLayer, PlanTask, PreviewCacheReport } from '../../protocol/plan-messages';
 import { loadExperiment } from '../experiment/load-experiment';
 import { ResolvedModule } from '../lora/linear-modules';
-import { layerIndexOf } from '../method/layer-index';
+import { layerIndexOf, moduleKind } from '../method/layer-index';
 import { checkMethodRequest } from '../method/method-request';
 import { hasTaskBlocks } from '../method/method-registry';
 import { PreviewCache, previewCacheDir } from '../run-folder/preview-cache';
@@ -30,14 +30,6 @@ export interface PlanOptions {
   covarianceCacheBytes?: number;
   onProgress?: (line: string) => void;
   onNotice?: (line: string) => void;
-}
-
-/** The module's name within its layer: `model.layers.3.self_attn.q_proj` → `self_attn.q_proj`. */
-export function moduleKind(peftName: string, layer: number): string {
-  if (layer < 0) return peftName;
-  const marker = `.${layer}.`;
-  const at = peftName.indexOf(marker);
-  return at < 0 ? peftName : peftName.slice(at + marker.length);
 }
 
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);

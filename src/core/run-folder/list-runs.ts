@@ -5,6 +5,7 @@ import * as path from 'path';
 import type { RunEvent, RunStartEvent, RunSummary } from '../../protocol/run-events';
 import { isMethodName } from '../method/method-registry';
 import { readRunEvents } from './metrics-log';
+import { readRunNotes } from './run-notes';
 import { runResults } from './run-results';
 import { isRunFolder, readRunStatus } from './run-status';
 
@@ -59,6 +60,7 @@ export function summarizeRun(runDir: string): RunSummary {
     step: status?.state === 'running' ? Math.max(status.step, lastStep ?? 0) : (status?.step ?? lastStep ?? start?.fromStep ?? 0),
     totalSteps: status?.totalSteps ?? start?.totalSteps ?? 0,
     results: runResults(runDir, events),
+    ...readRunNotes(runDir),
   };
 }
 

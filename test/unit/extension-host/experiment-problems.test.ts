@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { experimentProblems, firstLocation, suggestedReplacement } from '../../../src/training/experiment-problems';
+import { DataLoadError } from '../../../src/core/data/data-errors';
+import { errorLocations, experimentProblems, firstLocation, suggestedReplacement } from '../../../src/training/experiment-problems';
 
 describe('experimentProblems (the Problems panel of thanora.json)', () => {
   let dir: string;
@@ -42,9 +43,24 @@ describe('experimentProblems (the Problems panel of thanora.json)', () => {
 
 describe('firstLocation', () => {
   it('finds the first file:line:column of an error message', () => {
-    assert.deepStrictEqual(firstLocation('1 problem in /w/thanora.json:\n  /w/thanora.json:12:15: /method: must be an object'), { file: '/w/thanora.json', line: 12, column: 15 });
-    assert.deepStrictEqual(firstLocation('/w/data/a.train.jsonl:3:1: not JSON'), { file: '/w/data/a.train.jsonl', line: 3, column: 1 });
+    assert.deepStrictEqual(firstLocation('1 problem in /w/thanora.json:\n  /w/thanora.json:12:15: /method: must be an object'), { file: '/w/thanora.json', line: 12, column: 15, message: '/method: must be an object' });
+    assert.deepStrictEqual(firstLocation('/w/data/a.train.jsonl:3:1: not JSON'), { file: '/w/data/a.train.jsonl', line: 3, column: 1, message: 'not JSON' });
     assert.strictEqual(firstLocation('training worker was killed (SIGKILL)'), undefined);
+  });
+});
+
+describe('errorLocations (a failed run\'s problems in the Problems panel)', () => {
+  it('finds every data line a DataLoadError names, without a column, with its message', () => {
+    const error = new DataLoadError([
+      { file: '/w/data/a.train.jsonl', line: 3, task: 'a', message: 'not JSON: Unexpected token' },
+      { file: '/w/data/b.train.jsonl', line: 7, task: 'b', message: 'missing "answer"' },
+      { file: '/w/data/c.train.jsonl', message: 'file not found' },
+    ], 3);
+    assert.deepStrictEqual(errorLocations(error.message), [
+      { file: '/w/data/a.train.jsonl', line: 3, column: 1, message: '(task "a"): not JSON: Unexpected token' },
+      { file: '/w/data/b.train.jsonl', line: 7, column: 1, message: '(task "b"): missing "answer"' },
+    ]);
+    assert.deepStrictEqual(firstLocation(error.message)?.line, 3, 'the failure toast offers Open at the first one');
   });
 });
 

@@ -8,6 +8,12 @@ describe('parseWebviewMessage', () => {
     assert.deepStrictEqual(parseWebviewMessage({ type: 'ready' }, known), { type: 'ready' });
     assert.deepStrictEqual(parseWebviewMessage({ type: 'newExperiment' }, known), { type: 'newExperiment' });
     assert.deepStrictEqual(parseWebviewMessage({ type: 'mergeRun', runDir: '/ws/runs/a' }, known), { type: 'mergeRun', runDir: '/ws/runs/a' });
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'deleteRun', runDir: '/ws/runs/b' }, known), { type: 'deleteRun', runDir: '/ws/runs/b' });
+    assert.deepStrictEqual(parseWebviewMessage({ type: 'setRunNotes', runDir: '/ws/runs/a', name: 'r16', notes: '' }, known), { type: 'setRunNotes', runDir: '/ws/runs/a', name: 'r16', notes: '' });
+    const png = { type: 'exportChart', runDir: '/ws/runs/a', chart: 'loss', format: 'png', data: 'iVBORw0KGgo=' };
+    assert.deepStrictEqual(parseWebviewMessage(png, known), png);
+    const csv = { type: 'exportChart', runDir: '/ws/runs/a', chart: 'allocationHeatmap', format: 'csv', data: 'block,layer,module,rank\n' };
+    assert.deepStrictEqual(parseWebviewMessage(csv, known), csv);
     assert.deepStrictEqual(parseWebviewMessage({ type: 'showRuns', runDir: '/ws/runs/a', compareWith: ['/ws/runs/b'] }, known), {
       type: 'showRuns',
       runDir: '/ws/runs/a',
@@ -28,6 +34,16 @@ describe('parseWebviewMessage', () => {
       { type: 'showRuns', runDir: '/ws/runs/a', compareWith: '/ws/runs/b' },
       { type: 'showRuns', runDir: '/ws/runs/a', compareWith: ['/ws/runs/../../etc'] },
       { type: 'showRuns', runDir: '/ws/runs/a' },
+      { type: 'deleteRun', runDir: '/ws' },
+      { type: 'exportChart', runDir: '/ws/runs/a', chart: 'chart-loss', format: 'csv', data: 'x' },
+      { type: 'exportChart', runDir: '/ws/runs/a', chart: 'loss', format: 'svg', data: 'x' },
+      { type: 'exportChart', runDir: '/ws/runs/a', chart: 'loss', format: 'png', data: 'not base64!' },
+      { type: 'exportChart', runDir: '/ws/runs/a', chart: 'loss', format: 'csv', data: '' },
+      { type: 'exportChart', runDir: '/etc', chart: 'loss', format: 'csv', data: 'x' },
+      { type: 'setRunNotes', runDir: '/etc', name: 'x', notes: '' },
+      { type: 'setRunNotes', runDir: '/ws/runs/a', name: 'x' },
+      { type: 'setRunNotes', runDir: '/ws/runs/a', name: 'x'.repeat(201), notes: '' },
+      { type: 'setRunNotes', runDir: '/ws/runs/a', name: 1, notes: '' },
     ];
     for (const message of bad) assert.strictEqual(parseWebviewMessage(message, known), undefined, JSON.stringify(message));
   });

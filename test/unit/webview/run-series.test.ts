@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import type { RunEvent } from '../../../src/protocol/run-events';
 import { chartContent, type LineContent } from '../../../webview/src/chart-content';
-import { describeProgress, minutesAtStep, perTaskLossSeries, viewRun } from '../../../webview/src/run-series';
+import { allocationGrid } from '../../../webview/src/allocation-series';
+import { describeProgress, extendView, lossSeries, minutesAtStep, perTaskLossSeries, viewRun } from '../../../webview/src/run-series';
 import { syntheticRunEvents } from '../../support/synthetic-run';
 
 const time = '2025-01-01T00:00:00.000Z';
@@ -37,13 +38,64 @@ describe('run-series: events → chart data', () => {
   });
 });
 
+describe('extendView: live events applied to a run\'s view', () => {
+  const all = syntheticRunEvents({ runId: 'r', steps: 40, evalEvery: 10 });
+  const at = (step: number) => all.findIndex((e) => e.type === 'step' && e.step === step);
+
+  it('appends in place, and the view and its series equal those of all the events', () => {
+    const events = all.slice(0, at(20));
+    const view = viewRun(events);
+    const before = lossSeries(view).total;
+    const added = all.slice(at(20));
+    const extended = extendView(view, added, [...events, ...added]);
+    assert.strictEqual(extended, view, 'extended in place');
+    const whole = viewRun(all);
+    assert.deepStrictEqual(extended, whole);
+    assert.strictEqual(lossSeries(extended).total, before, 'the cached series grew');
+    assert.deepStrictEqual(lossSeries(extended), lossSeries(whole));
+    assert.deepStrictEqual(perTaskLossSeries(extended), perTaskLossSeries(whole));
+  });
+
+  it('a repeated step (a resumed session) or a new phase rebuilds the view from all the events', () => {
+    const events = all.slice(0, at(20));
+    const view = viewRun(events);
+    lossSeries(view);
+    const again = syntheticRunEvents({ runId: 'r', steps: 40, lossScale: 2 }).filter((e) => e.type === 'step' && e.step > 15);
+    const rebuilt = extendView(view, again, [...events, ...again]);
+    assert.notStrictEqual(rebuilt, view);
+    assert.deepStrictEqual(rebuilt, viewRun([...events, ...again]));
+    assert.strictEqual(lossSeries(rebuilt).total.find((p) => p.x === 16)?.y, (again[0] as { loss: number }).loss, 'the later record of step 16 wins');
+    const phase: RunEvent = { type: 'phase', phase: 'graph', done: 0, total: 1, time };
+    assert.strictEqual(extendView(viewRun(events), [phase], [...events, phase]).phase, phase);
+  });
+});
+
+describe('allocationGrid: the allocation as layer × module heatmaps', () => {
+  it('places each module\'s r_t and r_c at its layer and kind; a layer without that module is an empty cell', () => {
+    // Synthetic ranks: module m (layer ⌊m/2⌋, q then v) has r_0 = 2 + m mod 3, r_1 = 6 − r_0, r_c = 2.
+    const events = syntheticRunEvents({ runId: 't', steps: 2, tasks: ['copy', 'reverse'] }).map((e) =>
+      e.type === 'allocation' ? { ...e, modules: e.modules.filter((m) => m.module !== 'model.layers.1.self_attn.v_proj') } : e,
+    );
+    const grid = allocationGrid(viewRun(events))!;
+    assert.deepStrictEqual(grid.layers, [0, 1]);
+    assert.deepStrictEqual(grid.kinds, ['self_attn.q_proj', 'self_attn.v_proj']);
+    assert.deepStrictEqual(grid.grids, [
+      { name: 'copy', ranks: [[2, 3], [4, null]] },
+      { name: 'reverse', ranks: [[4, 3], [2, null]] },
+      { name: 'cooperative', ranks: [[2, 2], [2, null]] },
+    ]);
+    assert.strictEqual(grid.maxRank, 4);
+    assert.strictEqual(allocationGrid(viewRun(syntheticRunEvents({ runId: 'l', method: 'lora', steps: 2 }))), undefined);
+  });
+});
+
 describe('chart-content: what each chart shows, or why not', () => {
   const thanora = { label: 'thanora', view: viewRun(syntheticRunEvents({ runId: 't', steps: 60, tasks: ['a', 'b', 'c', 'd'] })) };
   const lora = { label: 'lora', view: viewRun(syntheticRunEvents({ runId: 'l', method: 'lora', steps: 60 })) };
 
   it('LoRA has no task blocks: allocation and angles say so instead of drawing empty axes', () => {
     const content = chartContent([lora]);
-    for (const id of ['allocation', 'anglesSteps', 'anglesLayers'] as const) assert.match(content[id].empty ?? '', /^LoRA has no task blocks/);
+    for (const id of ['allocation', 'allocationHeatmap', 'anglesSteps', 'anglesLayers'] as const) assert.match(content[id].empty ?? '', /^LoRA has no task blocks/);
     assert.strictEqual(content.loss.empty, undefined);
     assert.deepStrictEqual(line(content.loss).series.map((s) => s.label), ['total'], 'without SPR the total is the task loss: one line');
   });

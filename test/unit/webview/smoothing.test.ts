@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { emaSmooth, smoothPoints } from '../../../webview/src/smoothing';
+import { emaSmooth, smoothPoints, smoothGrowingPoints } from '../../../webview/src/smoothing';
 
 // TensorBoard's resmoothDataset, transcribed (tensorboard/plugins/scalar/tf_scalar_dashboard, vz_line_chart2):
 // the oracle the dashboard must agree with, so its slider means what TensorBoard's does.
@@ -50,5 +50,27 @@ describe('emaSmooth (TensorBoard-compatible debiased EMA)', () => {
     const points = smoothPoints([{ x: 10, y: 1 }, { x: 20, y: 3 }], 0.5);
     assert.deepStrictEqual(points.map((p) => p.x), [10, 20]);
     assert.ok(Math.abs(points[1].y - (0.25 + 1.5) / 0.75) < 1e-12);
+  });
+});
+
+describe('smoothGrowingPoints (a live series smoothed as it grows)', () => {
+  const points = (ys: number[], from = 0) => ys.map((y, i) => ({ x: from + i, y }));
+
+  it('equals smoothPoints of the whole series after each append, NaN and a constant start included', () => {
+    const series: { x: number; y: number }[] = [];
+    const ys = [2, 2, 2, 5, NaN, 1, 3, 3, 8, 0.5, 4, 4];
+    for (let k = 0; k < ys.length; k += 3) {
+      series.push(...points(ys.slice(k, k + 3), k));
+      const grown = smoothGrowingPoints(series, 0.6);
+      const whole = smoothPoints(series, 0.6);
+      assert.strictEqual(grown.length, whole.length);
+      grown.forEach((p, i) => assert.ok(p.x === whole[i].x && (Object.is(p.y, whole[i].y) || Math.abs(p.y - whole[i].y) < 1e-12), `point ${i} after ${series.length}`));
+    }
+  });
+
+  it('a new weight smooths again from the start', () => {
+    const series = points([1, 4, 2, 8]);
+    smoothGrowingPoints(series, 0.6);
+    assert.deepStrictEqual(smoothGrowingPoints(series, 0.9), smoothPoints(series, 0.9));
   });
 });
