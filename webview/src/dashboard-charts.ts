@@ -1,6 +1,7 @@
 // The dashboard's Chart.js charts, one per entry of src/protocol/dashboard-charts.ts. Only the pieces used are
 // registered (tree-shaking); every render updates the charts in place with update('none') and no animation;
-// long series are decimated (LTTB) on the linear step axes. What each chart holds comes from chart-content.ts.
+// long series reach Chart.js already decimated to the plot's pixel columns (pixel-buckets.ts), the tooltip reading
+// the undecimated points (each-series-interaction.ts). What each chart holds comes from chart-content.ts.
 import {
   BarController,
   BarElement,
@@ -8,7 +9,6 @@ import {
   Chart,
   type ChartDataset,
   type ChartOptions,
-  Decimation,
   LinearScale,
   LineController,
   LineElement,
@@ -23,16 +23,17 @@ import { chartContent, type BarContent, type ChartContent, type ComparedRun, typ
 import { chartCsv } from './chart-csv';
 import { canvasPng, formatValue, formatX, logTick } from './chart-format';
 import { drawAllocationHeatmap, heatmapCellAt } from './allocation-heatmap';
-import './each-series-interaction';
+import { hoveredPoint } from './each-series-interaction';
 import { htmlLegend } from './html-legend';
 import { stepCrosshair } from './step-crosshair';
 import { stepZoom } from './step-zoom';
 import { shortModuleName, type AllocationBars } from './allocation-series';
 import type { Point } from './run-series';
+import { bucketPoints } from './pixel-buckets';
 import { smoothGrowingPoints } from './smoothing';
 import type { ThemeColors } from './theme-colors';
 
-Chart.register(LineController, BarController, LineElement, BarElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Decimation, htmlLegend, stepCrosshair, stepZoom);
+Chart.register(LineController, BarController, LineElement, BarElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, htmlLegend, stepCrosshair, stepZoom);
 
 export type { ComparedRun } from './chart-content';
 
@@ -55,9 +56,9 @@ export interface ChartSettings {
   xAxis: XAxis;
 }
 
-type LineData = ChartDataset<'line', Point[]> & { seriesKey: string; faint?: boolean };
+/** `points`: every point of the series (`data` may be decimated), for the tooltip and Export CSV's sake. */
+type LineData = ChartDataset<'line', Point[]> & { seriesKey: string; faint?: boolean; points: readonly Point[] };
 
-const decimation = { enabled: true, algorithm: 'lttb' as const, samples: 400, threshold: 800 };
 /** Compared runs (and the B side of the angles) are told apart by dash; colours stay with the task. */
 const dashes = [[], [6, 3], [2, 2], [10, 4, 2, 4]];
 /** Series with at most this many points get markers: a single eval point must be visible. */
@@ -164,9 +165,13 @@ export class DashboardCharts {
     canvas.closest('.chart-section')?.classList.toggle('is-empty', !!reason);
   }
 
-  private lineDatasets(spec: ChartSpec, content: LineContent, settings: ChartSettings): LineData[] {
+  /** `columns`: the plot's width in pixels, to which the series are decimated over the x range shown. */
+  private lineDatasets(spec: ChartSpec, content: LineContent, settings: ChartSettings, columns: number): LineData[] {
     const palette = this.colors.palette;
     const hidden = this.hidden.get(spec.id)!;
+    const zoom = content.xTitle === 'layer' ? undefined : this.zoomed();
+    const range = zoom ?? (content.xMin !== undefined && content.xMax !== undefined ? { min: content.xMin, max: content.xMax } : undefined);
+    const drawn = (points: readonly Point[]) => (range ? bucketPoints(points, range, columns) : points) as Point[];
     return content.series.flatMap((s) => {
       const stroke = palette[s.color % palette.length];
       const sparse = s.points.length <= sparsePoints;
@@ -184,11 +189,12 @@ export class DashboardCharts {
         tension: 0,
         yAxisID: s.rightAxis ? 'y1' : 'y',
       };
-      const line: LineData = { ...base, data: smooth ? smoothGrowingPoints(s.points, settings.smoothing) : s.points, order: 0 };
+      const points = smooth ? smoothGrowingPoints(s.points, settings.smoothing) : s.points;
+      const line: LineData = { ...base, data: drawn(points), points, order: 0 };
       if (!smooth) return [line];
       // The raw values stay visible, faint and under the smoothed line (higher order is drawn first).
       const faint = color(stroke).alpha(0.25).rgbString();
-      return [line, { ...base, data: s.points, faint: true, borderColor: faint, backgroundColor: faint, borderWidth: 1, order: 1 }];
+      return [line, { ...base, data: drawn(s.points), points: s.points, faint: true, borderColor: faint, backgroundColor: faint, borderWidth: 1, order: 1 }];
     });
   }
 
@@ -208,6 +214,8 @@ export class DashboardCharts {
       normalized: true,
       responsive: true,
       maintainAspectRatio: false,
+      // The series are decimated to the plot's width: a wider plot gets them again at its new width.
+      onResize: () => requestAnimationFrame(() => this.last && this.render(this.last.runs, this.last.settings, this.last.waiting)),
       interaction: { mode: 'eachSeries', intersect: false },
       // Chart.js listens to mousemove, mouseout and clicks by default; the zoom drag needs the buttons too.
       events: ['mousemove', 'mouseout', 'click', 'mousedown', 'mouseup', 'dblclick'],
@@ -218,7 +226,6 @@ export class DashboardCharts {
         y1: { type: log ? 'logarithmic' : 'linear', display: 'auto', position: 'right', ticks: yTicks, grid: { drawOnChartArea: false }, title: title('L_SPR (raw)') },
       },
       plugins: {
-        decimation,
         htmlLegend: { container: this.elements[spec.id].legend, onToggle: (key) => this.toggle(spec.id, key) },
         stepZoom: { enabled: !xIsLayer, color: colors.foreground, onZoom: (range) => this.setZoom(range) },
         stepCrosshair: { enabled: !xIsLayer, color: colors.foreground, step: () => this.hoveredStep, onHover: (step) => this.hoverStep(step) },
@@ -226,11 +233,11 @@ export class DashboardCharts {
           filter: (item) => !(item.dataset as LineData).faint,
           callbacks: {
             title: (items) => {
-              hoveredX = (items[0]?.raw as Point | undefined)?.x;
+              hoveredX = items[0] && hoveredPoint(items[0]).x;
               return hoveredX === undefined ? '' : `${content.xTitle} ${formatX(hoveredX)}`;
             },
             label: (item: TooltipItem<'line'>) => {
-              const p = item.raw as Point;
+              const p = hoveredPoint(item);
               return `${item.dataset.label}: ${formatValue(p.y)}${p.x === hoveredX ? '' : ` (${content.xTitle} ${formatX(p.x)})`}`;
             },
           },
@@ -242,14 +249,15 @@ export class DashboardCharts {
   private setLine(spec: ChartSpec, content: LineContent, settings: ChartSettings): void {
     // A live append changes the step charts; the others (evals, angles) are left alone until theirs change.
     // A series' points only ever grow (run-series), so it is the same when its array and its length are.
+    const existing = this.lineCharts.get(spec.id);
+    const columns = Math.round(existing?.chartArea?.width ?? this.elements[spec.id].canvas.parentElement?.clientWidth ?? 0);
     const signature = JSON.stringify([
       { ...content, series: content.series.map((s) => [s.key, s.label, s.color, s.dash, arrayId(s.points), s.points.length]) },
-      settings, this.zoomed(), [...this.hidden.get(spec.id)!],
+      settings, this.zoomed(), [...this.hidden.get(spec.id)!], columns,
     ]);
-    const existing = this.lineCharts.get(spec.id);
     if (existing && this.drawnSignatures.get(spec.id) === signature) return;
     this.drawnSignatures.set(spec.id, signature);
-    const datasets = this.lineDatasets(spec, content, settings);
+    const datasets = this.lineDatasets(spec, content, settings, columns);
     const options = this.lineOptions(spec, content, settings);
     // The axes in words, for screen readers (and for tests, which cannot read a canvas).
     const zoom = content.xTitle === 'layer' ? undefined : this.zoomed();
