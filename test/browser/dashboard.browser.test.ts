@@ -79,6 +79,8 @@ describe('dashboard in headless Chromium', function () {
     writeSyntheticRun(path.join(runsRoot, 'minimal'), { runId: 'c-live', steps: 80, upToStep: 30 });
     writeSyntheticRun(path.join(runsRoot, 'four'), { runId: 'd-four-tasks', steps: 400, tasks, layers: 4, evalEvery: 100, noise: 0.25 });
     writeSyntheticRun(path.join(runsRoot, 'four'), { runId: 'e-early', steps: 2400, upToStep: 25, tasks, evalEvery: 20 });
+    // Long enough that the step charts are drawn decimated to their pixel columns (pixel-buckets.ts).
+    writeSyntheticRun(path.join(runsRoot, 'long'), { runId: 'f-long', steps: 6000, upToStep: 5000, tasks, evalEvery: 1000, noise: 0.25 });
     // A real exported job run by train.py (scripts/make-job-run-fixture.sh), as `thanora import-run` brings it home.
     importJobRun(path.join(repo, 'test', 'fixtures', 'job-run'), { into: path.join(runsRoot, 'job') });
     // A run named as the trainer names them, whose status.json (rewritten only at checkpoints) still says step 0.
@@ -339,6 +341,22 @@ describe('dashboard in headless Chromium', function () {
     const show = (await posted(page)).find((m) => m.type === 'showRuns');
     assert.deepStrictEqual(show, { type: 'showRuns', runDir: run('c-live').runDir, compareWith: [] }, 'the run picked before the reload comes back');
     assert.strictEqual(await page.locator('#smoothing').inputValue(), '0.9');
+  });
+
+  it('a long run drawn decimated: live appends draw the same pixels as the whole run sent at once', async () => {
+    await load();
+    await send(page, { type: 'runs', runs, select: run('f-long').runDir });
+    await showData('f-long');
+    const all = syntheticRunEvents({ runId: 'f-long', steps: 6000, tasks: ['copy', 'reverse', 'sort', 'add'], evalEvery: 1000, noise: 0.25 });
+    const later = all.filter((e) => 'step' in e && e.step > 5000 && e.type !== 'end');
+    for (let from = 0; from < later.length; from += 250) await send(page, { type: 'runEvents', runDir: run('f-long').runDir, events: later.slice(from, from + 250) });
+    assert.match(await text(page, '#progress-text'), /running: step 6000\/6000/);
+    const shots = async () => Promise.all(['loss', 'taskLoss', 'throughput', 'eval'].map((id) => page.locator(`#chart-${id}`).screenshot()));
+    const live = await shots();
+    fs.writeFileSync(path.join(artifacts, 'long-run-taskLoss.png'), live[1]);
+    await send(page, { type: 'runData', runDir: run('f-long').runDir, events: [...readRunEvents(run('f-long').runDir), ...later], status: null });
+    (await shots()).forEach((shot, i) => assert.ok(shot.equals(live[i]), `chart ${i}: live appends draw what the whole run draws`));
+    assert.ok((await paletteCounts(page, 'taskLoss', palette, 'long-run-taskLoss-whole')) > 500, 'the four task losses are drawn');
   });
 
   it('the editor tab: a runs table with the config diff and results against the base, ticking a row overlays it', async () => {
