@@ -61,6 +61,8 @@ type LineData = ChartDataset<'line', Point[]> & { seriesKey: string; faint?: boo
 
 /** Compared runs (and the B side of the angles) are told apart by dash; colours stay with the task. */
 const dashes = [[], [6, 3], [2, 2], [10, 4, 2, 4]];
+/** Columns to decimate to while a chart has no width yet (hidden): its first resize decimates it again. */
+const unknownWidthColumns = 1000;
 /** Series with at most this many points get markers: a single eval point must be visible. */
 const sparsePoints = 25;
 
@@ -250,7 +252,7 @@ export class DashboardCharts {
     // A live append changes the step charts; the others (evals, angles) are left alone until theirs change.
     // A series' points only ever grow (run-series), so it is the same when its array and its length are.
     const existing = this.lineCharts.get(spec.id);
-    const columns = Math.round(existing?.chartArea?.width ?? this.elements[spec.id].canvas.parentElement?.clientWidth ?? 0);
+    const columns = Math.round(existing?.chartArea?.width ?? this.elements[spec.id].canvas.parentElement?.clientWidth ?? 0) || unknownWidthColumns;
     const signature = JSON.stringify([
       { ...content, series: content.series.map((s) => [s.key, s.label, s.color, s.dash, arrayId(s.points), s.points.length]) },
       settings, this.zoomed(), [...this.hidden.get(spec.id)!], columns,

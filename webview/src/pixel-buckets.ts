@@ -1,11 +1,12 @@
-// Long line series decimated before they reach Chart.js, so a redraw touches about 2–4 points per pixel column
-// instead of every step. The x range [min, max] is cut into buckets of width w = 2^⌈log₂((max − min)/columns)⌉,
-// aligned at x = 0 (bucket b holds b·w ≤ x < (b+1)·w), so there are between `columns`/2 and `columns` buckets,
-// each one to two pixels wide; each bucket keeps its lowest and highest point, in x order. A line through those
-// spans the same min…max as the line through every point over each bucket's one or two pixel columns. Non-finite values (gaps) are kept as they are. The nearest point outside the range on each side is kept too, so the
-// line reaches the plot's edges. Series that only grow (run-series' step series, smoothGrowingPoints) are
-// extended from the points appended since the last call: only a new bucket width, range start or column count
-// starts again from the start. Series of at most 4·columns points in the range are returned as they are.
+// Long line series decimated before they reach Chart.js, so a redraw touches at most 2 points per pixel column
+// of the plot instead of every step. The x range [min, max] is cut into buckets of width
+// w = 2^⌈log₂((max − min)/columns)⌉, aligned at x = 0 (bucket b holds b·w ≤ x < (b+1)·w): between columns/2 and
+// `columns` buckets, each one to two pixels wide. Each bucket keeps its lowest and highest point, in x order, so
+// the line spans the same min…max over each bucket's pixels as the line through every point. Non-finite values
+// (gaps) are kept as they are; so is the nearest point outside the range on each side, so that the line reaches
+// the plot's edges. Series that only grow (run-series' step series, smoothGrowingPoints) are extended from the
+// points appended since the last call; a new bucket width or range start begins again. Series of at most
+// 2·columns points in the range (no more than the buckets would give) are returned as they are.
 import type { Point } from './run-series';
 
 export interface BucketRange {
@@ -48,7 +49,7 @@ export function bucketPoints(points: readonly Point[], range: BucketRange, colum
   const first = firstIndex(points, range.min);
   const end = firstIndex(points, range.max, true);
   const span = range.max - range.min;
-  if (end - first <= 4 * columns || !(span > 0) || columns < 1) return points;
+  if (end - first <= 2 * columns || !(span > 0) || columns < 1) return points;
   const width = Math.pow(2, Math.ceil(Math.log2(span / columns)));
   let state = states.get(points);
   if (!state || state.width !== width || state.min !== range.min || state.first !== first || state.upTo > end) {

@@ -1,5 +1,5 @@
 // Turns a run's events into chart series. Pure (no DOM, no Chart.js) so it is unit-tested under mocha and
-// shared by every chart; points are {x: step, y} sorted by step, as Chart.js decimation requires.
+// shared by every chart; points are {x: step, y} sorted by step, as pixel-buckets.ts and Chart.js's normalized data require.
 import type { AllocationEvent, AnglesEvent, EndEvent, EvalEvent, PairAngles, PhaseEvent, RunEvent, RunStartEvent, StepEvent } from '../../src/protocol/run-events';
 import { describePhase } from '../../src/protocol/run-phases';
 

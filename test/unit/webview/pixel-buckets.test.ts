@@ -60,8 +60,9 @@ describe('bucketPoints (min/max per pixel column, for Chart.js)', () => {
   });
 
   it('leaves short series as they are, and keeps a non-finite value (a gap) on its own', () => {
-    const short = series(400);
-    assert.strictEqual(bucketPoints(short, { min: 0, max: 400 }, 100), short);
+    const short = series(200);
+    assert.strictEqual(bucketPoints(short, { min: 0, max: 200 }, 100), short);
+    assert.notStrictEqual(bucketPoints(series(201), { min: 0, max: 201 }, 100).length, 201);
     const gapped = series(1000);
     gapped[500] = { x: 501, y: NaN };
     const got = bucketPoints(gapped, { min: 0, max: 1000 }, 100);
