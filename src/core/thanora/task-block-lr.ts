@@ -3,6 +3,7 @@
 // (row-major, as the adapter values hold them), 1 on the cooperative block. It is the update that the blocks
 // would get as separate PyTorch parameter groups with lr·k and lr.
 import { loraInputNames } from '../lora/peft-names';
+import { MethodName, hasTaskBlocks } from '../method/method-registry';
 import { BlockMap, taskBlocksOf } from './block-map';
 
 export interface AdaptedModuleShape {
@@ -28,4 +29,9 @@ export function taskBlockLrScales(modules: readonly AdaptedModuleShape[], blockM
     scales.set(bInput, b);
   }
   return scales;
+}
+
+/** AdamW's lrScales for a run: none when the method has no task blocks or k = 1 (one learning rate). */
+export function optimizerLrScales(method: MethodName, k: number, modules: readonly AdaptedModuleShape[], blockMaps: ReadonlyMap<string, BlockMap>): Map<string, Float32Array> | undefined {
+  return hasTaskBlocks(method) && k !== 1 ? taskBlockLrScales(modules, blockMaps, k) : undefined;
 }

@@ -9,13 +9,12 @@ import { liftSavedParams } from '../lora/lift-saved-params';
 import { DataType } from '../onnx/types';
 import { anglesEvent } from '../method/adapter-diagnostics';
 import { MethodInit } from '../method/method-init';
-import { hasTaskBlocks } from '../method/method-registry';
 import { engineBatch } from '../method/preview-batches';
 import { sprLossTerm } from '../method/spr-term';
 import { AdamW } from '../optim/adamw';
 import { clipGradNorm, globalGradNorm } from '../optim/grad-clip';
 import { makeLrSchedule } from '../optim/lr-schedule';
-import { taskBlockLrScales } from '../thanora/task-block-lr';
+import { optimizerLrScales } from '../thanora/task-block-lr';
 import { BestRecord, CheckpointMeta, PhaseEvent, RunEvent, RunWarningEvent, TrainerState } from '../../protocol/run-events';
 import { DEFAULT_BEST } from '../experiment/experiment-config';
 import { accumulatedStep } from './accumulated-step';
@@ -128,7 +127,7 @@ export class TrainingRun {
     const lifted = liftSavedParams(init.model, setup.saved, DataType.FLOAT);
     const injected = injectLora(lifted, setup.modules, { rank: init.rank, alpha: config.lora.alpha, dtype: DataType.FLOAT });
     const evalSession = await LogitsSession.open(injected.model, injected.adapters, sessionOptions, setup.saved);
-    const lrScales = hasTaskBlocks(init.method) && config.method.taskLrScale !== 1 ? taskBlockLrScales(setup.modules, init.blockMaps, config.method.taskLrScale) : undefined;
+    const lrScales = optimizerLrScales(init.method, config.method.taskLrScale, setup.modules, init.blockMaps);
     const optimizer = new AdamW({ lr: config.training.lr, weightDecay: config.training.weightDecay, lrScales });
     let startStep = 0;
     if (options.checkpoint) {

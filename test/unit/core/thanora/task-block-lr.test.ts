@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { blockMapFor } from '../../../../src/core/thanora/block-map';
-import { taskBlockLrScales } from '../../../../src/core/thanora/task-block-lr';
+import { optimizerLrScales, taskBlockLrScales } from '../../../../src/core/thanora/task-block-lr';
 
 describe('thanora/taskBlockLrScales', () => {
   it('puts k on the task blocks’ rows of A and columns of B, 1 on the cooperative block', () => {
@@ -11,6 +11,14 @@ describe('thanora/taskBlockLrScales', () => {
     assert.deepStrictEqual([...scales.get('q.lora_A.weight')!], [k, k, k, k, k, k, k, k, k, 1, 1, 1]);
     // B [2, 4], row-major: columns 0-2 task blocks, column 3 cooperative, in each of the 2 rows.
     assert.deepStrictEqual([...scales.get('q.lora_B.weight')!], [k, k, k, 1, k, k, k, 1]);
+  });
+
+  it('a run gets scales only for a method with task blocks and k ≠ 1', () => {
+    const modules = [{ peftName: 'q', dIn: 3, dOut: 2 }];
+    const maps = new Map([['q', blockMapFor([1, 2], 1)]]);
+    assert.strictEqual(optimizerLrScales('thanora', 1, modules, maps), undefined);
+    assert.strictEqual(optimizerLrScales('lora', 0.5, modules, new Map([['q', blockMapFor([], 4)]])), undefined);
+    assert.deepStrictEqual(optimizerLrScales('thanora', 0.5, modules, maps), taskBlockLrScales(modules, maps, 0.5));
   });
 
   it('rejects a scale that is not positive and a module without a block map', () => {
