@@ -7,6 +7,7 @@ import type { ExampleFormatSetting } from '../data/example-formats';
 import type { TokenizerSetting } from '../data/tokenizer';
 
 import type { MethodName } from '../method/method-registry';
+import type { EntropyOver } from '../thanora/spectral-entropy';
 
 export type { MethodName };
 export type Device = 'auto' | 'cuda' | 'cpu';
@@ -49,11 +50,15 @@ export interface MethodConfig {
   epsilon: number;
   /** K of the spectral entropy; see resolveEntropyRank. */
   entropyRank: 'auto' | number;
+  /** Shares of the spectral entropy over σ or σ². */
+  entropyOver: EntropyOver;
   /** Resolved: ⌊r / (T + 1)⌋ when the file says "auto". */
   cooperativeRank: number;
   temperature: number | 'uniform';
   allocation: 'module' | 'layer';
   gamma: number;
+  /** The task blocks' learning rate as a multiple of training.lr (the cooperative block keeps training.lr). */
+  taskLrScale: number;
   lambda: number;
   sprSides: 'both' | 'A' | 'B';
 }

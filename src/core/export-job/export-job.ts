@@ -22,6 +22,7 @@ import { sprLossTerm } from '../method/spr-term';
 import { writeCheckpointFolder } from '../run-folder';
 import { CheckpointMeta, RUN_FILES } from '../../protocol/run-events';
 import { MethodInit } from '../method/method-init';
+import { hasTaskBlocks } from '../method/method-registry';
 import { JOB_FILES, JOB_FORMAT, JobModule, JobSpec, JobTask } from './job-spec';
 import { renderJobReadme } from './job-readme';
 
@@ -158,6 +159,9 @@ export async function exportTrainingJob(experimentFile: string, options: ExportJ
   const setup = setupExperiment(experimentFile);
   const { config } = setup;
   if (setup.head !== 'causal_lm') throw new ExportJobError(`${config.file}: the tasks are sequence classification; training jobs export causal language models only`);
+  if (hasTaskBlocks(config.method.name) && config.method.taskLrScale !== 1) {
+    throw new ExportJobError(`${config.file}: method.taskLrScale = ${config.method.taskLrScale}, but train.py trains the whole adapter at one learning rate; export with taskLrScale 1`);
+  }
   const hf = hfFolderOf(setup, options.hfModel);
   const init = await initializeFresh(setup, { onLog: options.onLog, onNotice: options.onLog, onProgress: options.onProgress });
   const label = runLabel(config.method);

@@ -109,6 +109,7 @@ export function hasiOptionsOf(method: MethodConfig, seed: number, matmul: Matmul
   return {
     epsilon: method.epsilon,
     entropyRank: method.entropyRank === 'auto' ? undefined : method.entropyRank,
+    entropyOver: method.entropyOver,
     cooperativeRank: method.cooperativeRank,
     temperature: method.temperature,
     allocation: method.allocation,

@@ -20,6 +20,11 @@ export interface AdamWOptions {
   eps?: number;
   /** Default 0.01 (PyTorch's AdamW default). */
   weightDecay?: number;
+  /**
+   * Per-element multipliers of the learning rate, by parameter name (parameters not listed use 1): element i
+   * updates with lr·scale[i], decay included, as if it sat in a PyTorch parameter group of that lr.
+   */
+  lrScales?: ReadonlyMap<string, Float32Array>;
 }
 
 /** Everything a checkpoint needs to resume bit-identically (the parameters are saved separately). */
@@ -34,12 +39,15 @@ export const momentSlot = (param: string): string => `${param}/m`;
 export const varianceSlot = (param: string): string => `${param}/v`;
 
 export class AdamW {
-  readonly options: Required<AdamWOptions>;
+  readonly options: Required<Omit<AdamWOptions, 'lrScales'>>;
+  private readonly lrScales: ReadonlyMap<string, Float32Array>;
   private slots = new Map<string, Float32Array>();
   private steps = 0;
 
   constructor(options: AdamWOptions) {
-    this.options = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, ...options };
+    const { lrScales, ...rest } = options;
+    this.options = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, ...rest };
+    this.lrScales = lrScales ?? new Map();
     const { lr, beta1, beta2, eps, weightDecay } = this.options;
     const bad = (what: string) => new AdamWError(`AdamW: ${what}`);
     if (!(lr >= 0)) throw bad(`lr must be ≥ 0, got ${lr}`);
@@ -47,6 +55,10 @@ export class AdamW {
     if (!(beta2 >= 0 && beta2 < 1)) throw bad(`beta2 must be in [0, 1), got ${beta2}`);
     if (!(eps >= 0)) throw bad(`eps must be ≥ 0, got ${eps}`);
     if (!(weightDecay >= 0)) throw bad(`weightDecay must be ≥ 0, got ${weightDecay}`);
+    for (const [name, scale] of this.lrScales) {
+      const i = scale.findIndex((x) => !(x >= 0 && Number.isFinite(x)));
+      if (i >= 0) throw bad(`lrScales of '${name}' must be finite and ≥ 0, got ${scale[i]} at element ${i}`);
+    }
   }
 
   get stepCount(): number {
@@ -58,7 +70,8 @@ export class AdamW {
   }
 
   /**
-   * One update of every parameter in place, t = step count after this call:
+   * One update of every parameter in place, t = step count after this call (lr times the element's lrScales
+   * entry, when it has one):
    *   p ← p·(1 − lr·wd)
    *   m ← β1·m + (1 − β1)·g          v ← β2·v + (1 − β2)·g²
    *   p ← p − (lr / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + eps)
@@ -76,12 +89,15 @@ export class AdamW {
       const g = paramLookup(grads, name)!;
       const m = this.slotFor(momentSlot(name), p.length);
       const v = this.slotFor(varianceSlot(name), p.length);
+      const scale = this.lrScales.get(name);
+      if (scale && scale.length !== p.length) throw new AdamWError(`AdamW: lrScales of '${name}' has ${scale.length} elements but the parameter has ${p.length}`);
       for (let i = 0; i < p.length; i++) {
         const gi = g[i];
         m[i] = beta1 * m[i] + (1 - beta1) * gi;
         v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-        const decayed = Math.fround(p[i] * decay);
-        p[i] = decayed - (stepSize * m[i]) / (Math.sqrt(v[i]) / bias2Sqrt + eps);
+        const k = scale ? scale[i] : 1;
+        const decayed = Math.fround(p[i] * (k === 1 ? decay : 1 - lr * k * weightDecay));
+        p[i] = decayed - (k * stepSize * m[i]) / (Math.sqrt(v[i]) / bias2Sqrt + eps);
       }
     }
     this.steps = t;

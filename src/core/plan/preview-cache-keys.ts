@@ -12,6 +12,7 @@ import * as path from 'path';
 import { Batch } from '../io/batch-file';
 import { ModelProto } from '../onnx/types';
 import { PreviewTokens } from '../method/preview-batches';
+import type { EntropyOver } from '../thanora/spectral-entropy';
 
 /** Bumped whenever what is stored, or how it is computed, changes: older entries are then never read. */
 export const PREVIEW_CACHE_VERSION = 1;
@@ -65,6 +66,7 @@ export interface SpectraKeyInputs {
   covariances: string;
   epsilon: number;
   entropyRank: 'auto' | number;
+  entropyOver: EntropyOver;
   exactSvdMaxDim: number;
 }
 

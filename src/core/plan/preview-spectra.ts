@@ -54,7 +54,7 @@ export function covarianceKeyInputs(setup: ExperimentSetup, preview: readonly (r
 
 export function spectraKeyInputs(setup: ExperimentSetup, covarianceKey: string): SpectraKeyInputs {
   const { method } = setup.config;
-  return { version: PREVIEW_CACHE_VERSION, covariances: covarianceKey, epsilon: method.epsilon, entropyRank: method.entropyRank, exactSvdMaxDim };
+  return { version: PREVIEW_CACHE_VERSION, covariances: covarianceKey, epsilon: method.epsilon, entropyRank: method.entropyRank, entropyOver: method.entropyOver, exactSvdMaxDim };
 }
 
 const covarianceBytes = (modules: readonly ResolvedModule[], taskCount: number) => modules.reduce((s, m) => s + taskCount * m.dIn * m.dIn * 8, 0);

@@ -10,13 +10,15 @@ import { Matrix, scaleColumns, sliceCols, transpose } from '../linalg/matrix';
 import { MatmulFn, jsMatmul } from '../linalg/randomized-svd';
 import { svd } from '../linalg/svd';
 import { topSymmetricEigen } from '../linalg/top-symmetric-eigen';
-import { spectralEntropy } from './spectral-entropy';
+import { EntropyOver, spectralEntropy } from './spectral-entropy';
 
 export interface ContextSvdOptions {
   /** Initial damping ε (default 1e-4), raised ×10 until Cholesky succeeds. */
   epsilon?: number;
   /** K of the entropy (default min(d_in, d_out, 256)). */
   entropyRank?: number;
+  /** Shares of the entropy over σ (default) or σ². */
+  entropyOver?: EntropyOver;
   /** How many left singular vectors to keep for the blocks (≥ the largest r_t; default r). */
   keep: number;
   /** Modules with min(d_in, d_out) up to this get the exact Jacobi SVD (default 512). */
@@ -67,5 +69,5 @@ export async function analyseTaskContext(w: Matrix, c: Matrix, options: ContextS
   for (let i = 0; i < m.data.length; i++) m.data[i] += damped.shift * w.data[i];
   const f = minDim <= (options.exactSvdMaxDim ?? 512) ? svd(m, count) : await spectrumByGram(m, count, keep, mul);
   const u = f.u.cols === keep ? f.u : sliceCols(f.u, 0, keep);
-  return { u, s: f.s.subarray(0, count), epsilon: damped.epsilon, entropy: spectralEntropy(f.s.subarray(0, entropyRank), entropyRank) };
+  return { u, s: f.s.subarray(0, count), epsilon: damped.epsilon, entropy: spectralEntropy(f.s.subarray(0, entropyRank), entropyRank, options.entropyOver) };
 }

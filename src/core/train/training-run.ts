@@ -14,6 +14,7 @@ import { sprLossTerm } from '../method/spr-term';
 import { AdamW } from '../optim/adamw';
 import { clipGradNorm, globalGradNorm } from '../optim/grad-clip';
 import { makeLrSchedule } from '../optim/lr-schedule';
+import { optimizerLrScales } from '../thanora/task-block-lr';
 import { BestRecord, CheckpointMeta, PhaseEvent, RunEvent, RunWarningEvent, TrainerState } from '../../protocol/run-events';
 import { DEFAULT_BEST } from '../experiment/experiment-config';
 import { accumulatedStep } from './accumulated-step';
@@ -126,7 +127,8 @@ export class TrainingRun {
     const lifted = liftSavedParams(init.model, setup.saved, DataType.FLOAT);
     const injected = injectLora(lifted, setup.modules, { rank: init.rank, alpha: config.lora.alpha, dtype: DataType.FLOAT });
     const evalSession = await LogitsSession.open(injected.model, injected.adapters, sessionOptions, setup.saved);
-    const optimizer = new AdamW({ lr: config.training.lr, weightDecay: config.training.weightDecay });
+    const lrScales = optimizerLrScales(init.method, config.method.taskLrScale, setup.modules, init.blockMaps);
+    const optimizer = new AdamW({ lr: config.training.lr, weightDecay: config.training.weightDecay, lrScales });
     let startStep = 0;
     if (options.checkpoint) {
       optimizer.importState(options.checkpoint.optimizer);

@@ -46,8 +46,8 @@ describe('loadExperiment', () => {
     assert.deepStrictEqual(config.tasks[0], { ...config.tasks[0], weight: 1, format: 'auto', labels: undefined });
     // cooperativeRank "auto" = ⌊16 / (2 + 1)⌋ = 5.
     assert.deepStrictEqual(config.method, {
-      name: 'thanora', previewSamples: 256, epsilon: 1e-4, entropyRank: 'auto', cooperativeRank: 5,
-      temperature: 0.05, allocation: 'module', gamma: 1, lambda: 1e-3, sprSides: 'both',
+      name: 'thanora', previewSamples: 256, epsilon: 1e-4, entropyRank: 'auto', entropyOver: 'sigma', cooperativeRank: 5,
+      temperature: 0.05, allocation: 'module', gamma: 1, taskLrScale: 1, lambda: 1e-3, sprSides: 'both',
     });
     assert.deepStrictEqual(config.training, {
       length: { unit: 'steps', steps: 1000 }, batchSize: 8, gradAccumulation: 1, seqLength: 512, padding: 'longest', lr: 2e-4, warmupSteps: 0,

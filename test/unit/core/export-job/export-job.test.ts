@@ -229,6 +229,16 @@ describe('export-job: bad input', function () {
     assert.deepStrictEqual(fs.readdirSync(path.join(tmp, 'used')), ['keep.txt']);
   });
 
+  it('a task-block learning rate train.py does not implement (method.taskLrScale ≠ 1), before anything is written', async () => {
+    const text = JSON.parse(fs.readFileSync(experiment, 'utf8'));
+    const scaled = path.join(path.dirname(experiment), 'scaled.thanora.json');
+    fs.writeFileSync(scaled, JSON.stringify({ ...text, method: { ...text.method, taskLrScale: 0.5 } }));
+    await assert.rejects(exportTrainingJob(scaled, { target: 'accelerate', outDir: path.join(tmp, 'scaled'), hfModel: HF_BASE }), {
+      message: `${scaled}: method.taskLrScale = 0.5, but train.py trains the whole adapter at one learning rate; export with taskLrScale 1`,
+    });
+    assert.ok(!fs.existsSync(path.join(tmp, 'scaled')) || fs.readdirSync(path.join(tmp, 'scaled')).length === 0);
+  });
+
   it('a target other than accelerate', async () => {
     await assert.rejects(exportTrainingJob(experiment, { target: 'ray' as 'accelerate', outDir: path.join(tmp, 'ray') }), { message: '--target ray is not supported; use accelerate' });
   });

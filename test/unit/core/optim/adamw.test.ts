@@ -142,6 +142,34 @@ describe('AdamW', () => {
     state.slots['w/m'][0] = 123;
     assert.notStrictEqual(opt.slot('w/m')![0], 123);
   });
+  it('lrScales update each element as a parameter group of lr·scale would: the split tensor, each part its own AdamW', () => {
+    const rand = rng(5);
+    const options = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1 };
+    // w = [first 6 elements at lr·3 | last 4 at lr]; the oracle trains the two parts as separate optimizers.
+    const w = Float32Array.from({ length: 10 }, () => rand());
+    const fast = { w: w.slice(0, 6) };
+    const slow = { w: w.slice(6) };
+    const scale = Float32Array.from({ length: 10 }, (_, i) => (i < 6 ? 3 : 1));
+    const opt = new AdamW({ lr: 0, ...options, lrScales: new Map([['w', scale]]) });
+    const optFast = new AdamW({ lr: 0, ...options });
+    const optSlow = new AdamW({ lr: 0, ...options });
+    for (const lr of [1e-2, 4e-3, 2e-2]) {
+      const g = Float32Array.from({ length: 10 }, () => rand());
+      opt.step({ w }, { w: g }, lr);
+      optFast.step(fast, { w: g.slice(0, 6) }, 3 * lr);
+      optSlow.step(slow, { w: g.slice(6) }, lr);
+    }
+    // Tolerance: the same float32 arithmetic up to the order of two products (lr·3 vs 3·lr): 1e-7 absolute.
+    const expected = [...fast.w, ...slow.w];
+    w.forEach((x, i) => assert.ok(Math.abs(x - expected[i]) < 1e-7, `element ${i}: ${x} vs ${expected[i]}`));
+    // Scale 1 everywhere is the plain optimizer, bit for bit.
+    const plain = { w: Float32Array.from([0.3, -0.2]) };
+    const scaled = { w: plain.w.slice() };
+    const optOnes = new AdamW({ lr: 0.01, lrScales: new Map([['w', new Float32Array([1, 1])]]) });
+    new AdamW({ lr: 0.01 }).step(plain, { w: Float32Array.from([0.5, 1]) });
+    optOnes.step(scaled, { w: Float32Array.from([0.5, 1]) });
+    assert.deepStrictEqual(scaled.w, plain.w);
+  });
 
   describe('errors', () => {
     const throwsAdam = (fn: () => unknown, ...fragments: string[]) =>
@@ -166,6 +194,8 @@ describe('AdamW', () => {
       throwsAdam(() => opt.importState({ step: 1, slots: { w: new Float32Array(2) } }), "'w'");
       throwsAdam(() => opt.importState({ step: -1, slots: {} }), 'step');
       throwsAdam(() => new AdamW({ lr: 0.1, beta2: 1 }), 'beta2');
+      throwsAdam(() => new AdamW({ lr: 0.1, lrScales: new Map([['w', Float32Array.from([1, -1])]]) }), "'w'", '-1', 'element 1');
+      throwsAdam(() => new AdamW({ lr: 0.1, lrScales: new Map([['w', new Float32Array(3)]]) }).step({ w: new Float32Array(2) }, { w: new Float32Array(2) }), "lrScales of 'w'", '3 elements');
       throwsAdam(() => adamwStateFromSafetensors({ tensors: new Map() }, 'x.safetensors'), 'x.safetensors', 'adamw.step');
     });
   });
