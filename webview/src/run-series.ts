@@ -40,15 +40,20 @@ export function viewRun(events: readonly RunEvent[]): RunView {
     else if (e.type === 'step') {
       stepsByNumber.set(e.step, e);
       view.phase = undefined;
-    } else if (e.type === 'angles') view.angles.push(e);
-    else if (e.type === 'eval') view.evals.push(e);
-    else if (e.type === 'end') {
-      view.end = e;
-      view.phase = undefined;
-    }
+    } else accumulate(view, e);
   }
   view.steps = [...stepsByNumber.values()].sort((a, b) => a.step - b.step);
   return view;
+}
+
+/** The events a view only collects: angles, evals and the end (which ends any phase). */
+function accumulate(view: RunView, e: RunEvent): void {
+  if (e.type === 'angles') view.angles.push(e);
+  else if (e.type === 'eval') view.evals.push(e);
+  else if (e.type === 'end') {
+    view.end = e;
+    view.phase = undefined;
+  }
 }
 
 /**
@@ -70,12 +75,7 @@ export function extendView(view: RunView, added: readonly RunEvent[], all: reado
     if (e.type === 'step') {
       view.steps.push(e);
       view.phase = undefined;
-    } else if (e.type === 'angles') view.angles.push(e);
-    else if (e.type === 'eval') view.evals.push(e);
-    else if (e.type === 'end') {
-      view.end = e;
-      view.phase = undefined;
-    }
+    } else accumulate(view, e);
   }
   return view;
 }
