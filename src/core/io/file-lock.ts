@@ -81,6 +81,10 @@ function tryCreate(lockFile: string, holder: LockHolder): boolean {
   }
 }
 
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /** Removes `lockFile` if it still holds the same stale holder, under the break lock. */
 function breakStale(lockFile: string, stale: LockHolder | undefined): void {
   const breaker = `${lockFile}.break`;
@@ -106,7 +110,10 @@ function breakStale(lockFile: string, stale: LockHolder | undefined): void {
  */
 export function acquireLock(lockFile: string, purpose: string, describe: (holder: LockHolder) => string): FileLock {
   const me: LockHolder = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), purpose };
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    // Another process may be breaking the same stale lock (it holds the break lock): give it time, 5·2^k ms,
+    // about 0.6 s over all attempts, rather than spending every attempt while it works.
+    if (attempt > 0) sleepSync(5 * 2 ** (attempt - 1));
     if (tryCreate(lockFile, me)) return new FileLock(lockFile);
     const holder = readLockHolder(lockFile);
     const live = liveLockHolder(lockFile);
