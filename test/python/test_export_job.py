@@ -358,7 +358,7 @@ class ExportedAccelerateJob(unittest.TestCase):
     def test_greedy_decoding_equals_the_engine_token_for_token(self):
         # The accuracies above are 0 on this random model, so exact match alone would not tell two decoders apart:
         # here train.py's greedy_generate on its trained model (base + residual + LoRA, float32) and the engine's
-        # greedyGenerate on the merged ONNX model complete the eval prompts, 10 tokens each, and must agree on every id.
+        # generateTokens (greedy) on the merged ONNX model complete the eval prompts, 10 tokens each, and must agree on every id.
         train = load_train_py()
         spec = read_json(os.path.join(self.two, "job.json"))
         examples = [json.loads(line) for t in spec["tasks"] for line in open(os.path.join(self.two, t["evalFile"]))]
@@ -366,10 +366,10 @@ class ExportedAccelerateJob(unittest.TestCase):
         merged = os.path.join(self.merged_run, "merged", "model.onnx")
         tr = spec["training"]
         script = (f"const {{ LogitsSession }} = require({json.dumps(os.path.join(ROOT, 'out', 'src', 'core', 'generate', 'logits-session.js'))});"
-                  f"const {{ greedyGenerate }} = require({json.dumps(os.path.join(ROOT, 'out', 'src', 'core', 'generate', 'greedy-generate.js'))});"
+                  f"const {{ generateTokens }} = require({json.dumps(os.path.join(ROOT, 'out', 'src', 'core', 'generate', 'generate-tokens.js'))});"
                   f"const {{ readModelFile }} = require({json.dumps(os.path.join(ROOT, 'out', 'src', 'core', 'onnx', 'model-file.js'))});"
                   f"LogitsSession.open(readModelFile({json.dumps(merged)}), [], {{ device: 'cpu', threads: 1 }}).then(async (s) => {{"
-                  f"console.log(JSON.stringify(await greedyGenerate(s, {json.dumps(prompts)}, {{ maxNewTokens: 10, eosId: {json.dumps(tr['eosId'])}, padId: {tr['padId']}, batchSize: 16 }})));"
+                  f"console.log(JSON.stringify(await generateTokens(s, {json.dumps(prompts)}, {{ maxNewTokens: 10, eosId: {json.dumps(tr['eosId'])}, padId: {tr['padId']}, batchSize: 16 }})));"
                   "await s.release(); });")
         engine = json.loads(run(["node", "-e", script]).strip().splitlines()[-1])
         with torch.no_grad():
