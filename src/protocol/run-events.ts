@@ -7,7 +7,9 @@ import type { MethodName } from '../core/method/method-registry';
 export type { MethodName };
 
 /**
- * What a run is doing before its first step, k of n done: the preview passes (activation covariances), the
+ * What a run is doing before its first step, k of n done: the data check (tasks whose files are read, tokenized
+ * and validated; it ends before the run folder exists, so its events are written there once the folder is made,
+ * with the times they happened, and a run whose data is bad has no folder), the preview passes (activation covariances), the
  * per-module initialisation (HASI's context SVDs and allocation, PiSSA's SVD, LoRA's random A), building the
  * training graph, opening the ONNX Runtime sessions, the evaluation at step 0, the first step. Written before
  * the start event of its session (the sessions open before it) and after it (eval, first step); a step event
@@ -15,8 +17,8 @@ export type { MethodName };
  */
 export interface PhaseEvent {
   type: 'phase';
-  phase: 'preview' | 'init' | 'graph' | 'sessions' | 'eval' | 'first-step';
-  /** Parts done and in all (preview passes, modules or layers initialised); 0 of 1 for a phase just begun. */
+  phase: 'data' | 'preview' | 'init' | 'graph' | 'sessions' | 'eval' | 'first-step';
+  /** Parts done and in all (tasks checked, preview passes, modules or layers initialised); 0 of 1 for a phase just begun. */
   done: number;
   total: number;
   time: string;

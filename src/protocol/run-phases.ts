@@ -2,6 +2,7 @@
 import type { PhaseEvent } from './run-events';
 
 const phaseNames: Record<PhaseEvent['phase'], string> = {
+  data: 'checking the task data',
   preview: 'preview passes (activation covariances)',
   init: 'initialising the adapters (SVDs, rank allocation)',
   graph: 'building the training graph',

@@ -72,12 +72,18 @@ export class TrainingController implements vscode.Disposable {
         new Promise<void>((resolve) => {
           cancel.onCancellationRequested(() => this.stop());
           let lastFraction = 0;
+          // Each phase is logged once, as it begins.
+          let lastPhase: string | undefined;
           const client = new TrainingWorkerClient(this.workerPath, request, {
             onEvent: (event, runDir) => {
               if (event.type === 'start') this.changed.fire();
               if (event.type === 'phase') {
-                progress.report({ message: `${path.basename(runDir)}: ${describePhase(event)}` });
-                this.showStatus('$(sync~spin) ThanoRA preparing…', `Preparing ${runDir}: ${describePhase(event)}`);
+                // The data check comes before the run folder exists: the experiment file names the run then.
+                const run = runDir || start.experimentFile;
+                if (event.phase !== lastPhase) this.log.appendLine(`[${event.time}] ${path.basename(run)}: ${describePhase({ ...event, total: 1 })}`);
+                lastPhase = event.phase;
+                progress.report({ message: `${path.basename(run)}: ${describePhase(event)}` });
+                this.showStatus('$(sync~spin) ThanoRA preparing…', `Preparing ${run}: ${describePhase(event)}`);
               }
               if (event.type === 'step') {
                 const start = this.lastStart;

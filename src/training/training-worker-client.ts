@@ -82,7 +82,8 @@ export class TrainingWorkerClient {
   private handle(message: WorkerToHostMessage): void {
     switch (message.type) {
       case 'event':
-        this.runDir = message.runDir;
+        // '' while a new run's data is checked, before its folder exists.
+        if (message.runDir) this.runDir = message.runDir;
         this.listener.onEvent(message.event, message.runDir);
         break;
       case 'log':

@@ -159,7 +159,8 @@ export class DashboardSession implements vscode.Disposable {
     if ((await vscode.window.showInformationMessage(`ThanoRA: saved ${target.fsPath}.`, open)) === open) await vscode.commands.executeCommand('vscode.open', target);
   }
 
-  /** Asks first (modal), refuses a run a process is writing, and moves the folder to the trash (it can be restored). */
+  /** Asks first (modal), refuses a run a process is writing, and moves the folder to the trash (it can be restored);
+ * where there is no trash, asks again before deleting it for good. */
   private async deleteRun(runDir: string): Promise<void> {
     const name = path.basename(runDir);
     if (runIsLive(runDir)) {
@@ -171,8 +172,17 @@ export class DashboardSession implements vscode.Disposable {
     if (choice !== remove) return;
     try {
       await vscode.workspace.fs.delete(vscode.Uri.file(runDir), { recursive: true, useTrash: true });
-    } catch (e) {
-      void vscode.window.showErrorMessage(`ThanoRA: cannot delete ${runDir}: ${(e as Error).message}`);
+    } catch (trash) {
+      // A remote workspace (code-server, SSH) may have no trash: deleting for good is asked separately.
+      const permanently = 'Delete Permanently';
+      const again = await vscode.window.showWarningMessage(`${name} could not be moved to the trash. Delete it permanently?`, { modal: true, detail: `${(trash as Error).message}\nThis cannot be undone.` }, permanently);
+      if (again === permanently) {
+        try {
+          await vscode.workspace.fs.delete(vscode.Uri.file(runDir), { recursive: true, useTrash: false });
+        } catch (e) {
+          void vscode.window.showErrorMessage(`ThanoRA: cannot delete ${runDir}: ${(e as Error).message}`);
+        }
+      }
     }
     await this.host.refresh();
   }

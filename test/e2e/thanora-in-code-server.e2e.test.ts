@@ -2,7 +2,8 @@
 // create the demo with "ThanoRA: New Experiment", run "ThanoRA: Start Training" from the command palette, see
 // the dashboard fill and the finish toast offer Merge (no Resume), train a LoRA run next to it (its allocation
 // and angle charts say why they are empty), break thanora.json (its problem in the Problems panel, the runs
-// still listed), break a data line (the failure toast's Open and Show Log, the line in the Problems panel), see both runs in the editor tab's table, repaint in a light, a high-contrast and a dark theme,
+// still listed; its quick fix applied), see the phases while a run prepares, export a chart's CSV and delete a run
+// from the editor dashboard (through VS Code's dialogs), break a data line (the failure toast's Open and Show Log, the line in the Problems panel), see both runs in the editor tab's table, repaint in a light, a high-contrast and a dark theme,
 // right-click the run folder → "Merge Adapter into Base Model", find the merged model in the workspace, and open
 // the same workspace in Restricted Mode (runs shown, training refused).
 import * as assert from 'assert';
@@ -123,11 +124,17 @@ describe('ThanoRA in code-server', function () {
     const runs = path.join(workspace, 'thanora-demo', 'runs');
     const deadline = Date.now() + 300000;
     let runDir: string | undefined;
-    while (!runDir && Date.now() < deadline) {
-      runDir = fs.existsSync(runs) ? fs.readdirSync(runs).map((d) => path.join(runs, d)).find((d) => fs.existsSync(path.join(d, 'status.json'))) : undefined;
-      await new Promise((r) => setTimeout(r, 500));
+    // Until the first step, the progress notification names the phase the run is in.
+    const notified = new Set<string>();
+    const firstStep = (dir: string | undefined) => !!dir && fs.existsSync(path.join(dir, 'metrics.jsonl')) && fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').includes('"type":"step"');
+    while (!firstStep(runDir) && Date.now() < deadline) {
+      runDir ??= fs.existsSync(runs) ? fs.readdirSync(runs).map((d) => path.join(runs, d)).find((d) => fs.existsSync(path.join(d, 'status.json'))) : undefined;
+      for (const text of await page.locator('.notifications-toasts .notification-toast', { hasText: 'ThanoRA' }).allTextContents().catch(() => [])) notified.add(text);
+      await new Promise((r) => setTimeout(r, 250));
     }
     assert.ok(runDir, 'no run folder appeared');
+    const phasesShown = [...notified].join(' | ');
+    assert.match(phasesShown, /preview passes \(activation covariances\) \d+\/\d+|initialising the adapters \(SVDs, rank allocation\) \d+\/\d+/, `the notification counts a phase's parts: ${phasesShown}`);
     await waitForFile(path.join(runDir, 'status.json'), 480000, (t) => JSON.parse(t).state !== 'running');
     assert.strictEqual(JSON.parse(fs.readFileSync(path.join(runDir, 'status.json'), 'utf8')).state, 'finished');
     const frame = await dashboardFrame(page, 60000);
@@ -147,6 +154,11 @@ describe('ThanoRA in code-server', function () {
     assert.strictEqual((log.match(/running on CPU/g) ?? []).length, 1, `one device line per run:\n${log}`);
     assert.match(log, /device cpu from the setting thanora\.device/);
     assert.doesNotMatch(log, /npm ci/);
+    // Each phase is logged as it begins, the data check first (before the run folder exists).
+    const phases = ['checking the task data', 'preview passes', 'initialising the adapters', 'building the training graph', 'opening the ONNX Runtime sessions', 'evaluating before the first step', 'first training step'];
+    const at = phases.map((p) => log.indexOf(`: ${p}`));
+    assert.ok(at.every((i, k) => i >= 0 && (k === 0 || i > at[k - 1])), `the log names the phases in order:\n${log}`);
+    assert.match(log, /thanora\.json: checking the task data/);
   });
 
   it('a LoRA run next to the ThanoRA run: its allocation and angle charts say why they are empty', async () => {
@@ -185,6 +197,15 @@ describe('ThanoRA in code-server', function () {
     fs.writeFileSync(file, JSON.stringify({ ...config, method: 'lora' }, null, 2) + '\n');
     const problems = await problemsText(page, /did you mean \{"name": "lora"\}/);
     assert.match(problems, /thanora\.json/);
+    // The quick fix, as a user applies it: open the problem (the cursor lands on "lora"), Auto Fix, save.
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'did you mean' }).first().dblclick();
+    await page.locator('.tabs-container .tab.active', { hasText: 'thanora.json' }).waitFor({ timeout: 30000 });
+    await runCommand(page, 'Auto Fix...');
+    await page.locator('.tabs-container .tab.active.dirty', { hasText: 'thanora.json' }).waitFor({ timeout: 30000 });
+    await runCommand(page, 'File: Save');
+    const fixed = JSON.parse(await waitForFile(file, 30000, (t) => !t.includes('"method": "lora"')));
+    assert.deepStrictEqual(fixed.method, { name: 'lora' }, 'the fix writes the object the schema wants');
+    assert.deepStrictEqual({ ...fixed, method: config.method }, config, 'and changes nothing else');
     // Broken JSON: the runs the file's output folder holds are still listed.
     fs.writeFileSync(file, valid.slice(0, valid.length / 2));
     await problemsText(page, /invalid JSON/);
@@ -212,6 +233,58 @@ describe('ThanoRA in code-server', function () {
     assert.ok((await table.locator('.runs-table thead th').allTextContents()).includes('method.name'), 'the config diff shows the method');
     await table.locator('#progress-text', { hasText: 'finished' }).waitFor({ timeout: 30000 });
     await page.screenshot({ path: path.join(artifacts, 'editor-dashboard.png') });
+    await runCommand(page, 'View: Close Editor');
+  });
+
+  it('the editor dashboard exports a chart as CSV through the save dialog, and deletes a run after asking', async () => {
+    const runs = path.join(workspace, 'thanora-demo', 'runs');
+    const [runId] = fs.readdirSync(runs).filter((d) => d.startsWith('thanora'));
+    // A copy of the ThanoRA run to delete, so the runs the later tests use stay.
+    const spare = path.join(runs, `spare-${runId}`);
+    fs.cpSync(path.join(runs, runId), spare, { recursive: true });
+    await runCommand(page, 'ThanoRA: Open Dashboard in Editor');
+    let table: Frame | undefined;
+    const deadline = Date.now() + 60000;
+    while (!table && Date.now() < deadline) {
+      for (const frame of page.frames()) if ((await frame.locator('.runs-table tbody tr').count().catch(() => 0)) === 3) table = frame;
+      if (!table) await page.waitForTimeout(500);
+    }
+    assert.ok(table, 'the spare run is listed');
+    const rowOf = (id: string) => table!.locator('.runs-table tbody tr', { hasText: id });
+    // Export CSV of the loss chart of the selected run: Save As opens in its folder with the suggested name.
+    await rowOf(runId).first().click();
+    await table.locator('#progress-text', { hasText: 'finished' }).waitFor({ timeout: 30000 });
+    // The picker's tooltip ends with the selected run's folder.
+    const selected = (await table.locator('#run-select').getAttribute('title'))!.split('\n').pop()!;
+    assert.strictEqual(path.dirname(selected), runs);
+    await table.locator('button.chart-export[data-chart="loss"][data-format="csv"]').click();
+    const dialog = page.locator('.quick-input-widget input.input');
+    await dialog.waitFor({ state: 'visible', timeout: 30000 });
+    const suggested = `${path.basename(selected)}-loss.csv`;
+    assert.ok((await dialog.inputValue()).endsWith(suggested), `the save dialog suggests ${suggested}: ${await dialog.inputValue()}`);
+    await page.keyboard.press('Enter');
+    const csv = await waitForFile(path.join(selected, suggested), 30000, (t) => t.endsWith('\n'));
+    const [header, ...rows] = csv.trim().split('\n');
+    assert.match(header, /^series,step,/);
+    const perSeries = new Map<string, number>();
+    for (const row of rows) perSeries.set(row.split(',')[0], (perSeries.get(row.split(',')[0]) ?? 0) + 1);
+    assert.ok(perSeries.size >= 2 && [...perSeries.values()].every((n) => n === 40), `one row per step of the 40 for each series: ${JSON.stringify([...perSeries])}`);
+    await page.locator('.notifications-toasts .notification-toast', { hasText: `saved ${path.join(selected, suggested)}` }).waitFor({ timeout: 30000 });
+    // Delete asks first (modal); where the trash is not available it asks again before deleting for good.
+    await rowOf(`spare-${runId}`).locator('button.run-delete').click();
+    const ask = page.locator('.monaco-dialog-box', { hasText: `Delete the run spare-${runId}?` });
+    await ask.waitFor({ timeout: 30000 });
+    await page.screenshot({ path: path.join(artifacts, 'delete-run-dialog.png') });
+    await ask.locator('.monaco-button', { hasText: 'Move to Trash' }).click();
+    const permanently = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Delete Permanently' });
+    const gone = Date.now() + 30000;
+    while (fs.existsSync(spare) && Date.now() < gone) {
+      if (await permanently.isVisible().catch(() => false)) await permanently.click();
+      await page.waitForTimeout(250);
+    }
+    assert.ok(!fs.existsSync(spare), 'the spare run folder is gone');
+    await table.locator('.runs-table tbody tr', { hasText: `spare-${runId}` }).waitFor({ state: 'detached', timeout: 30000 });
+    assert.strictEqual(await table.locator('.runs-table tbody tr').count(), 2);
     await runCommand(page, 'View: Close Editor');
   });
 

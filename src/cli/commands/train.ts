@@ -1,5 +1,6 @@
 // `thanora train <thanora.json>`: runs the experiment with a progress bar; Ctrl-C stops after the current
 // step and checkpoints; `--resume <run-dir>` continues from the last checkpoint.
+import { describePhase } from '../../protocol/run-phases';
 import { RunEvent } from '../../protocol/run-events';
 import { runTraining } from '../../core/train/run-training';
 import { METHOD_NAMES, isMethodName, methodNameList } from '../../core/method/method-registry';
@@ -67,6 +68,7 @@ export const trainCommand: CliCommand = {
         },
         (e) => {
           if (e.type === 'start') total = e.totalSteps;
+          if (e.type === 'phase') progress.status(describePhase(e));
           if (e.type === 'step') {
             const spr = e.sprLoss !== null ? ` spr ${e.sprLoss.toExponential(2)}` : '';
             progress.update(e.step, total, `loss ${e.loss.toFixed(4)}${spr} ${Math.round(e.tokensPerSecond)} tok/s`);

@@ -67,6 +67,8 @@ export interface LoadTaskDataOptions {
   maxErrors?: number;
   /** The model's vocabulary size: pre-tokenized ids must be below it. */
   vocabLimit?: number;
+  /** Called as each task's splits are read: tasks done of all (0 of n before the first). */
+  onTask?: (done: number, total: number) => void;
 }
 
 const keptDropReasons = 3;
@@ -148,7 +150,8 @@ export function loadTaskData(sources: readonly TaskDataSource[], tokenizer: Text
   const notes: string[] = [];
   const summary: string[] = [];
   let objective: { kind: ObjectiveKind; from: string } | undefined;
-  for (const source of sources) {
+  options.onTask?.(0, sources.length);
+  for (const [index, source] of sources.entries()) {
     const train = loadSplit(source.train, source, tokenizer, options, issues);
     // One file for both splits is read once: its problems are reported once.
     const splits = { train, eval: source.eval === source.train ? train : loadSplit(source.eval, source, tokenizer, options, issues) };
@@ -175,6 +178,7 @@ export function loadTaskData(sources: readonly TaskDataSource[], tokenizer: Text
       const report = { train: splits.train.report, eval: splits.eval.report };
       tasks.push({ name: source.name, format, train: splits.train.examples, eval: splits.eval.examples, report });
     }
+    options.onTask?.(index + 1, sources.length);
   }
   issues.throwIfAny();
   return { objective: objective?.kind ?? 'causal_lm', tasks, summary, notes };

@@ -1,5 +1,6 @@
 // Everything a run needs from the experiment file before the method is initialised: the validated config,
 // tokenizer, tokenized task data, base model, target modules and the step count.
+import { PhaseReporter } from './phase-recorder';
 import { loadTaskData, LoadedTaskData } from '../data/load-task-data';
 import { stepsForEpochs } from '../data/task-mixer';
 import { loadTokenizer, TextTokenizer } from '../data/tokenizer';
@@ -57,7 +58,8 @@ function checkRankFits(cfg: ExperimentConfig, modules: readonly ResolvedModule[]
   );
 }
 
-export function setupExperiment(config: ExperimentConfig | string): ExperimentSetup {
+/** onPhase hears the data check ('data', tasks read of all). */
+export function setupExperiment(config: ExperimentConfig | string, onPhase?: PhaseReporter): ExperimentSetup {
   const cfg = typeof config === 'string' ? loadExperiment(config) : config;
   const tokenizer = loadTokenizer(cfg.tokenizer);
   const model = readModelFile(cfg.baseModel);
@@ -68,7 +70,7 @@ export function setupExperiment(config: ExperimentConfig | string): ExperimentSe
   const data = loadTaskData(
     cfg.tasks.map((t) => ({ name: t.name, train: t.train, eval: t.eval, format: t.format, labels: t.labels })),
     tokenizer,
-    { seqLength: cfg.training.seqLength, vocabLimit: vocabSize },
+    { seqLength: cfg.training.seqLength, vocabLimit: vocabSize, onTask: onPhase && ((done, total) => onPhase('data', done, total)) },
   );
   const onePosition = data.objective === 'causal_lm' ? singlePositionLogitsProblem(model) : undefined;
   if (onePosition) throw new Error(`${cfg.baseModel}: ${onePosition}`);

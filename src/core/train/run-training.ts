@@ -3,7 +3,8 @@
 // event) and returned, never thrown past the run folder.
 import { ExperimentConfig, MethodConfig } from '../experiment/experiment-config';
 import { loadExperiment } from '../experiment/load-experiment';
-import { RUN_FILES, RunEvent } from '../../protocol/run-events';
+import { PhaseEvent, RUN_FILES, RunEvent } from '../../protocol/run-events';
+import { phaseRecorder } from './phase-recorder';
 import { folderProblem } from '../io/file-errors';
 import { threadCountProblem } from '../runtime/thread-count';
 import { Device } from '../runtime/session';
@@ -75,6 +76,7 @@ function resumeTarget(target: string): { runDir: string; checkpoint?: string } {
 export async function runTraining(
   experimentFile: string,
   options: RunTrainingOptions = {},
+  /** runDir is '' for the data check of a new run, whose folder does not exist yet. */
   onEvent?: (e: RunEvent, runDir: string) => void,
 ): Promise<RunTrainingResult> {
   let folder: RunFolder | undefined;
@@ -106,7 +108,15 @@ export async function runTraining(
     // A folder the run could not be created in is reported before the data and the model are loaded.
     const outputProblem = folder ? undefined : folderProblem(config.output, 'output folder');
     if (outputProblem) throw outputProblem;
-    const setup = setupExperiment(config);
+    // The data check ends before a new run's folder exists (bad data makes none): its phase events are heard at
+    // once and written into the folder when it is made, with the times they happened.
+    const early: PhaseEvent[] = [];
+    const dataPhase = phaseRecorder((e) => {
+      if (folder) folder.append(e);
+      else early.push(e);
+      onEvent?.(e, folder?.dir ?? '');
+    });
+    const setup = setupExperiment(config, dataPhase);
     for (const line of [...setup.data.summary, ...setup.data.notes]) options.onLog?.(line);
     totalSteps = setup.totalSteps;
     const checkpoint = checkpointDir ? readCheckpoint(checkpointDir) : undefined;
@@ -119,7 +129,10 @@ export async function runTraining(
       lastCheckpoint: checkpointDir && folder ? path.relative(folder.dir, checkpointDir) : undefined,
     };
     if (folder) folder.writeStatus(status);
-    else folder = RunFolder.create(config.output, options.label ?? runLabel(config.method), config, status);
+    else {
+      folder = RunFolder.create(config.output, options.label ?? runLabel(config.method), config, status);
+      for (const e of early) folder.append(e);
+    }
     const run = await TrainingRun.prepare(setup, folder, {
       checkpoint,
       onLog: options.onLog,

@@ -15,7 +15,7 @@ import { AdamW } from '../optim/adamw';
 import { clipGradNorm, globalGradNorm } from '../optim/grad-clip';
 import { makeLrSchedule } from '../optim/lr-schedule';
 import { optimizerLrScales } from '../thanora/task-block-lr';
-import { BestRecord, CheckpointMeta, PhaseEvent, RunEvent, RunWarningEvent, TrainerState } from '../../protocol/run-events';
+import { BestRecord, CheckpointMeta, RunEvent, RunWarningEvent, TrainerState } from '../../protocol/run-events';
 import { DEFAULT_BEST } from '../experiment/experiment-config';
 import { accumulatedStep } from './accumulated-step';
 import { BestTracker } from './best-checkpoint';
@@ -27,6 +27,7 @@ import { buildLoraTrainingGraph, LoraTrainingGraph } from './lora-training-graph
 import { initializeFresh, restoreFromCheckpoint } from './method-state';
 import { RunFolder } from '../run-folder';
 import { TrainStepSession } from './train-step-session';
+import { phaseRecorder } from './phase-recorder';
 
 export interface PrepareOptions {
   checkpoint?: LoadedCheckpoint;
@@ -36,20 +37,6 @@ export interface PrepareOptions {
   onProgress?: (line: string) => void;
   onEvent?: (e: RunEvent) => void;
   label: string;
-}
-
-/** Phase events at most this often (a LoRA initialises hundreds of modules in a blink), besides each new phase and each end. */
-const phaseIntervalMs = 500;
-
-/** Records phase progress (PhaseEvent), skipping updates of the same phase that come faster than phaseIntervalMs. */
-function phaseRecorder(record: (e: PhaseEvent) => void): (phase: PhaseEvent['phase'], done: number, total: number) => void {
-  let last: { phase: string; at: number } | undefined;
-  return (phase, done, total) => {
-    const now = Date.now();
-    if (last && last.phase === phase && done < total && now - last.at < phaseIntervalMs) return;
-    last = { phase, at: now };
-    record({ type: 'phase', phase, done, total, time: new Date(now).toISOString() });
-  };
 }
 
 /** Angles every this many steps when the experiment does not say (about 20 points per run). */

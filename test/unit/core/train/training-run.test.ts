@@ -61,8 +61,8 @@ describe('training run (tiny-llama, pre-tokenized tasks)', function () {
     const phases = events.filter((e): e is PhaseEvent => e.type === 'phase');
     assert.ok(phases.every((p) => events.indexOf(p) < firstStep), 'no phase after the first step');
     const order = [...new Set(phases.map((p) => p.phase))];
-    assert.deepStrictEqual(order, ['preview', 'init', 'graph', 'sessions', 'eval', 'first-step']);
-    for (const name of ['preview', 'init'] as const) {
+    assert.deepStrictEqual(order, ['data', 'preview', 'init', 'graph', 'sessions', 'eval', 'first-step']);
+    for (const name of ['data', 'preview', 'init'] as const) {
       const of = phases.filter((p) => p.phase === name);
       const last = of[of.length - 1];
       assert.strictEqual(last.done, last.total, `${name} ends with all its parts done`);
@@ -72,6 +72,32 @@ describe('training run (tiny-llama, pre-tokenized tasks)', function () {
     const start = events.findIndex((e) => e.type === 'start');
     assert.ok(events.findIndex((e) => e.type === 'phase' && e.phase === 'sessions') < start);
     assert.ok(events.findIndex((e) => e.type === 'phase' && e.phase === 'eval') > start);
+  });
+
+  it('the data check is heard before the run folder exists and recorded in it once made; bad data makes no folder', async () => {
+    const heard: { phase: PhaseEvent; runDir: string; folderExists: boolean }[] = [];
+    const output = path.join(dir, 'runs');
+    const file = writeExperiment(dir);
+    const result = await runTraining(file, {}, (e, runDir) => {
+      if (e.type === 'phase' && e.phase === 'data') heard.push({ phase: e, runDir, folderExists: fs.existsSync(output) && fs.readdirSync(output).length > 0 });
+    });
+    assert.strictEqual(result.state, 'finished', result.error);
+    // Two tasks: 0 of 2 before the first is read, 2 of 2 at the end (1 of 2 may be throttled away).
+    assert.deepStrictEqual([heard[0].phase.done, heard[heard.length - 1].phase.done], [0, 2]);
+    assert.ok(heard.every((h) => h.runDir === '' && !h.folderExists && h.phase.total === 2), JSON.stringify(heard));
+    const recorded = readRunEvents(result.runDir).filter((e) => e.type === 'phase' && e.phase === 'data');
+    assert.deepStrictEqual(recorded, heard.map((h) => h.phase), 'the folder holds the same events, with the times they happened');
+    // A task file that does not parse: the check runs, then fails, and no run folder is made.
+    fs.rmSync(output, { recursive: true, force: true });
+    fs.writeFileSync(path.join(dir, 'data/copy.jsonl'), '{"input_ids": [1, 2\n');
+    const seen: PhaseEvent[] = [];
+    const bad = await runTraining(file, {}, (e) => e.type === 'phase' && seen.push(e));
+    assert.strictEqual(bad.state, 'failed');
+    assert.match(bad.error ?? '', /copy\.jsonl:1/);
+    // Every task is checked (all problems are reported at once), and nothing past the check begins.
+    assert.deepStrictEqual([seen[0].done, seen[seen.length - 1].done], [0, 2]);
+    assert.ok(seen.every((e) => e.phase === 'data'), JSON.stringify(seen));
+    assert.ok(!fs.existsSync(output) || fs.readdirSync(output).length === 0, 'no run folder for bad data');
   });
 
   it('the trained run merges into one model that matches base + adapter (merge report passes)', async () => {
