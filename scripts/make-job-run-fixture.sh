@@ -25,5 +25,6 @@ node bin/thanora.js export-job "$experiment" --target accelerate --out "$work/jo
 (cd "$work/job-run" && ACCELERATE_USE_CPU=true OMP_NUM_THREADS=1 nice "$python" -m accelerate.commands.launch --multi_gpu --num_processes 2 train.py)
 rm -rf test/fixtures/job-run
 mkdir -p test/fixtures/job-run
-for f in job.json config.json metrics.jsonl status.json; do cp "$work/job-run/$f" test/fixtures/job-run/; done
+# The temporary experiment folder and this checkout are this machine's paths: the fixture names them /path/to/….
+for f in job.json config.json metrics.jsonl status.json; do sed -e "s|$work/exp|/path/to/experiment|g" -e "s|$PWD/|/path/to/thanora-studio/|g" "$work/job-run/$f" > "test/fixtures/job-run/$f"; done
 echo "test/fixtures/job-run: $(grep -c '"type": "step"' test/fixtures/job-run/metrics.jsonl) steps, $(grep -c '"type": "eval"' test/fixtures/job-run/metrics.jsonl) evals"

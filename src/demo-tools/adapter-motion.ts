@@ -10,7 +10,7 @@ import { scaledDelta } from '../core/thanora/residual';
 
 const matrixOf = (t: LoraPair['A'], where: string): Matrix => fromValues(t.shape[0], t.shape[1], t.data as ArrayLike<number>, where);
 
-function motion(checkpointDir: string): { moved: number; init: number; modules: number } {
+export function adapterMotion(checkpointDir: string): { moved: number; init: number; modules: number } {
   const { adapter, init } = readCheckpointAdapter(checkpointDir);
   const s = adapter.config.lora_alpha / adapter.config.r;
   let moved = 0;
@@ -30,14 +30,16 @@ function main(): void {
   if (dirs.length === 0) throw new Error('name one or more checkpoint folders (<run>/checkpoints/step-…)');
   console.log('checkpoint\tmodules\t‖ΔW − ΔW₀‖_F\t‖ΔW₀‖_F');
   for (const dir of dirs) {
-    const m = motion(dir);
+    const m = adapterMotion(dir);
     console.log(`${dir}\t${m.modules}\t${m.moved.toFixed(4)}\t${m.init.toFixed(4)}`);
   }
 }
 
-try {
-  main();
-} catch (e) {
-  console.error(`adapter-motion: ${(e as Error).message}`);
-  process.exit(1);
+if (require.main === module) {
+  try {
+    main();
+  } catch (e) {
+    console.error(`adapter-motion: ${(e as Error).message}`);
+    process.exit(1);
+  }
 }
