@@ -15,7 +15,7 @@ import { importJobRun } from '../../src/core/export-job/import-run';
 import type { RunEvent } from '../../src/protocol/run-events';
 import type { HostToWebviewMessage, RunSummary } from '../../src/protocol/webview-messages';
 import { launchChromium } from '../support/chromium';
-import { countPixelsNear, decodePng } from '../support/decode-png';
+import { countPixelsNear, decodePng, type DecodedImage } from '../support/decode-png';
 import { syntheticRunEvents, writeSyntheticRun } from '../support/synthetic-run';
 import { dashboardBundle as bundle, repo, serveDashboard } from './dashboard-server';
 import type { StaticServer } from './static-server';
@@ -203,7 +203,7 @@ describe('dashboard in headless Chromium', function () {
     assert.ok((await page.locator('#chart-throughput').screenshot()).equals(full), 'the whole run is drawn again');
   });
 
-  it('Export CSV sends the chart\'s raw points, Export PNG the chart as drawn', async () => {
+  it('Export CSV sends the chart\'s raw points, Export PNG the chart as drawn under its title and legend', async () => {
     await page.locator('section[data-chart="eval"] button.chart-export[data-format="csv"]').click();
     const csv = (await posted(page)).at(-1) as unknown as { type: string; runDir: string; chart: string; format: string; data: string };
     assert.deepStrictEqual([csv.type, csv.runDir, csv.chart, csv.format], ['exportChart', run('a-thanora').runDir, 'eval', 'csv']);
@@ -220,6 +220,15 @@ describe('dashboard in headless Chromium', function () {
     assert.ok(countPixelsNear(image, blue, 30) + countPixelsNear(image, orange, 30) > 300, 'the exported PNG holds the drawn lines');
     // On the page's background, not transparent (a dark theme's text would vanish in a light viewer).
     assert.ok(countPixelsNear(image, [0x1e, 0x1e, 0x1e], 4) > image.width * image.height * 0.5, 'the exported PNG has the theme background');
+    // It stands on its own: a band above the plot holds the title (in the foreground colour) and the legend's
+    // swatches (the first series' blue), which the page draws in HTML outside the canvas.
+    const canvas = await page.locator('#chart-loss').evaluate((c) => ({ width: (c as unknown as { width: number }).width, height: (c as unknown as { height: number }).height }));
+    assert.strictEqual(image.width, canvas.width);
+    const band = image.height - canvas.height;
+    assert.ok(band > 20, `a header band above the plot (${band} px)`);
+    const header: DecodedImage = { width: image.width, height: band, rgba: image.rgba.subarray(0, band * image.width * 4) };
+    assert.ok(countPixelsNear(header, [0xcc, 0xcc, 0xcc], 60) > 50, 'the title and legend text');
+    assert.ok(countPixelsNear(header, blue, 30) > 10, 'the legend swatch of the first series');
   });
 
   it('a LoRA run says why it has no allocation and no angles', async () => {

@@ -308,6 +308,12 @@ describe('ThanoRA in code-server', function () {
     } finally {
       fs.writeFileSync(data, good);
     }
+    // The file changed: its problems are withdrawn (the next run checks it again).
+    await runCommand(page, 'View: Focus Problems');
+    const deadline = Date.now() + 30000;
+    let listed = '';
+    while (Date.now() < deadline && /copy\.train\.jsonl/.test((listed = (await page.locator('.markers-panel').textContent().catch(() => '')) ?? ''))) await page.waitForTimeout(500);
+    assert.doesNotMatch(listed, /copy\.train\.jsonl/, 'a fixed data file keeps no stale problems');
   });
 
   it('repaints the dashboard in a light, a high-contrast and a dark theme', async () => {

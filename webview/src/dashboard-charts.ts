@@ -122,7 +122,15 @@ export class DashboardCharts {
 
   /** The chart as a PNG on the page's background (the canvas itself is transparent), base64 without the data: prefix. */
   png(id: ChartId): string {
-    return canvasPng(this.elements[id].canvas, this.colors.background);
+    const spec = dashboardCharts.find((c) => c.id === id)!;
+    const runs = this.last?.runs ?? [];
+    const chart = id === 'allocation' ? this.allocationChart : this.lineCharts.get(id);
+    const datasets = (chart?.data.datasets ?? []) as (ChartDataset & { faint?: boolean; borderDash?: number[] })[];
+    const legend = datasets
+      .filter((d) => !d.faint && !d.hidden)
+      .map((d) => ({ label: String(d.label), color: String(d.type === 'bar' || id === 'allocation' || !d.borderColor ? d.backgroundColor : d.borderColor), dashed: !!d.borderDash?.length }));
+    const title = runs.length ? `${spec.title} · ${runs.map((r) => r.label).join(' vs ')}` : spec.title;
+    return canvasPng(this.elements[id].canvas, { title, legend, background: this.colors.background, foreground: this.colors.foreground, font: this.colors.font });
   }
 
   setColors(colors: ThemeColors): void {
