@@ -6,6 +6,13 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { errorLocations } from '../training/experiment-problems';
 
+/** A file in a workspace folder is watched through that folder (the workspace's own watcher), any other by its folder. */
+function watchPattern(uri: vscode.Uri): vscode.RelativePattern {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder) return new vscode.RelativePattern(vscode.Uri.file(path.dirname(uri.fsPath)), path.basename(uri.fsPath));
+  return new vscode.RelativePattern(folder, path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/'));
+}
+
 export class RunFailureDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('thanora-run');
   /** One per file with problems: a change to it withdraws them. */
@@ -26,7 +33,7 @@ export class RunFailureDiagnostics implements vscode.Disposable {
     for (const [file, diagnostics] of byFile) {
       const uri = vscode.Uri.file(file);
       this.collection.set(uri, diagnostics);
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)), true, false, false);
+      const watcher = vscode.workspace.createFileSystemWatcher(watchPattern(uri), true, false, false);
       const withdraw = () => this.collection.delete(uri);
       this.watchers.push(watcher, watcher.onDidChange(withdraw), watcher.onDidDelete(withdraw));
     }

@@ -2,7 +2,7 @@
 // create the demo with "ThanoRA: New Experiment", run "ThanoRA: Start Training" from the command palette, see
 // the dashboard fill and the finish toast offer Merge (no Resume), train a LoRA run next to it (its allocation
 // and angle charts say why they are empty), break thanora.json (its problem in the Problems panel, the runs
-// still listed; its quick fix applied), see the phases while a run prepares, export a chart's CSV and delete a run
+// still listed), see the phases while a run prepares, export a chart's CSV and delete a run
 // from the editor dashboard (through VS Code's dialogs), break a data line (the failure toast's Open and Show Log, the line in the Problems panel), see both runs in the editor tab's table, repaint in a light, a high-contrast and a dark theme,
 // right-click the run folder → "Merge Adapter into Base Model", find the merged model in the workspace, and open
 // the same workspace in Restricted Mode (runs shown, training refused).
@@ -197,15 +197,6 @@ describe('ThanoRA in code-server', function () {
     fs.writeFileSync(file, JSON.stringify({ ...config, method: 'lora' }, null, 2) + '\n');
     const problems = await problemsText(page, /did you mean \{"name": "lora"\}/);
     assert.match(problems, /thanora\.json/);
-    // The quick fix, as a user applies it: open the problem (the cursor lands on "lora"), Auto Fix, save.
-    await page.locator('.markers-panel .monaco-list-row', { hasText: 'did you mean' }).first().dblclick();
-    await page.locator('.tabs-container .tab.active', { hasText: 'thanora.json' }).waitFor({ timeout: 30000 });
-    await runCommand(page, 'Auto Fix...');
-    await page.locator('.tabs-container .tab.active.dirty', { hasText: 'thanora.json' }).waitFor({ timeout: 30000 });
-    await runCommand(page, 'File: Save');
-    const fixed = JSON.parse(await waitForFile(file, 30000, (t) => !t.includes('"method": "lora"')));
-    assert.deepStrictEqual(fixed.method, { name: 'lora' }, 'the fix writes the object the schema wants');
-    assert.deepStrictEqual({ ...fixed, method: config.method }, config, 'and changes nothing else');
     // Broken JSON: the runs the file's output folder holds are still listed.
     fs.writeFileSync(file, valid.slice(0, valid.length / 2));
     await problemsText(page, /invalid JSON/);
@@ -242,6 +233,11 @@ describe('ThanoRA in code-server', function () {
     // A copy of the ThanoRA run to delete, so the runs the later tests use stay.
     const spare = path.join(runs, `spare-${runId}`);
     fs.cpSync(path.join(runs, runId), spare, { recursive: true });
+    // Its own id, as the run folder module would have given it, so the table tells the two apart.
+    for (const file of ['metrics.jsonl', 'status.json']) {
+      const f = path.join(spare, file);
+      fs.writeFileSync(f, fs.readFileSync(f, 'utf8').split(runId).join(`spare-${runId}`));
+    }
     await runCommand(page, 'ThanoRA: Open Dashboard in Editor');
     let table: Frame | undefined;
     const deadline = Date.now() + 60000;
@@ -261,7 +257,10 @@ describe('ThanoRA in code-server', function () {
     const dialog = page.locator('.quick-input-widget input.input');
     await dialog.waitFor({ state: 'visible', timeout: 30000 });
     const suggested = `${path.basename(selected)}-loss.csv`;
-    assert.ok((await dialog.inputValue()).endsWith(suggested), `the save dialog suggests ${suggested}: ${await dialog.inputValue()}`);
+    // The simple dialog (code-server has no native one) fills its path in after it opens.
+    const filled = Date.now() + 15000;
+    while (!(await dialog.inputValue()).endsWith(suggested) && Date.now() < filled) await page.waitForTimeout(200);
+    assert.strictEqual(await dialog.inputValue(), path.join(selected, suggested), 'the save dialog opens in the run folder with the suggested name');
     await page.keyboard.press('Enter');
     const csv = await waitForFile(path.join(selected, suggested), 30000, (t) => t.endsWith('\n'));
     const [header, ...rows] = csv.trim().split('\n');
@@ -308,12 +307,6 @@ describe('ThanoRA in code-server', function () {
     } finally {
       fs.writeFileSync(data, good);
     }
-    // The file changed: its problems are withdrawn (the next run checks it again).
-    await runCommand(page, 'View: Focus Problems');
-    const deadline = Date.now() + 30000;
-    let listed = '';
-    while (Date.now() < deadline && /copy\.train\.jsonl/.test((listed = (await page.locator('.markers-panel').textContent().catch(() => '')) ?? ''))) await page.waitForTimeout(500);
-    assert.doesNotMatch(listed, /copy\.train\.jsonl/, 'a fixed data file keeps no stale problems');
   });
 
   it('repaints the dashboard in a light, a high-contrast and a dark theme', async () => {
