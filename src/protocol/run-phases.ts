@@ -11,8 +11,13 @@ const phaseNames: Record<PhaseEvent['phase'], string> = {
   'first-step': 'first training step',
 };
 
+/** "preview passes (activation covariances)": the phase's name, without its count. */
+export function phaseName(phase: PhaseEvent['phase']): string {
+  return phaseNames[phase] ?? phase;
+}
+
 /** "preview passes (activation covariances) 2/5"; a phase without parts has no count. */
 export function describePhase(e: Pick<PhaseEvent, 'phase' | 'done' | 'total'>): string {
-  const name = phaseNames[e.phase] ?? e.phase;
+  const name = phaseName(e.phase);
   return e.total > 1 ? `${name} ${e.done}/${e.total}` : name;
 }

@@ -4,7 +4,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RunEvent } from '../protocol/run-events';
-import { describePhase } from '../protocol/run-phases';
+import { describePhase, phaseName } from '../protocol/run-phases';
 import type { StartTrainingRequest } from '../protocol/worker-messages';
 import { threadCountProblem } from '../core/runtime/thread-count';
 import { chooseDevice, describeRunDevice } from './device-choice';
@@ -80,7 +80,7 @@ export class TrainingController implements vscode.Disposable {
               if (event.type === 'phase') {
                 // The data check comes before the run folder exists: the experiment file names the run then.
                 const run = runDir || start.experimentFile;
-                if (event.phase !== lastPhase) this.log.appendLine(`[${event.time}] ${path.basename(run)}: ${describePhase({ ...event, total: 1 })}`);
+                if (event.phase !== lastPhase) this.log.appendLine(`[${event.time}] ${path.basename(run)}: ${phaseName(event.phase)}`);
                 lastPhase = event.phase;
                 progress.report({ message: `${path.basename(run)}: ${describePhase(event)}` });
                 this.showStatus('$(sync~spin) ThanoRA preparing…', `Preparing ${run}: ${describePhase(event)}`);

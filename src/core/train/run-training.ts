@@ -108,15 +108,16 @@ export async function runTraining(
     // A folder the run could not be created in is reported before the data and the model are loaded.
     const outputProblem = folder ? undefined : folderProblem(config.output, 'output folder');
     if (outputProblem) throw outputProblem;
-    // The data check ends before a new run's folder exists (bad data makes none): its phase events are heard at
-    // once and written into the folder when it is made, with the times they happened.
+    // The run's phases, from the data check to the first step. The data check ends before a new run's folder
+    // exists (bad data makes none): its events are heard at once and written into the folder when it is made,
+    // with the times they happened.
     const early: PhaseEvent[] = [];
-    const dataPhase = phaseRecorder((e) => {
+    const phase = phaseRecorder((e) => {
       if (folder) folder.append(e);
       else early.push(e);
       onEvent?.(e, folder?.dir ?? '');
     });
-    const setup = setupExperiment(config, dataPhase);
+    const setup = setupExperiment(config, phase);
     for (const line of [...setup.data.summary, ...setup.data.notes]) options.onLog?.(line);
     totalSteps = setup.totalSteps;
     const checkpoint = checkpointDir ? readCheckpoint(checkpointDir) : undefined;
@@ -139,6 +140,7 @@ export async function runTraining(
       onNotice: distinctLines(options.onNotice ?? options.onLog),
       onProgress: options.onProgress,
       onEvent: (e) => onEvent?.(e, folder!.dir),
+      onPhase: phase,
       label: options.label ?? runLabel(config.method),
     });
     const ended = await run.train(options.signal, (s) => (step = s));

@@ -27,7 +27,7 @@ import { buildLoraTrainingGraph, LoraTrainingGraph } from './lora-training-graph
 import { initializeFresh, restoreFromCheckpoint } from './method-state';
 import { RunFolder } from '../run-folder';
 import { TrainStepSession } from './train-step-session';
-import { phaseRecorder } from './phase-recorder';
+import { PhaseReporter } from './phase-recorder';
 
 export interface PrepareOptions {
   checkpoint?: LoadedCheckpoint;
@@ -36,6 +36,8 @@ export interface PrepareOptions {
   onNotice?: (line: string) => void;
   onProgress?: (line: string) => void;
   onEvent?: (e: RunEvent) => void;
+  /** The run's one phase reporter (it records and passes on PhaseEvents, throttled). */
+  onPhase: PhaseReporter;
   label: string;
 }
 
@@ -81,10 +83,7 @@ export class TrainingRun {
   static async prepare(setup: ExperimentSetup, folder: RunFolder, options: PrepareOptions): Promise<TrainingRun> {
     const { config } = setup;
     const log = options.onLog;
-    const phase = phaseRecorder((e) => {
-      folder.append(e);
-      options.onEvent?.(e);
-    });
+    const phase = options.onPhase;
     const init = options.checkpoint
       ? restoreFromCheckpoint(setup, options.checkpoint)
       : await initializeFresh(setup, { onLog: log, onNotice: options.onNotice, onProgress: options.onProgress, onPhase: phase });
@@ -243,7 +242,7 @@ export class TrainingRun {
     const every = (n: number) => n > 0 && this.step % n === 0;
     this.emitStart();
     this.writeStatus('running');
-    const phase = phaseRecorder((e) => this.emit(e));
+    const phase = this.options.onPhase;
     if (this.step === 0) {
       this.emitAngles();
       if (t.evalEvery > 0) {
